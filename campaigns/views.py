@@ -1,0 +1,40 @@
+"""Pages of the campaigns app; thin: they call selectors and render."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from campaigns import selectors
+from campaigns.languages import is_rtl, language_name
+from campaigns.models import ContentItem
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    campaigns = list(selectors.campaigns_for_home(request.user, today))
+    for campaign in campaigns:
+        campaign.is_current = campaign.start_date <= today and (campaign.end_date is None or campaign.end_date >= today)
+    return render(
+        request,
+        "campaigns/home.html",
+        {"campaigns": campaigns, "memberships": selectors.memberships_of(request.user), "today": today},
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_for_user(request.user, pk)
+    items = list(selectors.items_of(campaign))
+    columns = [
+        (state, label, [item for item in items if item.state == state])
+        for state, label in ContentItem.State.choices
+        if state != ContentItem.State.ARCHIVED
+    ]
+    languages = [(code, language_name(code), is_rtl(code)) for code in campaign.effective_languages]
+    return render(
+        request,
+        "campaigns/campaign_detail.html",
+        {"campaign": campaign, "columns": columns, "languages": languages, "item_count": len(items)},
+    )

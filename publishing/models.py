@@ -1,0 +1,162 @@
+"""Where and when: connected accounts, publications, their attempts, and engine heartbeats."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaigns.models import Organisation, Variant
+from campaigns.scoping import OrganisationQuerySet
+from planner.encryption import EncryptedJSONField
+from publishing.platforms import Platform
+
+
+class SocialAccount(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="accounts")
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    handle = models.CharField(_("handle"), max_length=200, help_text=_("As shown on the platform, e.g. @HealthMinistry."))
+    display_name = models.CharField(_("display name"), max_length=200, blank=True)
+    api_base_url = models.URLField(_("API base URL"), max_length=300, help_text=_("Where the platform's API answers for this account."))
+    credentials = EncryptedJSONField(_("credentials"), blank=True, default=dict, help_text=_("Encrypted at rest; never shown."))
+    token_expires_at = models.DateTimeField(_("token expires at"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Secrets never reach the history tables.
+    history = HistoricalRecords(excluded_fields=["credentials"])
+
+    organisation_path = "organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["platform", "handle"]
+        verbose_name = _("connected account")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "platform", "handle"], name="account_once_per_organisation",
+                violation_error_message=_("This account is already connected."),
+            ),
+            models.CheckConstraint(condition=Q(platform__in=Platform.values), name="account_platform_known"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.handle} ({self.get_platform_display()})"
+
+
+PUBLICATION_STATES = [
+    "scheduled", "queued", "publishing", "published", "retrying", "unconfirmed", "expired", "failed", "cancelled",
+]  # fmt: skip
+
+
+class Publication(models.Model):
+    """One variant to one account at one instant; the dispatcher's unit of work."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        QUEUED = "queued", _("Queued")
+        PUBLISHING = "publishing", _("Publishing")
+        PUBLISHED = "published", _("Published")
+        RETRYING = "retrying", _("Retrying")
+        UNCONFIRMED = "unconfirmed", _("Unconfirmed")
+        EXPIRED = "expired", _("Expired")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="publications")
+    account = models.ForeignKey(SocialAccount, on_delete=models.PROTECT, related_name="publications")
+    scheduled_at = models.DateTimeField(_("scheduled for (UTC)"))
+    latest_acceptable_at = models.DateTimeField(_("latest acceptable time"), null=True, blank=True, help_text=_("Past this, it is expired, not sent."))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SCHEDULED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    remote_id = models.CharField(_("remote id"), max_length=200, blank=True)
+    remote_url = models.URLField(_("remote URL"), max_length=500, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    organisation_path = "account__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scheduled_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant", "account", "scheduled_at"], name="publication_once_per_instant",
+                violation_error_message=_("This variant is already scheduled on this account at this time."),
+            ),
+            models.CheckConstraint(condition=Q(state__in=PUBLICATION_STATES), name="publication_state_known"),
+            models.CheckConstraint(
+                condition=~Q(state="published") | ~Q(remote_id=""), name="publication_published_has_remote_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(latest_acceptable_at__isnull=True) | Q(latest_acceptable_at__gte=models.F("scheduled_at")),
+                name="publication_deadline_after_schedule",
+            ),
+        ]  # fmt: skip
+        indexes = [
+            models.Index(fields=["scheduled_at"], name="publication_calendar"),
+            models.Index(fields=["state", "scheduled_at"], name="publication_dispatch"),
+            # The dispatcher's hot query only ever looks at rows still waiting to go out.
+            models.Index(
+                fields=["scheduled_at"], name="publication_due",
+                condition=Q(state__in=["scheduled", "retrying"]),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.variant} → {self.account} at {self.scheduled_at:%Y-%m-%d %H:%M} UTC"
+
+    def clean(self) -> None:
+        if self.variant_id and self.account_id:
+            if self.account.organisation_id != self.variant.item.campaign.organisation_id:
+                raise ValidationError({"account": _("This account belongs to another organisation.")})
+            if self.account.platform != self.variant.platform:
+                raise ValidationError({"account": _("This account is on another platform than the variant.")})
+
+
+class PublicationAttempt(models.Model):
+    """Append-only record of every call made to a platform for a publication."""
+
+    class Outcome(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        TRANSIENT_ERROR = "transient", _("Transient error")
+        PERMANENT_ERROR = "permanent", _("Permanent error")
+        UNKNOWN = "unknown", _("Unknown outcome")
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SENDING)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+
+    organisation_path = "publication__account__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["publication", "number"]
+        constraints = [models.UniqueConstraint(fields=["publication", "number"], name="attempt_number_unique")]
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of an engine part (beat, a worker queue, the dispatcher)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    beat_at = models.DateTimeField()
+    detail = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%H:%M:%S}"
