@@ -19,13 +19,15 @@ from planner.integrity import FieldNamedConstraintsMixin
 from publishing.platforms import Platform
 
 
-
 def validate_timezone(name: str) -> None:
     """Refuses a name the IANA time zone database does not know."""
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-        raise ValidationError(_("Unknown time zone %(name)s; use a name such as Europe/Paris."), params={"name": name}) from error
+        raise ValidationError(
+            _("Unknown time zone %(name)s; use a name such as Europe/Paris."), params={"name": name}
+        ) from error
+
 
 HASHTAG_PATTERN = RegexValidator(r"^#\w+$", _("A hashtag starts with # followed by letters, digits or _."))
 COLOUR_PATTERN = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a hex colour such as #1f7a8c."))
@@ -33,7 +35,7 @@ COLOUR_PATTERN = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a hex colour such a
 
 def _check_language_list(codes: object, field: str, allowed: list[str] | None = None) -> None:
     if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
-        raise ValidationError({field: _("Give a list of language codes such as [\"en\", \"ar\"].")})
+        raise ValidationError({field: _('Give a list of language codes such as ["en", "ar"].')})
     if unknown := unknown_languages(codes):
         raise ValidationError({field: _("Unknown language code(s): %s.") % ", ".join(unknown)})
     if allowed is not None and (outside := [code for code in codes if code not in allowed]):
@@ -111,14 +113,29 @@ class Priority(models.IntegerChoices):
 class Campaign(FieldNamedConstraintsMixin, models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="campaigns")
     name = models.CharField(_("name"), max_length=200)
-    goal = models.TextField(_("goal"), blank=True, help_text=_("What this campaign should change, in one or two sentences."))
+    goal = models.TextField(
+        _("goal"), blank=True, help_text=_("What this campaign should change, in one or two sentences.")
+    )
     start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Leave empty for an ongoing campaign."))
-    hashtags = models.JSONField(_("hashtags"), default=list, blank=True, help_text=_("e.g. [\"#FluVaccine\", \"#ProtectYourself\"]."))
-    colour = models.CharField(_("colour"), max_length=7, default="#1f7a8c", validators=[COLOUR_PATTERN], help_text=_("Shown on the calendar."))
-    languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("Languages of this campaign; empty means all the organisation's languages."))
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave empty for an ongoing campaign.")
+    )
+    hashtags = models.JSONField(
+        _("hashtags"), default=list, blank=True, help_text=_('e.g. ["#FluVaccine", "#ProtectYourself"].')
+    )
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#1f7a8c", validators=[COLOUR_PATTERN], help_text=_("Shown on the calendar.")
+    )
+    languages = models.JSONField(
+        _("languages"),
+        default=list,
+        blank=True,
+        help_text=_("Languages of this campaign; empty means all the organisation's languages."),
+    )
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -185,9 +202,15 @@ class ContentItem(models.Model):
     title = models.CharField(_("title"), max_length=200)
     brief = models.TextField(_("brief"), blank=True, help_text=_("What this item must say, for whom, and why."))
     state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.DRAFT, editable=False)
-    is_health_advice = models.BooleanField(_("health advice"), default=False, help_text=_("Health advice needs at least one source link."))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="authored_items")
-    version = models.PositiveIntegerField(default=1, editable=False, help_text=_("Raised on every save; a stale save is refused."))
+    is_health_advice = models.BooleanField(
+        _("health advice"), default=False, help_text=_("Health advice needs at least one source link.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="authored_items"
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text=_("Raised on every save; a stale save is refused.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -220,7 +243,9 @@ class Source(models.Model):
 
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="sources")
     url = models.URLField(_("address"), max_length=500)
-    title = models.CharField(_("title"), max_length=300, blank=True, help_text=_("e.g. WHO fact sheet: Influenza (seasonal)."))
+    title = models.CharField(
+        _("title"), max_length=300, blank=True, help_text=_("e.g. WHO fact sheet: Influenza (seasonal).")
+    )
     history = HistoricalRecords()
 
     organisation_path = "item__campaign__organisation"
@@ -249,13 +274,19 @@ class MediaAsset(models.Model):
     file = models.FileField(_("file"), upload_to="media/%Y/%m/")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.IMAGE)
     mime_type = models.CharField(_("type"), max_length=64, blank=True)
-    alt_text = models.JSONField(_("alt text"), default=dict, blank=True, help_text=_("Per language, e.g. {\"en\": \"…\", \"ar\": \"…\"}."))
+    alt_text = models.JSONField(
+        _("alt text"), default=dict, blank=True, help_text=_('Per language, e.g. {"en": "…", "ar": "…"}.')
+    )
     width = models.PositiveIntegerField(_("width (px)"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height (px)"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
-    checksum = models.CharField(_("SHA-256"), max_length=64, help_text=_("Of the original file; the same file is stored once."))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    checksum = models.CharField(
+        _("SHA-256"), max_length=64, help_text=_("Of the original file; the same file is stored once.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -278,7 +309,7 @@ class MediaAsset(models.Model):
 
     def clean(self) -> None:
         if not isinstance(self.alt_text, dict) or not all(isinstance(v, str) for v in self.alt_text.values()):
-            raise ValidationError({"alt_text": _("Give the alt text as {\"language code\": \"text\"}.")})
+            raise ValidationError({"alt_text": _('Give the alt text as {"language code": "text"}.')})
         if self.organisation_id is not None:
             _check_language_list(list(self.alt_text), "alt_text", self.organisation.languages)
 
@@ -291,7 +322,9 @@ class Variant(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=CONTENT_LANGUAGES)
     text = models.TextField(_("text"), blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
-    first_comment = models.TextField(_("first comment"), blank=True, help_text=_("Posted as the first reply, where the platform allows."))
+    first_comment = models.TextField(
+        _("first comment"), blank=True, help_text=_("Posted as the first reply, where the platform allows.")
+    )
     media = models.ManyToManyField(MediaAsset, through="VariantMedia", blank=True, related_name="variants")
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -341,10 +374,16 @@ class VariantMedia(models.Model):
             models.UniqueConstraint(fields=["variant", "position"], name="variant_media_position_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.asset} in {self.variant}"
+
     def clean(self) -> None:
-        if self.variant_id and self.asset_id:
-            if self.asset.organisation_id != self.variant.item.campaign.organisation_id:
-                raise ValidationError({"asset": _("This asset belongs to another organisation.")})
+        if (
+            self.variant_id
+            and self.asset_id
+            and self.asset.organisation_id != self.variant.item.campaign.organisation_id
+        ):
+            raise ValidationError({"asset": _("This asset belongs to another organisation.")})
 
 
 class Comment(models.Model):

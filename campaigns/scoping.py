@@ -7,9 +7,11 @@ itself to its organisation in `organisation_path`. Views, forms, the admin and t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Self
 
 from django.db import models
+from django.db.models import QuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -17,20 +19,30 @@ if TYPE_CHECKING:
     from campaigns.models import Organisation
 
 
+def organisation_ids_of(user: AbstractBaseUser, roles: Iterable[str] | None = None) -> QuerySet:
+    """A subquery of the ids of the organisations `user` belongs to (with one of `roles`)."""
+    from campaigns.models import Membership
+
+    memberships = Membership.objects.filter(user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return memberships.values("organisation_id")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def _path(self) -> str:
         return self.model.organisation_path
 
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
-        """Rows of the organisations `user` is a member of (all rows for a superuser)."""
+    def for_user(self, user: AbstractBaseUser | AnonymousUser, roles: Iterable[str] | None = None) -> Self:
+        """Rows of the organisations `user` is a member of, in one of `roles` if given.
+
+        A superuser (the operator of the installation) sees every row.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self.all()
-        from campaigns.models import Membership
-
-        member_of = Membership.objects.filter(user=user).values("organisation_id")
-        return self.filter(**{f"{self._path()}__in": member_of})
+        return self.filter(**{f"{self._path()}__in": organisation_ids_of(user, roles)})
 
     def for_organisation(self, organisation: Organisation) -> Self:
         """Rows that belong to one organisation."""

@@ -20,10 +20,16 @@ from publishing.platforms import Platform
 class SocialAccount(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="accounts")
     platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
-    handle = models.CharField(_("handle"), max_length=200, help_text=_("As shown on the platform, e.g. @HealthMinistry."))
+    handle = models.CharField(
+        _("handle"), max_length=200, help_text=_("As shown on the platform, e.g. @HealthMinistry.")
+    )
     display_name = models.CharField(_("display name"), max_length=200, blank=True)
-    api_base_url = models.URLField(_("API base URL"), max_length=300, help_text=_("Where the platform's API answers for this account."))
-    credentials = EncryptedJSONField(_("credentials"), blank=True, default=dict, help_text=_("Encrypted at rest; never shown."))
+    api_base_url = models.URLField(
+        _("API base URL"), max_length=300, help_text=_("Where the platform's API answers for this account.")
+    )
+    credentials = EncryptedJSONField(
+        _("credentials"), blank=True, default=dict, help_text=_("Encrypted at rest; never shown.")
+    )
     token_expires_at = models.DateTimeField(_("token expires at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -70,7 +76,9 @@ class Publication(models.Model):
     variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="publications")
     account = models.ForeignKey(SocialAccount, on_delete=models.PROTECT, related_name="publications")
     scheduled_at = models.DateTimeField(_("scheduled for (UTC)"))
-    latest_acceptable_at = models.DateTimeField(_("latest acceptable time"), null=True, blank=True, help_text=_("Past this, it is expired, not sent."))
+    latest_acceptable_at = models.DateTimeField(
+        _("latest acceptable time"), null=True, blank=True, help_text=_("Past this, it is expired, not sent.")
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SCHEDULED)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -80,7 +88,9 @@ class Publication(models.Model):
     remote_url = models.URLField(_("remote URL"), max_length=500, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -149,6 +159,9 @@ class PublicationAttempt(models.Model):
     class Meta:
         ordering = ["publication", "number"]
         constraints = [models.UniqueConstraint(fields=["publication", "number"], name="attempt_number_unique")]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of {self.publication_id}: {self.outcome}"
 
 
 class Heartbeat(models.Model):

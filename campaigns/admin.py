@@ -1,0 +1,218 @@
+"""Admin site for setting up organisations, members, campaigns, items and media."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from campaigns.admin_access import (
+    ScopedAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    is_organisation_admin,
+    scoped,
+)
+from campaigns.forms import CampaignForm, MediaAssetForm, OrganisationForm
+from campaigns.languages import language_name
+from campaigns.models import (
+    Campaign,
+    Comment,
+    ContentItem,
+    MediaAsset,
+    Membership,
+    Organisation,
+    Source,
+    Variant,
+    VariantMedia,
+)
+
+
+class MembershipInline(ScopedTabularInline):
+    model = Membership
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    form = OrganisationForm
+    list_display = ["name", "slug", "timezone", "language_list", "member_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    @admin.display(description=_("languages"))
+    def language_list(self, obj: Organisation) -> str:
+        return ", ".join(language_name(code) for code in obj.languages)
+
+    @admin.display(description=_("members"))
+    def member_count(self, obj: Organisation) -> int:
+        return obj.memberships.count()
+
+    # Creating or removing whole organisations is the installation operator's job.
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    form = CampaignForm
+    list_display = ["name", "organisation", "colour_swatch", "start_date", "end_date", "priority"]
+    list_filter = ["organisation", "priority", "start_date"]
+    search_fields = ["name", "goal"]
+    date_hierarchy = "start_date"
+    list_select_related_always = ["organisation"]
+
+    @admin.display(description=_("colour"))
+    def colour_swatch(self, obj: Campaign) -> str:
+        return format_html('<span class="swatch" style="background:{}"></span> {}', obj.colour, obj.colour)
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class SourceInline(ScopedTabularInline):
+    model = Source
+    fields = ["url", "title"]
+
+
+class VariantInline(ScopedStackedInline):
+    model = Variant
+    fields = [("platform", "language"), "text", ("link", "first_comment")]
+    show_change_link = True
+
+
+class CommentInline(ScopedTabularInline):
+    model = Comment
+    fields = ["author", "body", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(ContentItem)
+class ContentItemAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["title", "campaign", "kind", "state", "author", "updated_at"]
+    list_filter = ["kind", "state", "is_health_advice", "campaign__organisation", "campaign"]
+    search_fields = ["title", "brief", "variants__text"]
+    readonly_fields = ["state", "version", "created_at", "updated_at"]
+    fields = [
+        "campaign",
+        "kind",
+        "title",
+        "brief",
+        "is_health_advice",
+        "author",
+        "state",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [SourceInline, VariantInline, CommentInline]
+    list_select_related_always = ["campaign", "author"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+
+class VariantMediaInline(ScopedTabularInline):
+    model = VariantMedia
+    fields = ["asset", "position"]
+
+
+@admin.register(Variant)
+class VariantAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["item", "platform", "language", "updated_at"]
+    list_filter = ["platform", "language"]
+    search_fields = ["text", "item__title"]
+    inlines = [VariantMediaInline]
+    list_select_related_always = ["item"]
+
+
+@admin.register(MediaAsset)
+class MediaAssetAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    form = MediaAssetForm
+    list_display = ["thumbnail", "title", "organisation", "kind", "dimensions", "created_at"]
+    list_filter = ["organisation", "kind"]
+    search_fields = ["title", "alt_text"]
+    readonly_fields = ["kind", "mime_type", "width", "height", "size_bytes", "checksum", "created_at"]
+    list_select_related_always = ["organisation"]
+
+    @admin.display(description=_("preview"))
+    def thumbnail(self, obj: MediaAsset) -> str:
+        if obj.kind == MediaAsset.Kind.VIDEO or not obj.file:
+            return "—"
+        return format_html('<img src="{}" alt="" class="thumb">', obj.file.url)
+
+    @admin.display(description=_("size"))
+    def dimensions(self, obj: MediaAsset) -> str:
+        return f"{obj.width}×{obj.height}" if obj.width else "—"
+
+    def save_model(self, request: HttpRequest, obj: MediaAsset, form: Any, change: bool) -> None:
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+class UserMembershipInline(ScopedTabularInline):
+    model = Membership
+    fk_name = "user"
+    fields = ["organisation", "role"]
+
+
+@admin.register(User)
+class ScopedUserAdmin(UserAdmin):
+    """People: an organisation admin manages the members of their organisations, without privileges."""
+
+    inlines = [UserMembershipInline]
+    member_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email", "is_active")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return scoped(User, request.user)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None or request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.member_fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if request.user.is_superuser else ("last_login", "date_joined")
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        return super().get_list_filter(request) if request.user.is_superuser else ("is_active",)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_organisation_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_organisation_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_organisation_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and (obj.is_superuser or obj.is_staff) and not request.user.is_superuser:
+            return obj == request.user
+        return is_organisation_admin(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser

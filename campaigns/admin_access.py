@@ -1,0 +1,90 @@
+"""Who may use the admin site, and on which rows: organisation admins on their own organisations.
+
+The admin site is where an organisation's admins set up members, campaigns and accounts. Every
+model admin here limits its rows and its choice lists through the one scoping helper
+(`for_user(user, roles=ADMIN_ROLES)`), so an admin of one organisation never sees another's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from campaigns.models import Role
+from campaigns.scoping import OrganisationQuerySet, organisation_ids_of
+
+ADMIN_ROLES = (Role.ADMIN,)
+
+
+def is_organisation_admin(user: Any) -> bool:
+    """Whether `user` may use the admin site: a superuser, or an admin of some organisation."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or organisation_ids_of(user, ADMIN_ROLES).exists()
+
+
+def users_visible_to(user: Any) -> QuerySet:
+    """Members of the organisations `user` administers, and people not yet in any organisation."""
+    users = get_user_model().objects.all()
+    if user.is_superuser:
+        return users
+    return users.filter(
+        Q(memberships__organisation__in=organisation_ids_of(user, ADMIN_ROLES)) | Q(memberships=None)
+    ).distinct()
+
+
+def scoped(model: type[models.Model], user: Any) -> QuerySet:
+    """The rows of `model` that `user` administers."""
+    if model is get_user_model():
+        return users_visible_to(user)
+    queryset = model._default_manager.all()
+    if isinstance(queryset, OrganisationQuerySet):
+        return queryset.for_user(user, roles=None if user.is_superuser else ADMIN_ROLES)
+    return queryset
+
+
+class OrganisationScopedMixin:
+    """For ModelAdmin and inlines: rows, choices and permissions limited to the user's organisations."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return scoped(self.model, request.user).select_related(*getattr(self, "list_select_related_always", ()))
+
+    def formfield_for_foreignkey(self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("queryset", scoped(db_field.remote_field.model, request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("queryset", scoped(db_field.remote_field.model, request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_organisation_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_organisation_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_organisation_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_organisation_admin(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_organisation_admin(request.user)
+
+
+class ScopedAdmin(OrganisationScopedMixin, admin.ModelAdmin):
+    pass
+
+
+class ScopedTabularInline(OrganisationScopedMixin, admin.TabularInline):
+    extra = 0
+
+
+class ScopedStackedInline(OrganisationScopedMixin, admin.StackedInline):
+    extra = 0

@@ -1,0 +1,115 @@
+"""Form fields and forms shared by the admin and, later, the planner's own pages."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from campaigns.languages import CONTENT_LANGUAGES
+from campaigns.models import Campaign, MediaAsset, Organisation
+
+
+class LanguagesField(forms.MultipleChoiceField):
+    """A list of language codes, chosen with check boxes."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", CONTENT_LANGUAGES)
+        super().__init__(**kwargs)
+
+
+class HashtagsField(forms.CharField):
+    """Hashtags typed as text ("#Flu #Vaccine, #Health"), kept as a list."""
+
+    def prepare_value(self, value: Any) -> str:
+        return " ".join(value) if isinstance(value, list) else (value or "")
+
+    def to_python(self, value: Any) -> list[str]:
+        text = super().to_python(value)
+        return [tag if tag.startswith("#") else f"#{tag}" for tag in re.split(r"[\s,]+", text) if tag]
+
+
+class OrganisationForm(forms.ModelForm):
+    languages = LanguagesField(label=_("Languages"), help_text=_("Languages this organisation publishes in."))
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "timezone", "languages"]
+
+
+class CampaignForm(forms.ModelForm):
+    languages = LanguagesField(
+        label=_("Languages"),
+        required=False,
+        help_text=_("Leave all unticked to use every language of the organisation."),
+    )
+    hashtags = HashtagsField(
+        label=_("Hashtags"), required=False, help_text=_("Separated by spaces, e.g. #FluVaccine #ProtectYourself")
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "organisation",
+            "name",
+            "goal",
+            "start_date",
+            "end_date",
+            "priority",
+            "colour",
+            "hashtags",
+            "languages",
+        ]
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+
+class MediaAssetForm(forms.ModelForm):
+    """Upload of an image: the type is decided by its content, its facts are measured, never typed in."""
+
+    class Meta:
+        model = MediaAsset
+        fields = ["organisation", "title", "file", "alt_text"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload and upload != self.initial.get("file"):
+            self._measure(upload)
+        return upload
+
+    def _measure(self, upload: Any) -> None:
+        upload.seek(0)
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+                fmt, (width, height) = image.format, image.size
+        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+            raise ValidationError(
+                _("This file is not an image Pillow can read (%(error)s).") % {"error": error}
+            ) from error
+        finally:
+            upload.seek(0)
+        self.instance.checksum = digest.hexdigest()
+        self.instance.size_bytes = upload.size
+        self.instance.width, self.instance.height = width, height
+        self.instance.mime_type = Image.MIME.get(fmt, "application/octet-stream")
+        self.instance.kind = MediaAsset.Kind.ANIMATED_GIF if fmt == "GIF" else MediaAsset.Kind.IMAGE
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        if organisation and self.instance.checksum:
+            duplicate = MediaAsset.objects.filter(organisation=organisation, checksum=self.instance.checksum)
+            if duplicate.exclude(pk=self.instance.pk).exists():
+                self.add_error("file", _("This file is already in the organisation's library."))
+        return cleaned

@@ -1,0 +1,82 @@
+"""Admin site for connected accounts and a read-only view of publications."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from campaigns.admin_access import ScopedAdmin
+from publishing.models import Publication, SocialAccount
+
+
+class SocialAccountForm(forms.ModelForm):
+    """Credentials can be replaced, never read back: the form only ever shows which keys are stored."""
+
+    new_credentials = forms.CharField(
+        label=_("Replace credentials"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=_('A JSON object such as {"access_token": "…", "refresh_token": "…"}. Leave empty to keep what is stored.'),
+    )
+
+    class Meta:
+        model = SocialAccount
+        fields = ["organisation", "platform", "handle", "display_name", "api_base_url", "token_expires_at", "is_active"]
+
+    def clean_new_credentials(self) -> dict[str, Any] | None:
+        text = self.cleaned_data["new_credentials"].strip()
+        if not text:
+            return None
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(_("Not valid JSON: %(error)s.") % {"error": error.msg}) from error
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise forms.ValidationError(_('Give a JSON object of text values, e.g. {"access_token": "…"}.'))
+        return value
+
+    def save(self, commit: bool = True) -> SocialAccount:
+        if (credentials := self.cleaned_data.get("new_credentials")) is not None:
+            self.instance.credentials = credentials
+        return super().save(commit)
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    form = SocialAccountForm
+    list_display = ["handle", "platform", "organisation", "token_expires_at", "is_active"]
+    list_filter = ["platform", "is_active", "organisation"]
+    search_fields = ["handle", "display_name"]
+    readonly_fields = ["stored_credentials"]
+    list_select_related_always = ["organisation"]
+
+    @admin.display(description=_("stored credentials"))
+    def stored_credentials(self, obj: SocialAccount) -> str:
+        keys = sorted(obj.credentials) if obj.pk else []
+        return _("%(keys)s (values hidden)") % {"keys": ", ".join(keys)} if keys else _("none")
+
+
+@admin.register(Publication)
+class PublicationAdmin(ScopedAdmin):
+    """Publications change state only through the engine; here they can be looked at."""
+
+    list_display = ["variant", "account", "scheduled_at", "state", "attempts", "remote_url"]
+    list_filter = ["state", "account__platform", "account__organisation"]
+    search_fields = ["variant__item__title", "remote_id"]
+    date_hierarchy = "scheduled_at"
+    list_select_related_always = ["variant__item", "account"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,59 @@
+"""Small builders for test data: each makes a valid object with sensible defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.utils import timezone
+
+from campaigns.models import Campaign, ContentItem, MediaAsset, Membership, Organisation, Variant
+from publishing.models import Publication, SocialAccount
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_organisation(name: str = "Ministry of Health", **fields: Any) -> Organisation:
+    slug = fields.pop("slug", name.lower().replace(" ", "-"))
+    defaults = {"timezone": "Europe/Paris", "languages": ["en", "fr", "ar"]}
+    return Organisation.objects.create(name=name, slug=slug, **(defaults | fields))
+
+
+def make_member(organisation: Organisation, username: str, role: str, **fields: Any) -> AbstractUser:
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org", **fields
+    )
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def make_campaign(organisation: Organisation, name: str = "Flu vaccination", **fields: Any) -> Campaign:
+    today = timezone.localdate()
+    defaults = {"start_date": today, "end_date": today + dt.timedelta(days=60), "hashtags": ["#FluVaccine"]}
+    return Campaign.objects.create(organisation=organisation, name=name, **(defaults | fields))
+
+
+def make_item(campaign: Campaign, title: str = "Get your flu jab", **fields: Any) -> ContentItem:
+    return ContentItem.objects.create(campaign=campaign, title=title, **fields)
+
+
+def make_variant(item: ContentItem, platform: str = "mastodon", language: str = "en", **fields: Any) -> Variant:
+    defaults = {"text": "Flu season is here. Book your free vaccine today. #FluVaccine"}
+    return Variant.objects.create(item=item, platform=platform, language=language, **(defaults | fields))
+
+
+def make_account(organisation: Organisation, platform: str = "mastodon", handle: str = "@health", **fields: Any) -> SocialAccount:
+    defaults = {"api_base_url": "http://127.0.0.1:9/", "credentials": {"access_token": "secret-token-value"}}
+    return SocialAccount.objects.create(organisation=organisation, platform=platform, handle=handle, **(defaults | fields))
+
+
+def make_media(organisation: Organisation, title: str = "Flu card", **fields: Any) -> MediaAsset:
+    defaults = {"file": "media/card.png", "checksum": f"{title}-checksum", "width": 1080, "height": 1350}
+    return MediaAsset.objects.create(organisation=organisation, title=title, **(defaults | fields))
+
+
+def make_publication(variant: Variant, account: SocialAccount, **fields: Any) -> Publication:
+    defaults = {"scheduled_at": timezone.now() + dt.timedelta(days=1)}
+    return Publication.objects.create(variant=variant, account=account, **(defaults | fields))
