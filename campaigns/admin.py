@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from campaigns.admin_access import (
     ScopedAdmin,
+    ScopedHistoryAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
     is_organisation_admin,
@@ -66,7 +67,7 @@ class OrganisationAdmin(ScopedAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class CampaignAdmin(ScopedHistoryAdmin):
     form = CampaignForm
     list_display = ["name", "organisation", "colour_swatch", "start_date", "end_date", "priority"]
     list_filter = ["organisation", "priority", "start_date"]
@@ -102,7 +103,7 @@ class CommentInline(ScopedTabularInline):
 
 
 @admin.register(ContentItem)
-class ContentItemAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class ContentItemAdmin(ScopedHistoryAdmin):
     list_display = ["title", "campaign", "kind", "state", "author", "updated_at"]
     list_filter = ["kind", "state", "is_health_advice", "campaign__organisation", "campaign"]
     search_fields = ["title", "brief", "variants__text"]
@@ -132,7 +133,7 @@ class VariantMediaInline(ScopedTabularInline):
 
 
 @admin.register(Variant)
-class VariantAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class VariantAdmin(ScopedHistoryAdmin):
     list_display = ["item", "platform", "language", "updated_at"]
     list_filter = ["platform", "language"]
     search_fields = ["text", "item__title"]
@@ -141,7 +142,7 @@ class VariantAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(MediaAsset)
-class MediaAssetAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class MediaAssetAdmin(ScopedHistoryAdmin):
     form = MediaAssetForm
     list_display = ["thumbnail", "title", "organisation", "kind", "dimensions", "created_at"]
     list_filter = ["organisation", "kind"]
@@ -167,6 +168,8 @@ class MediaAssetAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 User = get_user_model()
 admin.site.unregister(User)
+# Roles come from memberships, not from Django's groups and permissions.
+admin.site.unregister(Group)
 
 
 class UserMembershipInline(ScopedTabularInline):

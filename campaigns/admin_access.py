@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from simple_history.admin import SimpleHistoryAdmin
 
 from campaigns.models import Role
 from campaigns.scoping import OrganisationQuerySet, organisation_ids_of
@@ -80,6 +82,26 @@ class OrganisationScopedMixin:
 
 class ScopedAdmin(OrganisationScopedMixin, admin.ModelAdmin):
     pass
+
+
+class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    """History pages for scoped rows only.
+
+    simple-history falls back to the history table when an object is outside the queryset, which
+    would show (and let one revert) another organisation's rows: refuse before it gets there.
+    """
+
+    def _require_in_scope(self, request: HttpRequest, object_id: str) -> None:
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None) -> HttpResponse:
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ScopedTabularInline(OrganisationScopedMixin, admin.TabularInline):

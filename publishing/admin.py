@@ -9,9 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from campaigns.admin_access import ScopedAdmin
+from campaigns.admin_access import ScopedAdmin, ScopedHistoryAdmin
 from publishing.models import Publication, SocialAccount
 
 
@@ -48,7 +47,7 @@ class SocialAccountForm(forms.ModelForm):
 
 
 @admin.register(SocialAccount)
-class SocialAccountAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class SocialAccountAdmin(ScopedHistoryAdmin):
     form = SocialAccountForm
     list_display = ["handle", "platform", "organisation", "token_expires_at", "is_active"]
     list_filter = ["platform", "is_active", "organisation"]

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import AbstractUser
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import connection
 
 from campaigns.models import Campaign, ContentItem, Organisation, Role, Variant
@@ -118,3 +118,9 @@ def _wait_until_ready(process: subprocess.Popen, hostname: str, timeout_s: float
         if app.control.ping(destination=[hostname], timeout=1.0):
             return
     raise RuntimeError("the Celery worker did not answer a ping in time; see test-worker.log in the data folder")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: object) -> None:
+    """Tests create many users; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,353 @@
+"""The demo: a health ministry and a hospital, with people, campaigns, content, media, accounts and publications.
+
+`build_demo` looks every row up by its natural key and only writes what differs, so running it again
+changes nothing (not even history rows) and the same logins keep working.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from io import BytesIO
+from typing import Any, NamedTuple, TypeVar
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils import timezone
+from PIL import Image
+
+from campaigns.infographics import can_draw, draw_infographic
+from campaigns.languages import language_name
+from campaigns.models import (
+    Campaign,
+    Comment,
+    ContentItem,
+    MediaAsset,
+    Membership,
+    Organisation,
+    Priority,
+    Role,
+    Source,
+    Variant,
+    VariantMedia,
+)
+from publishing.models import Publication, SocialAccount
+from publishing.platforms import Platform
+
+MINISTRY, HOSPITAL = "moh-demo", "riverside-hospital"
+SANDBOX_URL = "http://127.0.0.1:8000/sandbox/{platform}/"
+TOKEN_LIFETIME = timedelta(weeks=8)
+ALERT_DEADLINE = timedelta(minutes=30)
+POST_DEADLINE = timedelta(hours=6)
+# One account per platform: the language versions go out a quarter of an hour apart, not in one burst.
+LANGUAGE_STAGGER = timedelta(minutes=15)
+
+Kind, State, P = ContentItem.Kind, ContentItem.State, Platform
+SHORT_PLATFORMS = (P.X, P.BLUESKY, P.MASTODON, P.THREADS)
+SUPERUSER = "root"
+
+ORGANISATIONS = {
+    MINISTRY: ("Ministry of Public Health", "Africa/Casablanca", ["en", "fr", "ar"]),
+    HOSPITAL: ("Riverside University Hospital", "Europe/London", ["en"]),
+}
+LOCAL_NAMES = {MINISTRY: {"fr": "Ministère de la Santé publique", "ar": "وزارة الصحة العامة"}}
+
+# username, first name, last name, organisation, role (None: the superuser, who belongs to none)
+PEOPLE: list[tuple[str, str, str, str | None, Role | None]] = [
+    ("contributor", "Yasmine", "Alaoui", MINISTRY, Role.CONTRIBUTOR),
+    ("editor", "Karim", "Haddad", MINISTRY, Role.EDITOR),
+    ("manager", "Nadia", "El Amrani", MINISTRY, Role.MANAGER),
+    ("manager2", "Thomas", "Martin", MINISTRY, Role.MANAGER),
+    ("admin", "Leila", "Bennani", MINISTRY, Role.ADMIN),
+    ("hospital.editor", "Sarah", "Collins", HOSPITAL, Role.EDITOR),
+    (SUPERUSER, "Demo", "Root", None, None),
+]
+
+HANDLES = {
+    MINISTRY: {
+        P.X: "@MinistryHealth",  # X handles stop at 15 characters
+        P.FACEBOOK: "@MinistryOfPublicHealth",
+        P.INSTAGRAM: "@ministryofpublichealth",
+        P.THREADS: "@ministryofpublichealth",
+        P.LINKEDIN: "ministry-of-public-health",
+        P.YOUTUBE: "@MinistryOfPublicHealth",
+        P.MASTODON: "@publichealth@mastodon.example.org",
+        P.BLUESKY: "@publichealth.example.org",
+    },
+    HOSPITAL: {P.X: "@RiversideUH"},
+}
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    organisation: str
+    name: str
+    goal: str
+    days: tuple[int, int | None]  # start and end, in days from today
+    hashtags: list[str]
+    colour: str
+    languages: list[str]
+    priority: int
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    faces: dict[str, tuple[str, list[tuple[str, str]]]]  # language: (title, [(figure, caption)])
+    alt: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    campaign: str
+    kind: str
+    title: str
+    state: str
+    author: str
+    brief: str
+    texts: dict[str, tuple[str, str]]  # language: (short text, long text)
+    short_on: tuple[str, ...] = ()
+    long_on: tuple[str, ...] = ()
+    link: str = ""  # "{language}" becomes the variant's language
+    sources: tuple[tuple[str, str], ...] = ()
+    first_comment: dict[str, str] = field(default_factory=dict)  # on the long_on platforms
+    cards: tuple[str, ...] = ()
+    when: tuple[int, int, int] | None = None  # days from today, local hour, minute
+    comments: tuple[tuple[str, str], ...] = ()
+
+
+class Login(NamedTuple):
+    username: str
+    role: str
+    organisation: str
+    password: str
+
+
+def demo_password(username: str) -> str:
+    """The published password of a demo user."""
+    return f"demo-{username}-2026"
+
+
+from campaigns.demo_content import CAMPAIGNS, CARDS, ITEMS  # noqa: E402
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def build_demo(today: date | None = None) -> list[Login]:
+    """Creates or refreshes the demo data around `today` (default: today in the ministry) and returns the logins."""
+    today = today or timezone.localdate(timezone=ZoneInfo(ORGANISATIONS[MINISTRY][1]))
+    with transaction.atomic():
+        organisations = {
+            slug: _upsert(Organisation, {"slug": slug}, {"name": name, "timezone": zone, "languages": languages})
+            for slug, (name, zone, languages) in ORGANISATIONS.items()
+        }
+        users, logins = _people(organisations)
+        campaigns = {key: _campaign(spec, organisations, users, today) for key, spec in CAMPAIGNS.items()}
+        accounts = _accounts(organisations, today)
+        for spec in ITEMS:
+            _item(spec, campaigns[spec.campaign], users, accounts, today)
+    return logins
+
+
+def _upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
+    row = model._default_manager.filter(**lookup).first()
+    if row is None:
+        row = model(**lookup, **values)
+        row.full_clean()
+        row.save()
+        return row
+    # Saving an unchanged row would still write a history row; skipping it keeps a second run a no-op.
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if changed:
+        for name in changed:
+            setattr(row, name, values[name])
+        row.full_clean()
+        refreshed = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        row.save(update_fields=changed + refreshed)
+    return row
+
+
+def _people(organisations: dict[str, Organisation]) -> tuple[dict[str, AbstractUser], list[Login]]:
+    user_model = get_user_model()
+    users: dict[str, AbstractUser] = {}
+    logins: list[Login] = []
+    for username, first_name, last_name, slug, role in PEOPLE:
+        user = user_model.objects.filter(username=username).first() or user_model(username=username)
+        user.first_name, user.last_name = first_name, last_name
+        user.email = f"{first_name}.{last_name}@example.org".lower().replace(" ", "")
+        user.is_active, user.is_staff, user.is_superuser = True, role in (Role.ADMIN, None), role is None
+        password = demo_password(username)
+        # Always reset, so that the printed logins work even after someone changed a password.
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        users[username] = user
+        if slug is None or role is None:
+            logins.append(Login(username, "superuser", "(all organisations)", password))
+            continue
+        _upsert(Membership, {"user": user, "organisation": organisations[slug]}, {"role": role})
+        logins.append(Login(username, role.label, organisations[slug].name, password))
+    return users, logins
+
+
+def _campaign(
+    spec: CampaignSpec, organisations: dict[str, Organisation], users: dict[str, AbstractUser], today: date
+) -> Campaign:
+    start, end = spec.days
+    values = {
+        "goal": spec.goal,
+        "start_date": today + timedelta(days=start),
+        "end_date": None if end is None else today + timedelta(days=end),
+        "hashtags": spec.hashtags,
+        "colour": spec.colour,
+        "languages": spec.languages,
+        "priority": spec.priority,
+        "created_by": users["manager" if spec.organisation == MINISTRY else "hospital.editor"],
+    }
+    return _upsert(Campaign, {"organisation": organisations[spec.organisation], "name": spec.name}, values)
+
+
+def _accounts(organisations: dict[str, Organisation], today: date) -> dict[tuple[str, str], SocialAccount]:
+    # Midnight, not now: a second run on the same day finds nothing to change.
+    expires_at = datetime.combine(today + TOKEN_LIFETIME, time(0), tzinfo=UTC)
+    accounts = {}
+    for slug, handles in HANDLES.items():
+        organisation = organisations[slug]
+        for platform, handle in handles.items():
+            values = {
+                "display_name": organisation.name,
+                "api_base_url": SANDBOX_URL.format(platform=platform),
+                "credentials": {"access_token": f"demo-token-{platform}"},
+                "token_expires_at": expires_at,
+                "is_active": True,
+            }
+            lookup = {"organisation": organisation, "platform": platform, "handle": handle}
+            accounts[slug, platform] = _upsert(SocialAccount, lookup, values)
+    return accounts
+
+
+def _item(
+    spec: ItemSpec,
+    campaign: Campaign,
+    users: dict[str, AbstractUser],
+    accounts: dict[tuple[str, str], SocialAccount],
+    today: date,
+) -> None:
+    values = {
+        "kind": spec.kind,
+        "brief": spec.brief,
+        "state": spec.state,
+        "is_health_advice": bool(spec.sources),
+        "author": users[spec.author],
+    }
+    item = _upsert(ContentItem, {"campaign": campaign, "title": spec.title}, values)
+    for url, title in spec.sources:
+        _upsert(Source, {"item": item, "url": url}, {"title": title})
+    for username, body in spec.comments:
+        _upsert(Comment, {"item": item, "author": users[username], "body": body}, {})
+    cards = _cards(spec, campaign, users[spec.author])
+    organisation = campaign.organisation
+    for language_index, (language, (short, long)) in enumerate(spec.texts.items()):
+        platforms = [(p, short, "") for p in spec.short_on] + [
+            (p, long, spec.first_comment.get(language, "")) for p in spec.long_on
+        ]
+        for platform, text, first_comment in platforms:
+            # Instagram captions do not make links clickable, so its variants carry none.
+            link = "" if platform == P.INSTAGRAM else spec.link.format(language=language)
+            lookup = {"item": item, "platform": platform, "language": language}
+            variant = _upsert(Variant, lookup, {"text": text, "link": link, "first_comment": first_comment})
+            _attach(variant, cards.get(language) or cards.get(organisation.languages[0], []))
+            if spec.when and spec.state in (State.SCHEDULED, State.PUBLISHED):
+                account = accounts[organisation.slug, platform]
+                _publication(variant, account, spec, language_index, today, users["manager" if "moh" in organisation.slug else spec.author])
+
+
+def _cards(spec: ItemSpec, campaign: Campaign, uploader: AbstractUser) -> dict[str, list[MediaAsset]]:
+    organisation = campaign.organisation
+    drawn: dict[str, list[MediaAsset]] = {}
+    for key in spec.cards:
+        card = CARDS[key]
+        alt_text = {language: text for language, text in card.alt.items() if language in organisation.languages}
+        for language, (title, figures) in card.faces.items():
+            if language not in organisation.languages or not can_draw(language):
+                continue
+            footer = LOCAL_NAMES.get(organisation.slug, {}).get(language, organisation.name)
+            png = draw_infographic(title, figures, campaign.colour, footer, language=language)
+            asset_title = f"{card.faces['en'][0]} ({language_name(language)})"
+            drawn.setdefault(language, []).append(_asset(organisation, asset_title, png, alt_text, uploader))
+    return drawn
+
+
+def _asset(
+    organisation: Organisation, title: str, png: bytes, alt_text: dict[str, str], uploader: AbstractUser
+) -> MediaAsset:
+    checksum = hashlib.sha256(png).hexdigest()
+    with Image.open(BytesIO(png)) as image:
+        width, height = image.size
+    existing = MediaAsset.objects.filter(organisation=organisation, checksum=checksum).first()
+    if existing and existing.file and existing.file.storage.exists(existing.file.name):
+        file_name = existing.file.name
+    else:
+        file_name = _store(f"{organisation.slug}-{checksum[:16]}.png", png)
+    values = {
+        "title": title,
+        "file": file_name,
+        "kind": MediaAsset.Kind.IMAGE,
+        "mime_type": "image/png",
+        "alt_text": alt_text,
+        "width": width,
+        "height": height,
+        "size_bytes": len(png),
+        "uploaded_by": uploader,
+    }
+    return _upsert(MediaAsset, {"organisation": organisation, "checksum": checksum}, values)
+
+
+def _store(filename: str, content: bytes) -> str:
+    file_field = MediaAsset._meta.get_field("file")
+    name = file_field.generate_filename(None, filename)
+    # A run that rolled back leaves its file behind: reuse it rather than store a second copy.
+    if file_field.storage.exists(name):
+        with file_field.storage.open(name) as stored:
+            if stored.read() == content:
+                return name
+    return file_field.storage.save(name, ContentFile(content))
+
+
+def _attach(variant: Variant, assets: list[MediaAsset]) -> None:
+    # Cards redrawn differently (another colour, another Pillow) are new assets; drop the old ones' places.
+    variant.attachments.exclude(asset__in=assets).delete()
+    for position, asset in enumerate(assets):
+        _upsert(VariantMedia, {"variant": variant, "asset": asset}, {"position": position})
+
+
+def _publication(
+    variant: Variant, account: SocialAccount, spec: ItemSpec, language_index: int, today: date, creator: AbstractUser
+) -> None:
+    # The instant is part of the unique key, so a later run must find the row without it.
+    if Publication.objects.filter(variant=variant, account=account).exists():
+        return
+    days, hour, minute = spec.when or (0, 9, 0)
+    zone = ZoneInfo(account.organisation.timezone)
+    local = datetime.combine(today + timedelta(days=days), time(hour, minute), tzinfo=zone)
+    scheduled_at = (local + language_index * LANGUAGE_STAGGER).astimezone(UTC)
+    deadline = ALERT_DEADLINE if spec.kind == Kind.ALERT else POST_DEADLINE
+    publication = Publication(
+        variant=variant,
+        account=account,
+        scheduled_at=scheduled_at,
+        latest_acceptable_at=scheduled_at + deadline,
+        created_by=creator,
+    )
+    if spec.state == State.PUBLISHED:
+        digest = hashlib.sha256(f"{spec.title}|{variant.platform}|{variant.language}".encode()).hexdigest()
+        publication.remote_id = str(int(digest[:15], 16))
+        publication.remote_url = f"{account.api_base_url}posts/{publication.remote_id}"
+        publication.state, publication.attempts = Publication.State.PUBLISHED, 1
+        publication.published_at = scheduled_at + timedelta(seconds=2)
+    publication.full_clean()
+    publication.save()

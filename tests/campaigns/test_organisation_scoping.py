@@ -1,0 +1,193 @@
+"""A member of organisation A can neither read nor change anything of organisation B, by any URL."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Model
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from campaigns.admin_access import scoped
+from campaigns.models import Campaign, ContentItem, Source, VariantMedia
+from tests import builders
+
+# Every URL of the planner's own pages that takes an object, with the model of that object.
+# A new page that takes an object must be added here, or `test_every_object_url_is_covered` fails.
+OBJECT_URLS = {"campaign_detail": Campaign}
+
+
+def planner_patterns() -> list[URLPattern]:
+    """Named URL patterns outside the admin site."""
+    found: list[URLPattern] = []
+
+    def walk(patterns: list, prefix: str = "") -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if getattr(pattern, "app_name", None) != "admin":
+                    walk(pattern.url_patterns)
+            elif pattern.name:
+                found.append(pattern)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def logged_in(user: object) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def b_objects(world, model: type[Model]) -> list[Model]:
+    """Objects of organisation B of one model (what B's admin sees and A's admin does not)."""
+    own = scoped(model, world.admin).values("pk")
+    return list(scoped(model, world.outsider).exclude(pk__in=own))
+
+
+@pytest.fixture
+def clinic_extras(world):
+    """Give organisation B one row of every model, so that every admin page has something to hide."""
+    media = builders.make_media(world.clinic, alt_text={"en": "Hands under a tap"})
+    VariantMedia.objects.create(variant=world.clinic_variant, asset=media)
+    Source.objects.create(item=world.clinic_item, url="https://www.who.int/hand-hygiene")
+    builders.make_publication(world.clinic_variant, world.clinic_account)
+    world.clinic_campaign.name = "Clinic hand hygiene (edited)"
+    world.clinic_campaign.save()
+    return world
+
+
+def test_every_object_url_is_covered():
+    with_arguments = {p.name for p in planner_patterns() if p.pattern.converters}
+
+    assert with_arguments == set(OBJECT_URLS)
+
+
+@pytest.mark.parametrize("persona", ["contributor", "editor", "manager", "admin"])
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_pages_of_another_organisation_answer_not_found(world, persona, method):
+    client = logged_in(getattr(world, persona))
+    for name, model in OBJECT_URLS.items():
+        for obj in scoped(model, world.outsider).exclude(pk__in=scoped(model, world.admin).values("pk")):
+            response = getattr(client, method)(reverse(name, args=[obj.pk]))
+            assert response.status_code in (404, 405), (name, method, response.status_code)
+
+
+def test_home_lists_only_the_users_own_campaigns(world):
+    response = logged_in(world.editor).get(reverse("home"))
+
+    assert world.campaign.name in response.text
+    assert world.clinic_campaign.name not in response.text
+
+
+def test_admin_lists_show_no_row_of_another_organisation(clinic_extras):
+    world = clinic_extras
+    client = logged_in(world.admin)
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        response = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        assert response.status_code == 200, meta.label
+        for obj in b_objects(world, model):
+            change_url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+            assert change_url not in response.text, (meta.label, obj)
+
+
+def test_admin_pages_of_another_organisations_objects_are_refused(clinic_extras):
+    world = clinic_extras
+    client = logged_in(world.admin)
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        for obj in b_objects(world, model):
+            for view in ("change", "delete", "history"):
+                url = reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk])
+                response = client.get(url)
+                assert response.status_code in (302, 403, 404), (url, response.status_code)
+                assert response.status_code != 302 or response.url == reverse("admin:index"), url
+                checked += 1
+    assert checked >= 3 * 8
+
+
+def test_admin_cannot_change_or_delete_another_organisations_objects(clinic_extras):
+    world = clinic_extras
+    client = logged_in(world.admin)
+    for model in admin.site._registry:
+        meta = model._meta
+        for obj in b_objects(world, model):
+            before = model_to_dict(model.objects.get(pk=obj.pk))
+            change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+            client.post(change, {"name": "hijacked", "title": "hijacked", "username": "hijacked"})
+            client.post(reverse(f"admin:{meta.app_label}_{meta.model_name}_delete", args=[obj.pk]), {"post": "yes"})
+            assert model_to_dict(model.objects.get(pk=obj.pk)) == before, meta.label
+
+
+def test_admin_cannot_read_or_revert_another_organisations_history(clinic_extras):
+    world = clinic_extras
+    client = logged_in(world.admin)
+    version = world.clinic_campaign.history.earliest()
+    url = reverse("admin:campaigns_campaign_simple_history", args=[world.clinic_campaign.pk, version.history_id])
+
+    assert client.get(url).status_code == 404
+    client.post(url, {"name": "reverted by A"})
+    world.clinic_campaign.refresh_from_db()
+    assert world.clinic_campaign.name == "Clinic hand hygiene (edited)"
+
+
+def test_admin_choices_offer_nothing_of_another_organisation(world):
+    client = logged_in(world.admin)
+
+    page = client.get(reverse("admin:campaigns_contentitem_add")).text
+
+    assert world.campaign.name in page
+    assert world.clinic_campaign.name not in page
+
+
+def test_admin_cannot_create_an_item_in_another_organisations_campaign(world):
+    client = logged_in(world.admin)
+    form = {
+        "campaign": world.clinic_campaign.pk, "kind": "post", "title": "Smuggled", "brief": "",
+        "sources-TOTAL_FORMS": 0, "sources-INITIAL_FORMS": 0,
+        "variants-TOTAL_FORMS": 0, "variants-INITIAL_FORMS": 0,
+        "comments-TOTAL_FORMS": 0, "comments-INITIAL_FORMS": 0,
+    }  # fmt: skip
+
+    response = client.post(reverse("admin:campaigns_contentitem_add"), form)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert not ContentItem.objects.filter(title="Smuggled").exists()
+
+
+def test_member_search_does_not_find_people_of_another_organisation(world):
+    client = logged_in(world.admin)
+    url = reverse("admin:autocomplete")
+    query = {"app_label": "campaigns", "model_name": "membership", "field_name": "user", "term": "otto"}
+
+    response = client.get(url, query)
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_staff_members_who_are_not_admins_cannot_use_the_admin(world):
+    world.editor.is_staff = True
+    world.editor.save()
+    client = logged_in(world.editor)
+
+    assert client.get(reverse("admin:campaigns_campaign_changelist")).status_code == 403
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_an_organisation_admin_cannot_grant_themselves_superuser_rights(world):
+    client = logged_in(world.admin)
+    url = reverse("admin:auth_user_change", args=[world.editor.pk])
+
+    client.post(url, {"username": world.editor.username, "is_superuser": "on", "is_staff": "on",
+                      "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0})  # fmt: skip
+
+    world.editor.refresh_from_db()
+    assert not world.editor.is_superuser
+    assert not world.editor.is_staff
+    assert get_user_model().objects.filter(is_superuser=True).count() == 0
