@@ -99,7 +99,9 @@ class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
         self._require_in_scope(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
-    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None) -> HttpResponse:
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
         self._require_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -67,6 +69,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        """Today's date where the organisation works."""
+        return timezone.localdate(timezone=self.zone)
 
     def clean(self) -> None:
         _check_language_list(self.languages, "languages")
@@ -163,6 +173,10 @@ class Campaign(FieldNamedConstraintsMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_running_on(self, day: date) -> bool:
+        """Whether the campaign runs on `day` (an ongoing campaign runs from its start on)."""
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
     @property
     def effective_languages(self) -> list[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -13,7 +11,7 @@ from campaigns.models import Campaign, ContentItem, Membership
 ACTIVE_STATES = [s for s in ContentItem.State.values if s != ContentItem.State.ARCHIVED]
 
 
-def campaigns_for_home(user: AbstractBaseUser, today: date) -> QuerySet[Campaign]:
+def campaigns_for_home(user: AbstractBaseUser) -> QuerySet[Campaign]:
     """The user's campaigns, current ones first, with counts of their items by state."""
     counts = {f"{state}_count": Count("items", filter=Q(items__state=state)) for state in ContentItem.State.values}
     return (

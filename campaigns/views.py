@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from campaigns import selectors
 from campaigns.languages import is_rtl, language_name
@@ -12,14 +11,13 @@ from campaigns.models import ContentItem
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    campaigns = list(selectors.campaigns_for_home(request.user, today))
+    campaigns = list(selectors.campaigns_for_home(request.user))
     for campaign in campaigns:
-        campaign.is_current = campaign.start_date <= today and (campaign.end_date is None or campaign.end_date >= today)
+        campaign.is_current = campaign.is_running_on(campaign.organisation.today())
     return render(
         request,
         "campaigns/home.html",
-        {"campaigns": campaigns, "memberships": selectors.memberships_of(request.user), "today": today},
+        {"campaigns": campaigns, "memberships": selectors.memberships_of(request.user)},
     )
 
 

@@ -21,7 +21,9 @@ class SocialAccountForm(forms.ModelForm):
         label=_("Replace credentials"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
-        help_text=_('A JSON object such as {"access_token": "…", "refresh_token": "…"}. Leave empty to keep what is stored.'),
+        help_text=_(
+            'A JSON object such as {"access_token": "…", "refresh_token": "…"}. Leave empty to keep what is stored.'
+        ),
     )
 
     class Meta:

@@ -44,9 +44,13 @@ def make_variant(item: ContentItem, platform: str = "mastodon", language: str = 
     return Variant.objects.create(item=item, platform=platform, language=language, **(defaults | fields))
 
 
-def make_account(organisation: Organisation, platform: str = "mastodon", handle: str = "@health", **fields: Any) -> SocialAccount:
+def make_account(
+    organisation: Organisation, platform: str = "mastodon", handle: str = "@health", **fields: Any
+) -> SocialAccount:
     defaults = {"api_base_url": "http://127.0.0.1:9/", "credentials": {"access_token": "secret-token-value"}}
-    return SocialAccount.objects.create(organisation=organisation, platform=platform, handle=handle, **(defaults | fields))
+    return SocialAccount.objects.create(
+        organisation=organisation, platform=platform, handle=handle, **(defaults | fields)
+    )
 
 
 def make_media(organisation: Organisation, title: str = "Flu card", **fields: Any) -> MediaAsset:

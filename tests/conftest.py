@@ -114,7 +114,9 @@ def _wait_until_ready(process: subprocess.Popen, hostname: str, timeout_s: float
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the Celery worker exited with {process.returncode}; see test-worker.log in the data folder")
+            raise RuntimeError(
+                f"the Celery worker exited with {process.returncode}; see test-worker.log in the data folder"
+            )
         if app.control.ping(destination=[hostname], timeout=1.0):
             return
     raise RuntimeError("the Celery worker did not answer a ping in time; see test-worker.log in the data folder")
@@ -124,3 +126,9 @@ def _wait_until_ready(process: subprocess.Popen, hostname: str, timeout_s: float
 def fast_password_hashing(settings: object) -> None:
     """Tests create many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings: object, tmp_path: Path) -> None:
+    """Uploads made by a test go to a folder of its own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -45,7 +45,9 @@ def test_every_admin_page_renders_for_an_organisation_admin(world, client_of_adm
         own = model._default_manager.filter(pk__in=admin.site._registry[model].get_queryset(_request(world.admin)))
         for obj in own[:1]:
             for view in ("change", "history"):
-                response = client_of_admin.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk]))
+                response = client_of_admin.get(
+                    reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk])
+                )
                 assert response.status_code == 200, (meta.label, view)
 
 
@@ -77,7 +79,9 @@ def test_admin_creates_a_campaign_with_hashtags_and_languages(world, client_of_a
         ({"hashtags": "#ok #not-ok"}, "hashtags", "A hashtag starts with #"),
     ],
 )
-def test_bad_campaign_input_is_reported_on_its_field_and_nothing_is_saved(world, client_of_admin, overrides, field, message):
+def test_bad_campaign_input_is_reported_on_its_field_and_nothing_is_saved(
+    world, client_of_admin, overrides, field, message
+):
     before = Campaign.objects.count()
 
     response = client_of_admin.post(reverse("admin:campaigns_campaign_add"), campaign_form(world, **overrides))
@@ -94,7 +98,9 @@ def test_a_language_the_organisation_does_not_use_is_refused_on_the_languages_fi
 
     response = client_of_admin.post(reverse("admin:campaigns_campaign_add"), form)
 
-    assert "The organisation does not use ar; it uses en." in str(response.context["adminform"].form.errors["languages"])
+    assert "The organisation does not use ar; it uses en." in str(
+        response.context["adminform"].form.errors["languages"]
+    )
 
 
 def test_an_item_with_an_invalid_variant_saves_nothing(world, client_of_admin):

@@ -19,11 +19,15 @@ def errors_of(instance: object) -> dict[str, list[str]]:
 
 def test_a_campaign_cannot_end_before_it_starts_in_the_database(world):
     with pytest.raises(IntegrityError), transaction.atomic():
-        builders.make_campaign(world.ministry, "Backwards", start_date=dt.date(2026, 5, 2), end_date=dt.date(2026, 5, 1))
+        builders.make_campaign(
+            world.ministry, "Backwards", start_date=dt.date(2026, 5, 2), end_date=dt.date(2026, 5, 1)
+        )
 
 
 def test_a_campaign_ending_before_it_starts_is_reported_on_the_end_date(world):
-    campaign = Campaign(organisation=world.ministry, name="Backwards", start_date=dt.date(2026, 5, 2), end_date=dt.date(2026, 5, 1))
+    campaign = Campaign(
+        organisation=world.ministry, name="Backwards", start_date=dt.date(2026, 5, 2), end_date=dt.date(2026, 5, 1)
+    )
 
     assert errors_of(campaign) == {"end_date": ["The campaign cannot end before it starts."]}
 
@@ -45,7 +49,9 @@ def test_two_organisations_may_use_the_same_campaign_name(world):
 
 
 def test_a_campaign_language_must_be_one_the_organisation_uses(world):
-    campaign = Campaign(organisation=world.clinic, name="Multilingual", start_date=dt.date(2026, 1, 1), languages=["en", "ar"])
+    campaign = Campaign(
+        organisation=world.clinic, name="Multilingual", start_date=dt.date(2026, 1, 1), languages=["en", "ar"]
+    )
 
     assert errors_of(campaign) == {"languages": ["The organisation does not use ar; it uses en."]}
 

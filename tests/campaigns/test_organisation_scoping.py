@@ -85,7 +85,7 @@ def test_home_lists_only_the_users_own_campaigns(world):
 def test_admin_lists_show_no_row_of_another_organisation(clinic_extras):
     world = clinic_extras
     client = logged_in(world.admin)
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         meta = model._meta
         response = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
         assert response.status_code == 200, meta.label
@@ -98,7 +98,7 @@ def test_admin_pages_of_another_organisations_objects_are_refused(clinic_extras)
     world = clinic_extras
     client = logged_in(world.admin)
     checked = 0
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         meta = model._meta
         for obj in b_objects(world, model):
             for view in ("change", "delete", "history"):
