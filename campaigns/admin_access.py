@@ -32,7 +32,7 @@ def is_organisation_admin(user: Any) -> bool:
 
 def users_visible_to(user: Any) -> QuerySet:
     """Members of the organisations `user` administers, and people not yet in any organisation."""
-    users = get_user_model().objects.all()
+    users = get_user_model().objects.order_by("username")
     if user.is_superuser:
         return users
     return users.filter(

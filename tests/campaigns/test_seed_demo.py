@@ -1,0 +1,135 @@
+"""The seed_demo command: a complete, valid demo that a second run leaves exactly as it was."""
+
+import hashlib
+from collections.abc import Callable
+from io import BytesIO, StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import connection
+from PIL import Image
+from pytest_django.fixtures import Settings
+
+from campaigns.demo import demo_password
+from campaigns.demo_content import MINISTRY, PEOPLE
+from campaigns.models import ContentItem, MediaAsset, Variant
+from publishing.models import SocialAccount
+from publishing.platforms import Platform
+
+# Rough limits of the short-text platforms; X counts every link as 23 characters (t.co), the others in full.
+TEXT_LIMITS = {Platform.X: 280, Platform.BLUESKY: 300, Platform.MASTODON: 500, Platform.THREADS: 500}
+X_LINK_LENGTH = 23
+
+
+@pytest.fixture
+def seed(db: None, settings: Settings, tmp_path: Path) -> Callable[[], str]:
+    """Runs the command with media in a temporary folder; returns what it printed."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    # pytest-django turns DEBUG off, and the command refuses to run without it.
+    settings.DEBUG = True
+
+    def run() -> str:
+        output = StringIO()
+        call_command("seed_demo", stdout=output)
+        return output.getvalue()
+
+    return run
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def test_running_twice_yields_identical_counts_for_every_model_and_the_same_files(
+    seed: Callable[[], str], tmp_path: Path
+) -> None:
+    seed()
+    counts, files = row_counts(), files_under(tmp_path)
+    seed()
+    assert row_counts() == counts
+    assert files_under(tmp_path) == files
+    assert len(files) == MediaAsset.objects.count() > 0
+
+
+def test_every_kind_of_item_exists_in_the_ministry(seed: Callable[[], str]) -> None:
+    seed()
+    kinds = set(ContentItem.objects.filter(campaign__organisation__slug=MINISTRY).values_list("kind", flat=True))
+    assert kinds == set(ContentItem.Kind.values)
+    assert ContentItem.objects.get(title__startswith="Heat-wave alert").kind == ContentItem.Kind.ALERT
+
+
+def test_items_are_spread_over_the_workflow_states(seed: Callable[[], str]) -> None:
+    seed()
+    states = set(ContentItem.objects.values_list("state", flat=True))
+    assert states >= {"draft", "in_review", "changes_requested", "approved", "scheduled", "published"}
+
+
+def test_variants_exist_in_english_french_and_arabic(seed: Callable[[], str]) -> None:
+    seed()
+    assert {"en", "fr", "ar"} <= set(Variant.objects.values_list("language", flat=True))
+    arabic = Variant.objects.filter(language="ar").first()
+    assert any("\u0600" <= character <= "\u06ff" for character in arabic.text)
+
+
+def test_short_texts_fit_their_platform_with_the_link(seed: Callable[[], str]) -> None:
+    seed()
+    for variant in Variant.objects.filter(platform__in=TEXT_LIMITS):
+        link_length = (X_LINK_LENGTH if variant.platform == Platform.X else len(variant.link)) if variant.link else 0
+        length = len(variant.text) + (1 + link_length if link_length else 0)
+        assert length <= TEXT_LIMITS[variant.platform], f"{variant} is {length} characters"
+
+
+def test_every_infographic_image_is_a_png_matching_its_stored_size_and_checksum(seed: Callable[[], str]) -> None:
+    seed()
+    assets = MediaAsset.objects.all()
+    assert assets
+    for asset in assets:
+        with asset.file.open("rb") as stored:
+            content = stored.read()
+        with Image.open(BytesIO(content)) as image:
+            assert image.format == "PNG"
+            assert image.size == (asset.width, asset.height)
+        assert hashlib.sha256(content).hexdigest() == asset.checksum
+        assert len(content) == asset.size_bytes
+        assert asset.mime_type == "image/png"
+        assert set(asset.alt_text) <= set(asset.organisation.languages)
+    infographics = Variant.objects.filter(item__kind=ContentItem.Kind.INFOGRAPHIC)
+    assert all(variant.attachments.exists() for variant in infographics)
+
+
+def test_every_ministry_platform_has_an_account_whose_credentials_are_encrypted_at_rest(
+    seed: Callable[[], str],
+) -> None:
+    seed()
+    accounts = SocialAccount.objects.filter(organisation__slug=MINISTRY)
+    assert sorted(accounts.values_list("platform", flat=True)) == sorted(Platform.values)
+    for account in accounts:
+        assert account.credentials == {"access_token": f"demo-token-{account.platform}"}
+    table = connection.ops.quote_name(SocialAccount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT credentials FROM {table}")  # noqa: S608 - no user input
+        raw_values = [row[0] for row in cursor.fetchall()]
+    assert raw_values
+    assert not any("demo-token" in raw for raw in raw_values)
+
+
+def test_output_lists_every_username_with_a_password_that_logs_in(seed: Callable[[], str]) -> None:
+    output = seed()
+    for username, *_ in PEOPLE:
+        assert username in output
+        assert demo_password(username) in output
+        assert authenticate(username=username, password=demo_password(username)) is not None
+
+
+def test_refuses_to_run_when_debug_is_off(db: None, settings: Settings) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not ContentItem.objects.exists()
