@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -31,13 +31,16 @@ def is_organisation_admin(user: Any) -> bool:
 
 
 def users_visible_to(user: Any) -> QuerySet:
-    """Members of the organisations `user` administers, and people not yet in any organisation."""
+    """Members of the organisations `user` administers, and people not yet in any organisation.
+
+    People without an organisation are shown so that an admin can add the person they just
+    created; the installation's operators (staff without an organisation) stay hidden.
+    """
     users = get_user_model().objects.order_by("username")
     if user.is_superuser:
         return users
-    return users.filter(
-        Q(memberships__organisation__in=organisation_ids_of(user, ADMIN_ROLES)) | Q(memberships=None)
-    ).distinct()
+    unassigned = Q(memberships=None, is_staff=False, is_superuser=False)
+    return users.filter(Q(memberships__organisation__in=organisation_ids_of(user, ADMIN_ROLES)) | unassigned).distinct()
 
 
 def scoped(model: type[models.Model], user: Any) -> QuerySet:
@@ -55,6 +58,17 @@ class OrganisationScopedMixin:
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return scoped(self.model, request.user).select_related(*getattr(self, "list_select_related_always", ()))
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        # A plain related filter lists every row of the related model, other organisations' too;
+        # offer only the values found in the rows this user may see.
+        return [
+            (name, admin.RelatedOnlyFieldListFilter) if isinstance(name, str) and self._is_relation(name) else name
+            for name in super().get_list_filter(request)
+        ]
+
+    def _is_relation(self, path: str) -> bool:
+        return get_fields_from_path(self.model, path)[-1].is_relation
 
     def formfield_for_foreignkey(self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any) -> Any:
         kwargs.setdefault("queryset", scoped(db_field.remote_field.model, request.user))

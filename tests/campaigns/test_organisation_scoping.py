@@ -85,10 +85,12 @@ def test_home_lists_only_the_users_own_campaigns(world):
 def test_admin_lists_show_no_row_of_another_organisation(clinic_extras):
     world = clinic_extras
     client = logged_in(world.admin)
+    names_of_b = [world.clinic.name, world.clinic_campaign.name, world.clinic_item.title, "otto.outsider", "@clinic"]
     for model in admin.site._registry:
         meta = model._meta
         response = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
         assert response.status_code == 200, meta.label
+        assert not [name for name in names_of_b if name in response.text], meta.label  # in rows or in filters
         for obj in b_objects(world, model):
             change_url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
             assert change_url not in response.text, (meta.label, obj)
