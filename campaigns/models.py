@@ -251,6 +251,13 @@ class ContentItem(models.Model):
     def organisation(self) -> Organisation:
         return self.campaign.organisation
 
+    def variant_summary(self) -> tuple[list[str], list[str]]:
+        """The platforms (by label) and languages its variants cover, each once, in order."""
+        variants = list(self.variants.all())
+        platforms = dict.fromkeys(v.get_platform_display() for v in sorted(variants, key=lambda v: v.platform))
+        languages = dict.fromkeys(v.language for v in sorted(variants, key=lambda v: v.language))
+        return list(platforms), list(languages)
+
 
 class Source(models.Model):
     """A link that backs a health claim made by an item."""
