@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zoneinfo
 from typing import Any
 
 from django import forms
@@ -36,8 +37,18 @@ class HashtagsField(forms.CharField):
         return [tag if tag.startswith("#") else f"#{tag}" for tag in re.split(r"[\s,]+", text) if tag]
 
 
+def timezone_choices() -> list[tuple[str, str]]:
+    """IANA time zone names, sorted, for a select box."""
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
 class OrganisationForm(forms.ModelForm):
     languages = LanguagesField(label=_("Languages"), help_text=_("Languages this organisation publishes in."))
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=timezone_choices,
+        help_text=_("Times are entered and shown in this zone; they are stored in UTC."),
+    )
 
     class Meta:
         model = Organisation

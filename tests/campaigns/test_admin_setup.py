@@ -202,3 +202,20 @@ def test_publications_are_read_only_in_the_admin(world, client_of_admin):
 
     assert response.status_code == 200
     assert 'name="_save"' not in response.text
+
+
+def test_admin_edits_the_organisation_time_zone_and_languages(world, client_of_admin):
+    url = reverse("admin:campaigns_organisation_change", args=[world.ministry.pk])
+    form = {"name": world.ministry.name, "slug": world.ministry.slug, "timezone": "Africa/Casablanca",
+            "languages": ["en", "ar"], "memberships-TOTAL_FORMS": 0, "memberships-INITIAL_FORMS": 0}  # fmt: skip
+
+    assert client_of_admin.post(url, form).status_code == 302
+    world.ministry.refresh_from_db()
+    assert (world.ministry.timezone, world.ministry.languages) == ("Africa/Casablanca", ["en", "ar"])
+
+    response = client_of_admin.post(url, form | {"timezone": "Mars/Olympus_Mons"})
+    assert "Select a valid choice" in str(response.context["adminform"].form.errors["timezone"])
+
+
+def test_an_organisation_admin_cannot_create_organisations(world, client_of_admin):
+    assert client_of_admin.get(reverse("admin:campaigns_organisation_add")).status_code == 403
