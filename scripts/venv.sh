@@ -7,8 +7,10 @@ python_bin="${PYTHON:-$(command -v python3.11 || command -v python3)}"
   exit 1
 }
 [ -x .venv/bin/python ] || "$python_bin" -m venv .venv
-stamp=".venv/.installed-$(cat requirements*.txt | sha256sum | cut -c1-16)-$(basename "$requirements")"
-if [ ! -f "$stamp" ]; then
+digest="$(cat requirements*.txt | sha256sum | cut -c1-16)"
+stamp=".venv/.installed-$digest-$(basename "$requirements")"
+# The development requirements include the runtime ones.
+if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-$digest-requirements-dev.txt" ]; then
   echo "Installing $requirements into .venv …"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
