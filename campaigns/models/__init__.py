@@ -1,0 +1,23 @@
+"""What is said: organisations, their members, campaigns, content items, variants, media."""
+
+from campaigns.models.campaign import COLOUR_PATTERN, HASHTAG_PATTERN, Campaign, Priority
+from campaigns.models.content import Comment, ContentItem, Source, Variant, VariantMedia
+from campaigns.models.media import MediaAsset
+from campaigns.models.organisations import Membership, Organisation, Role, validate_timezone
+
+__all__ = [
+    "COLOUR_PATTERN",
+    "HASHTAG_PATTERN",
+    "Campaign",
+    "Comment",
+    "ContentItem",
+    "MediaAsset",
+    "Membership",
+    "Organisation",
+    "Priority",
+    "Role",
+    "Source",
+    "Variant",
+    "VariantMedia",
+    "validate_timezone",
+]

@@ -1,0 +1,196 @@
+"""Content items, their sources, their variants per platform and language, and comments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaigns.languages import CONTENT_LANGUAGE_CODES, CONTENT_LANGUAGES
+from campaigns.models.campaign import Campaign
+from campaigns.models.media import MediaAsset
+from campaigns.models.organisations import Organisation
+from campaigns.scoping import OrganisationQuerySet
+from publishing.platforms import Platform
+
+
+class ContentItem(models.Model):
+    class Kind(models.TextChoices):
+        POST = "post", _("Post")
+        INFOGRAPHIC = "infographic", _("Infographic")
+        VIDEO = "video", _("Video")
+        ALERT = "alert", _("Alert")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.POST)
+    title = models.CharField(_("title"), max_length=200)
+    brief = models.TextField(_("brief"), blank=True, help_text=_("What this item must say, for whom, and why."))
+    state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.DRAFT, editable=False)
+    is_health_advice = models.BooleanField(
+        _("health advice"), default=False, help_text=_("Health advice needs at least one source link.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="authored_items"
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text=_("Raised on every save; a stale save is refused.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    organisation_path = "campaign__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("content item")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["post", "infographic", "video", "alert"]), name="item_kind_known"),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "in_review", "changes_requested", "approved", "scheduled", "published", "archived"]),
+                name="item_state_known",
+            ),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["campaign", "state"], name="item_campaign_state")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.campaign.organisation
+
+    def variant_summary(self) -> tuple[list[str], list[str]]:
+        """The platforms (by label) and languages its variants cover, each once, in order."""
+        variants = list(self.variants.all())
+        platforms = dict.fromkeys(v.get_platform_display() for v in sorted(variants, key=lambda v: v.platform))
+        languages = dict.fromkeys(v.language for v in sorted(variants, key=lambda v: v.language))
+        return list(platforms), list(languages)
+
+
+class Source(models.Model):
+    """A link that backs a health claim made by an item."""
+
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(_("address"), max_length=500)
+    title = models.CharField(
+        _("title"), max_length=300, blank=True, help_text=_("e.g. WHO fact sheet: Influenza (seasonal).")
+    )
+    history = HistoricalRecords()
+
+    organisation_path = "item__campaign__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "url"], name="source_once_per_item",
+                violation_error_message=_("This source is already listed for the item."),
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Variant(models.Model):
+    """One item as it appears on one platform in one language."""
+
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="variants")
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    language = models.CharField(_("language"), max_length=8, choices=CONTENT_LANGUAGES)
+    text = models.TextField(_("text"), blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    first_comment = models.TextField(
+        _("first comment"), blank=True, help_text=_("Posted as the first reply, where the platform allows.")
+    )
+    media = models.ManyToManyField(MediaAsset, through="VariantMedia", blank=True, related_name="variants")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    organisation_path = "item__campaign__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["platform", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "platform", "language"], name="variant_once_per_platform_and_language",
+                violation_error_message=_("This item already has a variant for this platform and language."),
+            ),
+            models.CheckConstraint(condition=Q(platform__in=Platform.values), name="variant_platform_known"),
+            models.CheckConstraint(condition=Q(language__in=CONTENT_LANGUAGE_CODES), name="variant_language_known"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.get_platform_display()} · {self.language}"
+
+    def clean(self) -> None:
+        if self.item_id is not None and self.language:
+            allowed = self.item.campaign.effective_languages
+            if self.language not in allowed:
+                raise ValidationError(
+                    {"language": _("The campaign does not use %(code)s; it uses %(allowed)s.")
+                     % {"code": self.language, "allowed": ", ".join(allowed)}}
+                )  # fmt: skip
+
+
+class VariantMedia(models.Model):
+    """An asset attached to a variant, in display order."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="attachments")
+    asset = models.ForeignKey(MediaAsset, on_delete=models.PROTECT, related_name="attachments")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    organisation_path = "variant__item__campaign__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("attached media")
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "asset"], name="variant_media_once"),
+            models.UniqueConstraint(fields=["variant", "position"], name="variant_media_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} in {self.variant}"
+
+    def clean(self) -> None:
+        if (
+            self.variant_id
+            and self.asset_id
+            and self.asset.organisation_id != self.variant.item.campaign.organisation_id
+        ):
+            raise ValidationError({"asset": _("This asset belongs to another organisation.")})
+
+
+class Comment(models.Model):
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    organisation_path = "item__campaign__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["item", "created_at"], name="comment_item_time")]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"

@@ -1,0 +1,104 @@
+"""Organisations and their members."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.languages import unknown_languages
+from campaigns.scoping import OrganisationQuerySet
+
+
+def validate_timezone(name: str) -> None:
+    """Refuses a name the IANA time zone database does not know."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(
+            _("Unknown time zone %(name)s; use a name such as Europe/Paris."), params={"name": name}
+        ) from error
+
+
+def check_language_list(codes: object, field: str, allowed: list[str] | None = None) -> None:
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        raise ValidationError({field: _('Give a list of language codes such as ["en", "ar"].')})
+    if unknown := unknown_languages(codes):
+        raise ValidationError({field: _("Unknown language code(s): %s.") % ", ".join(unknown)})
+    if allowed is not None and (outside := [code for code in codes if code not in allowed]):
+        raise ValidationError(
+            {field: _("The organisation does not use %(codes)s; it uses %(allowed)s.")
+             % {"codes": ", ".join(outside), "allowed": ", ".join(allowed)}}
+        )  # fmt: skip
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Short name used in addresses."))
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_timezone],
+        help_text=_("Times are entered and shown in this zone; they are stored in UTC."),
+    )  # fmt: skip
+    languages = models.JSONField(
+        _("languages"), default=list,
+        help_text=_("Codes of the languages this organisation publishes in, e.g. [\"en\", \"fr\", \"ar\"]."),
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    organisation_path = "pk"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        """Today's date where the organisation works."""
+        return timezone.localdate(timezone=self.zone)
+
+    def clean(self) -> None:
+        check_language_list(self.languages, "languages")
+        if not self.languages:
+            raise ValidationError({"languages": _("Choose at least one language.")})
+
+
+class Role(models.TextChoices):
+    CONTRIBUTOR = "contributor", _("Contributor")
+    EDITOR = "editor", _("Editor")
+    MANAGER = "manager", _("Manager")
+    ADMIN = "admin", _("Admin")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CONTRIBUTOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    organisation_path = "organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_once_per_organisation",
+                violation_error_message=_("This person is already a member of the organisation."),
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_known"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation}"
