@@ -47,3 +47,12 @@ class OrganisationQuerySet(models.QuerySet):
     def for_organisation(self, organisation: Organisation) -> Self:
         """Rows that belong to one organisation."""
         return self.filter(**{self._path(): organisation})
+
+
+def role_in(user: AbstractBaseUser | AnonymousUser, organisation: Organisation) -> str | None:
+    """The role of `user` in `organisation`, or None when they are not a member."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    from campaigns.models import Membership
+
+    return Membership.objects.filter(user=user, organisation=organisation).values_list("role", flat=True).first()

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from campaigns.models import Campaign, ContentItem, Membership
+from campaigns import workflow
+from campaigns.checks import check_item, check_variant, has_errors
+from campaigns.models import Campaign, ContentItem, Membership, Role, Transition
+from campaigns.review_diff import changes_since_last_approval
+from publishing.platform_rules import rules_for
 
 ACTIVE_STATES = [s for s in ContentItem.State.values if s != ContentItem.State.ARCHIVED]
 
@@ -37,4 +43,125 @@ def items_of(campaign: Campaign) -> QuerySet[ContentItem]:
         .select_related("author")
         .prefetch_related("variants")
         .order_by("state", "-updated_at")
+    )
+
+
+def item_for_user(user: AbstractBaseUser, pk: int) -> ContentItem:
+    """One item the user may see, or 404."""
+    queryset = ContentItem.objects.for_user(user).select_related("campaign__organisation", "author")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def source_rows(item: ContentItem) -> list[dict[str, str]]:
+    return [{"url": url, "title": title} for url, title in item.sources.order_by("pk").values_list("url", "title")]
+
+
+def variants_with_feedback(item: ContentItem) -> list[dict[str, Any]]:
+    """Each variant with its checks, its length as the platform counts it, and its media."""
+    variants = item.variants.prefetch_related("attachments__asset").order_by("platform", "language")
+    rows = []
+    for variant in variants:
+        rules = rules_for(variant.platform)
+        rows.append({
+            "variant": variant,
+            "assets": [attachment.asset for attachment in variant.attachments.all()],
+            "problems": check_variant(variant),
+            "count": rules.count(variant.text),
+            "limit": rules.text_limit,
+        })  # fmt: skip
+    return rows
+
+
+def timeline(item: ContentItem) -> list[dict[str, Any]]:
+    """Transitions and edits of the item, newest first."""
+    entries = [
+        {"at": t.created_at, "who": t.actor, "what": f"{t.get_from_state_display()} → {t.get_to_state_display()}",
+         "action": t.action, "comment": t.comment}
+        for t in Transition.objects.filter(item=item).select_related("actor")
+    ]  # fmt: skip
+    for record in item.history.select_related("history_user"):
+        if record.history_type == "+" or (record.history_change_reason or "") == "Edited":
+            what = "Created" if record.history_type == "+" else "Edited"
+            entries.append(
+                {"at": record.history_date, "who": record.history_user, "what": what, "action": "edit", "comment": ""}
+            )
+    return sorted(entries, key=lambda entry: entry["at"], reverse=True)
+
+
+def item_page(item: ContentItem, user: AbstractBaseUser, comment_form: Any = None) -> dict[str, Any]:
+    from campaigns.editor_forms import CommentForm, DecisionForm
+
+    approved_since, changes = changes_since_last_approval(item)
+    problems = check_item(item)
+    return {
+        "item": item,
+        "variants": variants_with_feedback(item),
+        "item_problems": [p for p in problems if p.variant_id is None],
+        "has_errors": has_errors(problems),
+        "moves": workflow.allowed_moves(item, user),
+        "approvals": workflow.standing_approvals(item).select_related("manager"),
+        "approvals_needed": workflow.approvals_needed(item),
+        "comments": item.comments.select_related("author"),
+        "comment_form": comment_form or CommentForm(),
+        "decision_form": DecisionForm(),
+        "timeline": timeline(item),
+        "approved_since": approved_since,
+        "changes": changes,
+        "can_edit": can_edit(item, user),
+        "sources": item.sources.order_by("pk"),
+    }
+
+
+def can_edit(item: ContentItem, user: AbstractBaseUser) -> bool:
+    from campaigns.editing import check_can_edit
+
+    try:
+        check_can_edit(item, user)
+    except workflow.WorkflowError:
+        return False
+    return True
+
+
+def editor_page(
+    item: ContentItem, user: AbstractBaseUser, form: Any = None, sources: Any = None,
+    variant_forms: dict[int, Any] | None = None, media_forms: dict[int, Any] | None = None, add_form: Any = None,
+) -> dict[str, Any]:  # fmt: skip
+    from campaigns.editor_forms import AddVariantForm, AttachMediaForm, ItemForm, SourceFormSet, VariantForm
+
+    item.refresh_from_db()
+    organisation = item.campaign.organisation
+    rows = variants_with_feedback(item)
+    for row in rows:
+        variant = row["variant"]
+        row["form"] = (variant_forms or {}).get(variant.pk) or VariantForm(
+            instance=variant, initial={"version": item.version}
+        )
+        row["media_form"] = (media_forms or {}).get(variant.pk) or AttachMediaForm(organisation=organisation)
+    return {
+        "item": item,
+        "form": form or ItemForm(instance=item, organisation=organisation, initial={"version": item.version}),
+        "sources": sources or SourceFormSet(prefix="sources", initial=source_rows(item)),
+        "variants": rows,
+        "add_form": add_form or AddVariantForm(item=item),
+        "can_edit": can_edit(item, user),
+        "moves": workflow.allowed_moves(item, user),
+    }
+
+
+def review_queue(user: AbstractBaseUser) -> QuerySet[ContentItem]:
+    """Items waiting for this manager's decision: alerts first, then the oldest submitted first."""
+    from campaigns.scoping import organisation_ids_of
+
+    managed = organisation_ids_of(user, [Role.MANAGER])
+    mine = workflow.standing_approvals_by(user)
+    return (
+        ContentItem.objects.filter(campaign__organisation__in=managed, state=ContentItem.State.IN_REVIEW)
+        .exclude(author=user)
+        .exclude(pk__in=mine)
+        .select_related("campaign__organisation", "author")
+        .annotate(
+            is_alert=Case(When(kind=ContentItem.Kind.ALERT, then=Value(0)), default=Value(1)),
+            submitted_at=Max("transitions__created_at", filter=Q(transitions__action="submit")),
+        )
+        .order_by("is_alert", "submitted_at", "pk")
     )

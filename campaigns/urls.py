@@ -1,8 +1,20 @@
 from django.urls import path
 
-from campaigns import views
+from campaigns import item_views, review_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:campaign_pk>/items/new/", item_views.new_item, name="item_new"),
+    path("items/<int:pk>/", item_views.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", item_views.item_edit, name="item_edit"),
+    path("items/<int:pk>/variants/", item_views.variant_add, name="variant_add"),
+    path("items/<int:pk>/variants/<int:variant_pk>/", item_views.variant_save, name="variant_save"),
+    path("items/<int:pk>/variants/<int:variant_pk>/media/", item_views.variant_media, name="variant_media"),
+    path("items/<int:pk>/variants/<int:variant_pk>/check/", item_views.variant_check, name="variant_check"),
+    path("items/<int:pk>/move/<slug:action>/", item_views.item_move, name="item_move"),
+    path("items/<int:pk>/comments/", item_views.item_comment, name="item_comment"),
+    path("review/", review_views.review_queue, name="review_queue"),
+    path("notifications/", review_views.notifications, name="notifications"),
+    path("notifications/read/", review_views.notifications_read, name="notifications_read"),
 ]

@@ -4,19 +4,23 @@ from campaigns.models.campaign import COLOUR_PATTERN, HASHTAG_PATTERN, Campaign,
 from campaigns.models.content import Comment, ContentItem, Source, Variant, VariantMedia
 from campaigns.models.media import MediaAsset
 from campaigns.models.organisations import Membership, Organisation, Role, validate_timezone
+from campaigns.models.review import Approval, Notification, Transition
 
 __all__ = [
     "COLOUR_PATTERN",
     "HASHTAG_PATTERN",
+    "Approval",
     "Campaign",
     "Comment",
     "ContentItem",
     "MediaAsset",
     "Membership",
+    "Notification",
     "Organisation",
     "Priority",
     "Role",
     "Source",
+    "Transition",
     "Variant",
     "VariantMedia",
     "validate_timezone",

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaigns.languages import CONTENT_LANGUAGE_CODES, CONTENT_LANGUAGES
+from campaigns.languages import CONTENT_LANGUAGE_CODES, CONTENT_LANGUAGES, is_rtl
 from campaigns.models.campaign import Campaign
 from campaigns.models.media import MediaAsset
 from campaigns.models.organisations import Organisation
@@ -37,6 +37,18 @@ class ContentItem(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.POST)
     title = models.CharField(_("title"), max_length=200)
     brief = models.TextField(_("brief"), blank=True, help_text=_("What this item must say, for whom, and why."))
+    master_text = models.TextField(
+        _("master text"),
+        blank=True,
+        help_text=_("The message once; each platform and language variant starts from it."),
+    )
+    planned_at = models.DateTimeField(
+        _("planned for"), null=True, blank=True, help_text=_("When it should go out; it must be approved by then.")
+    )
+    approval_expired_at = models.DateTimeField(
+        _("approval expired at"), null=True, blank=True, editable=False,
+        help_text=_("Set when the planned time came before approval: it will not be published on its own."),
+    )  # fmt: skip
     state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.DRAFT, editable=False)
     is_health_advice = models.BooleanField(
         _("health advice"), default=False, help_text=_("Health advice needs at least one source link.")
@@ -137,6 +149,10 @@ class Variant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.get_platform_display()} · {self.language}"
+
+    @property
+    def is_rtl(self) -> bool:
+        return is_rtl(self.language)
 
     def clean(self) -> None:
         if self.item_id is not None and self.language:

@@ -11,12 +11,23 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from campaigns.admin_access import scoped
-from campaigns.models import Campaign, ContentItem, Source, VariantMedia
+from campaigns.models import Campaign, ContentItem, Source, Variant, VariantMedia
 from tests import builders
 
-# Every URL of the planner's own pages that takes an object, with the model of that object.
-# A new page that takes an object must be added here, or `test_every_object_url_is_covered` fails.
-OBJECT_URLS = {"campaign_detail": Campaign}
+# Every URL of the planner's own pages that takes an object: the model of that object and how to
+# address one. A new page must be added here, or `test_every_object_url_is_covered` fails.
+OBJECT_URLS = {
+    "campaign_detail": (Campaign, lambda c: {"pk": c.pk}),
+    "item_new": (Campaign, lambda c: {"campaign_pk": c.pk}),
+    "item_detail": (ContentItem, lambda i: {"pk": i.pk}),
+    "item_edit": (ContentItem, lambda i: {"pk": i.pk}),
+    "item_comment": (ContentItem, lambda i: {"pk": i.pk}),
+    "item_move": (ContentItem, lambda i: {"pk": i.pk, "action": "archive"}),
+    "variant_add": (ContentItem, lambda i: {"pk": i.pk}),
+    "variant_save": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
+    "variant_media": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
+    "variant_check": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
+}
 
 
 def planner_patterns() -> list[URLPattern]:
@@ -68,11 +79,24 @@ def test_every_object_url_is_covered():
 @pytest.mark.parametrize("persona", ["contributor", "editor", "manager", "admin"])
 @pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
 def test_pages_of_another_organisation_answer_not_found(world, persona, method):
+    before = {model: model.objects.count() for model, _ in OBJECT_URLS.values()}
     client = logged_in(getattr(world, persona))
-    for name, model in OBJECT_URLS.items():
+    for name, (model, address) in OBJECT_URLS.items():
         for obj in scoped(model, world.outsider).exclude(pk__in=scoped(model, world.admin).values("pk")):
-            response = getattr(client, method)(reverse(name, args=[obj.pk]))
+            response = getattr(client, method)(reverse(name, kwargs=address(obj)))
             assert response.status_code in (404, 405), (name, method, response.status_code)
+        assert model.objects.count() == before[model], name
+
+
+@pytest.mark.parametrize("name", ["variant_save", "variant_media", "variant_check"])
+def test_a_variant_of_another_organisation_is_not_reached_through_an_own_item(world, name):
+    client = logged_in(world.editor)
+
+    response = client.post(
+        reverse(name, kwargs={"pk": world.item.pk, "variant_pk": world.clinic_variant.pk}), {"text": "x"}
+    )
+
+    assert response.status_code == 404
 
 
 def test_home_lists_only_the_users_own_campaigns(world):

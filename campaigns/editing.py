@@ -1,0 +1,183 @@
+"""Changing an item's content: who may, on which version, and what an edit does to its review.
+
+Every content change goes through here: it locks the item, refuses a stale save (someone saved a
+newer version since the form was opened), validates, saves with history, raises the item's version
+and lets the workflow react (approvals voided; approved or scheduled content back to review).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+
+from campaigns import workflow
+from campaigns.models import Campaign, ContentItem, MediaAsset, Role, Source, Variant, VariantMedia
+from campaigns.scoping import role_in
+from campaigns.workflow import WorkflowError
+
+S = ContentItem.State
+FROZEN_STATES = (S.PUBLISHED, S.ARCHIVED)
+ITEM_FIELDS = ("title", "kind", "brief", "master_text", "is_health_advice", "planned_at")
+VARIANT_FIELDS = ("text", "link", "first_comment")
+
+
+def check_can_edit(item: ContentItem, editor: AbstractBaseUser) -> None:
+    """Raise WorkflowError unless `editor` may change `item`'s content now."""
+    role = role_in(editor, item.campaign.organisation)
+    if role not in workflow.EDITING_ROLES:
+        raise WorkflowError("You cannot edit this item.", code="forbidden", status=403)
+    if role == Role.CONTRIBUTOR and item.author_id != editor.pk:
+        raise WorkflowError("Contributors edit their own items only.", code="forbidden", status=403)
+    if item.state in FROZEN_STATES:
+        raise WorkflowError(
+            f"A {item.get_state_display().lower()} item cannot be edited; draft a correction instead.",
+            code="wrong_state", status=409,
+        )  # fmt: skip
+
+
+def edit_item(
+    item: ContentItem, editor: AbstractBaseUser, expected_version: int, changes: dict[str, Any]
+) -> ContentItem:
+    """Apply `changes` to the item's own fields; returns the item as saved."""
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        changed = _apply(locked, changes, ITEM_FIELDS)
+        return changed, bool(changed)
+
+    return _edit(item, editor, expected_version, change)
+
+
+def edit_variant(
+    variant: Variant, editor: AbstractBaseUser, expected_version: int, changes: dict[str, Any]
+) -> ContentItem:
+    """Apply `changes` to one variant of an item; returns the item as saved."""
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        target = Variant.objects.select_for_update().get(pk=variant.pk, item=locked)
+        changed = _apply(target, changes, VARIANT_FIELDS)
+        if changed:
+            target.save(update_fields=[*changed, "updated_at"])
+        return [], bool(changed)
+
+    return _edit(variant.item, editor, expected_version, change)
+
+
+def add_variant(
+    item: ContentItem, editor: AbstractBaseUser, expected_version: int, platform: str, language: str
+) -> Variant:
+    """Add a variant for a platform and language, starting from the item's master text."""
+    created: list[Variant] = []
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        variant = Variant(item=locked, platform=platform, language=language, text=locked.master_text)
+        variant.full_clean()
+        variant.save()
+        created.append(variant)
+        return [], True
+
+    _edit(item, editor, expected_version, change)
+    return created[0]
+
+
+def replace_sources(
+    item: ContentItem, editor: AbstractBaseUser, expected_version: int, sources: list[tuple[str, str]]
+) -> ContentItem:
+    """Make the item's source links exactly `sources` ((url, title) pairs, in order)."""
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        current = list(locked.sources.order_by("pk").values_list("url", "title"))
+        if current == sources:
+            return [], False
+        locked.sources.all().delete()
+        for url, title in sources:
+            source = Source(item=locked, url=url, title=title)
+            source.full_clean()
+            source.save()
+        return [], True
+
+    return _edit(item, editor, expected_version, change)
+
+
+def attach_media(variant: Variant, editor: AbstractBaseUser, expected_version: int, asset: MediaAsset) -> ContentItem:
+    """Attach an asset of the item's organisation to a variant, after its other media."""
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        if variant.attachments.filter(asset=asset).exists():
+            return [], False
+        position = (variant.attachments.aggregate(last=models.Max("position"))["last"] or -1) + 1
+        attachment = VariantMedia(variant=variant, asset=asset, position=position)
+        attachment.full_clean()
+        attachment.save()
+        return [], True
+
+    return _edit(variant.item, editor, expected_version, change)
+
+
+def detach_media(variant: Variant, editor: AbstractBaseUser, expected_version: int, asset: MediaAsset) -> ContentItem:
+    """Remove an asset from a variant (the asset stays in the library)."""
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        deleted, _ = variant.attachments.filter(asset=asset).delete()
+        return [], bool(deleted)
+
+    return _edit(variant.item, editor, expected_version, change)
+
+
+def create_item(
+    campaign: Campaign, author: AbstractBaseUser, fields: dict[str, Any], variants: list[tuple[str, str]]
+) -> ContentItem:
+    """Draft a new item in `campaign`, with a variant per (platform, language) starting from its master text."""
+    role = role_in(author, campaign.organisation)
+    if role not in workflow.EDITING_ROLES:
+        raise WorkflowError("You cannot draft items in this campaign.", code="forbidden", status=403)
+    with transaction.atomic():
+        item = ContentItem(campaign=campaign, author=author)
+        _apply(item, fields, ITEM_FIELDS)
+        item._change_reason = "Drafted"
+        item.save()
+        for platform, language in variants:
+            variant = Variant(item=item, platform=platform, language=language, text=item.master_text)
+            variant.full_clean()
+            variant.save()
+    return item
+
+
+# A change function sets what it changes and says which item fields it set (saved here, once,
+# with the new version) and whether anything changed at all.
+Change = Callable[[ContentItem], tuple[list[str], bool]]
+
+
+def _edit(item: ContentItem, editor: AbstractBaseUser, expected_version: int, change: Change) -> ContentItem:
+    with transaction.atomic():
+        locked = ContentItem.objects.select_for_update().select_related("campaign__organisation").get(pk=item.pk)
+        check_can_edit(locked, editor)
+        if locked.version != expected_version:
+            raise WorkflowError(
+                "Someone saved a newer version while you were editing. Your text is kept below; "
+                "reload to see theirs, then apply your change again.",
+                code="stale", status=409,
+            )  # fmt: skip
+        item_fields, changed = change(locked)
+        if not changed and not item_fields:
+            return locked
+        if "planned_at" in item_fields:
+            locked.approval_expired_at = None  # a new planned time gives the review a new chance
+            item_fields.append("approval_expired_at")
+        locked.version += 1
+        locked._change_reason = "Edited"
+        locked.save(update_fields=[*item_fields, "version", "updated_at"])
+        return workflow.record_edit(locked, editor)
+
+
+def _apply(instance: models.Model, changes: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:
+    """Set the fields that differ and validate; returns their names (the caller saves)."""
+    if unknown := set(changes) - set(allowed):
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    changed = [name for name, value in changes.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, changes[name])
+    instance.full_clean()
+    return changed

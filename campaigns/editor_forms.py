@@ -1,0 +1,131 @@
+"""Forms of the planner's editor and review pages (validation only; the services save)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.languages import language_name
+from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Variant
+from publishing.platforms import Platform
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed in the organisation's time zone, returned as an aware UTC instant."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, zone: dt.tzinfo, **kwargs: Any) -> None:
+        self.zone = zone
+        super().__init__(input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return timezone.localtime(value, self.zone).strftime("%Y-%m-%dT%H:%M")
+        return value
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        with timezone.override(self.zone):
+            # Django makes naive input aware in the current zone, refusing times skipped or doubled by DST.
+            return super().to_python(value)
+
+
+class ItemForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ContentItem
+        fields = ["title", "kind", "brief", "master_text", "is_health_advice", "planned_at"]
+        widgets = {
+            "brief": forms.Textarea(attrs={"rows": 2}),
+            "master_text": forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["planned_at"] = LocalDateTimeField(
+            organisation.zone, required=False, label=_("Planned for"),
+            help_text=_("In %(zone)s time. It must be approved by then.") % {"zone": organisation.timezone},
+        )  # fmt: skip
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class NewItemForm(ItemForm):
+    platforms = forms.MultipleChoiceField(
+        label=_("Platforms"), choices=Platform.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    languages = forms.MultipleChoiceField(label=_("Languages"), widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, organisation=campaign.organisation, **kwargs)
+        self.fields["languages"].choices = [(code, language_name(code)) for code in campaign.effective_languages]
+
+    def variants(self) -> list[tuple[str, str]]:
+        return [(p, lang) for p in self.cleaned_data["platforms"] for lang in self.cleaned_data["languages"]]
+
+
+class SourceForm(forms.Form):
+    url = forms.URLField(label=_("Address"), max_length=500, assume_scheme="https")
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+
+
+SourceFormSet = forms.formset_factory(SourceForm, extra=1, can_delete=True)
+
+
+class VariantForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Variant
+        fields = ["text", "link", "first_comment"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6}), "first_comment": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        direction = "rtl" if self.instance.pk and self.instance.is_rtl else "ltr"
+        for name in ("text", "first_comment"):
+            self.fields[name].widget.attrs["dir"] = direction
+        self.fields["link"].assume_scheme = "https"
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class AddVariantForm(forms.Form):
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    language = forms.ChoiceField(label=_("Language"))
+
+    def __init__(self, *args: Any, item: ContentItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.fields["language"].choices = [(c, language_name(c)) for c in item.campaign.effective_languages]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.item.variants.filter(platform=cleaned.get("platform"), language=cleaned.get("language")).exists():
+            raise forms.ValidationError(_("This item already has a variant for this platform and language."))
+        return cleaned
+
+
+class AttachMediaForm(forms.Form):
+    asset = forms.ModelChoiceField(label=_("From the library"), queryset=MediaAsset.objects.none())
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = MediaAsset.objects.for_organisation(organisation).order_by("-created_at")
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}), max_length=5000)
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
+    )

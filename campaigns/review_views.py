@@ -1,0 +1,38 @@
+"""The review queue and the notifications inbox. Thin."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from campaigns import selectors
+from campaigns.models import Notification
+
+NOTIFICATIONS_PER_PAGE = 30
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.review_queue(request.user))
+    return render(request, "campaigns/review_queue.html", {"items": items})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    inbox = Notification.objects.filter(recipient=request.user).select_related("item")
+    page = Paginator(inbox, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "campaigns/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    if ids := request.POST.getlist("id"):
+        unread = unread.filter(pk__in=[int(i) for i in ids if i.isdigit()])
+    unread.update(read_at=timezone.now())
+    return redirect("notifications")

@@ -1,0 +1,38 @@
+"""Celery tasks of the campaigns app: thin, take ids, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.utils import timezone
+
+from campaigns.models import Notification
+
+
+@shared_task
+def email_notifications(notification_ids: list[int]) -> int:
+    """E-mail the given notifications to their recipients; returns how many were sent."""
+    notifications = Notification.objects.filter(pk__in=notification_ids).select_related("recipient", "item")
+    messages = [
+        (f"[Planner] {n.message}"[:150], _body(n), settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
+        for n in notifications
+        if n.recipient.email
+    ]
+    return send_mass_mail(messages, fail_silently=False)
+
+
+def _body(notification: Notification) -> str:
+    lines = [notification.message, ""]
+    if notification.item is not None:
+        lines.append(f"Item: {notification.item.title}")
+    lines.append(f"Sent {timezone.localtime(notification.created_at):%Y-%m-%d %H:%M %Z}.")
+    return "\n".join(lines)
+
+
+@shared_task
+def expire_unapproved_items() -> int:
+    """Flag items whose planned time came before their approval; returns how many were flagged."""
+    from campaigns.workflow import expire_unapproved
+
+    return len(expire_unapproved(timezone.now()))
