@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class PublishingConfig(AppConfig):
     name = "publishing"
     verbose_name = "Publishing"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from publishing.guards import drop_before_migrating, recreate_after_migrating
+
+        pre_migrate.connect(drop_before_migrating, sender=self, dispatch_uid="publishing-guards-drop")
+        post_migrate.connect(recreate_after_migrating, sender=self, dispatch_uid="publishing-guards-create")
