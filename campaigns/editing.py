@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 
 from campaigns import workflow
+from campaigns.media import add_to_library
 from campaigns.models import Campaign, ContentItem, MediaAsset, Role, Source, Variant, VariantMedia
 from campaigns.scoping import role_in
 from campaigns.workflow import WorkflowError
@@ -111,6 +112,36 @@ def attach_media(variant: Variant, editor: AbstractBaseUser, expected_version: i
         attachment = VariantMedia(variant=variant, asset=asset, position=position)
         attachment.full_clean()
         attachment.save()
+        return [], True
+
+    return _edit(variant.item, editor, expected_version, change)
+
+
+def upload_and_attach(
+    variant: Variant, editor: AbstractBaseUser, expected_version: int, upload: Any, title: str, alt_text: str
+) -> ContentItem:
+    """Add an uploaded image to the library (alt text in the variant's language) and attach it."""
+    with transaction.atomic():
+        organisation = variant.item.campaign.organisation
+        asset = add_to_library(organisation, upload, title, {variant.language: alt_text} if alt_text else {}, editor)
+        return attach_media(variant, editor, expected_version, asset)
+
+
+def set_alt_text(
+    variant: Variant, editor: AbstractBaseUser, expected_version: int, asset: MediaAsset, text: str
+) -> ContentItem:
+    """Set an attached image's alt text in the variant's language."""
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        target = MediaAsset.objects.select_for_update().get(pk=asset.pk, attachments__variant=variant)
+        alt_text = dict(target.alt_text)
+        if alt_text.get(variant.language, "") == text:
+            return [], False
+        alt_text[variant.language] = text
+        target.alt_text = alt_text
+        target.full_clean()
+        target._change_reason = f"Alt text ({variant.language}) edited"
+        target.save(update_fields=["alt_text"])
         return [], True
 
     return _edit(variant.item, editor, expected_version, change)

@@ -121,6 +121,20 @@ class AttachMediaForm(forms.Form):
         self.fields["asset"].queryset = MediaAsset.objects.for_organisation(organisation).order_by("-created_at")
 
 
+class UploadMediaForm(forms.Form):
+    file = forms.ImageField(label=_("Upload an image"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    alt_text = forms.CharField(
+        label=_("Alt text"), max_length=1000, required=False,
+        help_text=_("What the image shows, for people who cannot see it, in the variant's language."),
+    )  # fmt: skip
+
+
+class AltTextForm(forms.Form):
+    asset = forms.IntegerField(widget=forms.HiddenInput)
+    alt_text = forms.CharField(label=_("Alt text"), max_length=1000, required=False)
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}), max_length=5000)
 

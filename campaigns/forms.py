@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zoneinfo
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from campaigns.languages import CONTENT_LANGUAGES
+from campaigns.media import measure_image
 from campaigns.models import Campaign, MediaAsset, Organisation
 
 
@@ -95,26 +93,9 @@ class MediaAssetForm(forms.ModelForm):
         return upload
 
     def _measure(self, upload: Any) -> None:
-        upload.seek(0)
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        try:
-            with Image.open(upload) as image:
-                image.verify()
-                fmt, (width, height) = image.format, image.size
-        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
-            raise ValidationError(
-                _("This file is not an image Pillow can read (%(error)s).") % {"error": error}
-            ) from error
-        finally:
-            upload.seek(0)
-        self.instance.checksum = digest.hexdigest()
-        self.instance.size_bytes = upload.size
-        self.instance.width, self.instance.height = width, height
-        self.instance.mime_type = Image.MIME.get(fmt, "application/octet-stream")
-        self.instance.kind = MediaAsset.Kind.ANIMATED_GIF if fmt == "GIF" else MediaAsset.Kind.IMAGE
+        facts = measure_image(upload)
+        for name in ("checksum", "size_bytes", "width", "height", "mime_type", "kind"):
+            setattr(self.instance, name, getattr(facts, name))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,12 +14,14 @@ from django.views.decorators.http import require_POST
 from campaigns import checks, comments, editing, selectors, workflow
 from campaigns.editor_forms import (
     AddVariantForm,
+    AltTextForm,
     AttachMediaForm,
     CommentForm,
     DecisionForm,
     ItemForm,
     NewItemForm,
     SourceFormSet,
+    UploadMediaForm,
     VariantForm,
 )
 from campaigns.models import MediaAsset, Variant
@@ -119,21 +122,38 @@ def variant_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def variant_media(request: HttpRequest, pk: int, variant_pk: int) -> HttpResponse:
+    """Attach from the library, upload, set alt text, or remove: one form per action, one service each."""
     item = selectors.item_for_user(request.user, pk)
     variant = get_object_or_404(item.variants, pk=variant_pk)
-    version = int(request.POST.get("version", 0))
+    version = int(request.POST.get("version") or 0)
+    organisation = item.campaign.organisation
+    library = MediaAsset.objects.for_organisation(organisation)
+    form: forms.Form | None = None
     try:
         if "detach" in request.POST:
-            asset = get_object_or_404(MediaAsset.objects.for_user(request.user), pk=request.POST["detach"])
-            editing.detach_media(variant, request.user, version, asset)
+            editing.detach_media(variant, request.user, version, get_object_or_404(library, pk=request.POST["detach"]))
+        elif "file" in request.FILES:
+            form = UploadMediaForm(request.POST, request.FILES)
+            if form.is_valid():
+                data = form.cleaned_data
+                editing.upload_and_attach(variant, request.user, version, data["file"], data["title"], data["alt_text"])
+        elif "alt_text" in request.POST:
+            form = AltTextForm(request.POST)
+            if form.is_valid():
+                asset = get_object_or_404(library, pk=form.cleaned_data["asset"])
+                editing.set_alt_text(variant, request.user, version, asset, form.cleaned_data["alt_text"])
         else:
-            form = AttachMediaForm(request.POST, organisation=item.campaign.organisation)
-            if not form.is_valid():
-                context = selectors.editor_page(item, request.user, media_forms={variant.pk: form})
-                return render(request, "campaigns/item_edit.html", context | {"active": variant.pk}, status=400)
-            editing.attach_media(variant, request.user, version, form.cleaned_data["asset"])
+            form = AttachMediaForm(request.POST, organisation=organisation)
+            if form.is_valid():
+                editing.attach_media(variant, request.user, version, form.cleaned_data["asset"])
     except WorkflowError as refusal:
         return _refused(request, refusal, "campaigns/item_edit.html", selectors.editor_page(item, request.user))
+    except ValidationError as error:
+        form = form or UploadMediaForm()
+        form.add_error(None, error)
+    if form is not None and form.errors:
+        context = selectors.editor_page(item, request.user, media_forms={variant.pk: form})
+        return render(request, "campaigns/item_edit.html", context | {"active": variant.pk}, status=400)
     return _to_variant(variant)
 
 

@@ -136,7 +136,8 @@ def editor_page(
         row["form"] = (variant_forms or {}).get(variant.pk) or VariantForm(
             instance=variant, initial={"version": item.version}
         )
-        row["media_form"] = (media_forms or {}).get(variant.pk) or AttachMediaForm(organisation=organisation)
+        row["media_form"] = AttachMediaForm(organisation=organisation)
+        row["media_failed"] = (media_forms or {}).get(variant.pk)  # the media form that was refused, if any
     return {
         "item": item,
         "form": form or ItemForm(instance=item, organisation=organisation, initial={"version": item.version}),

@@ -216,3 +216,59 @@ def test_the_review_queue_puts_alerts_first_and_leaves_out_own_items(world):
 
     assert page.index("Heat alert") < page.index("Older post")
     assert "Manager&#x27;s own" not in page and "Manager's own" not in page
+
+
+def png_upload(name: str = "card.png", colour: str = "#c0392b") -> object:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_an_uploaded_image_is_attached_with_its_alt_text_in_the_variant_language(world):
+    url = reverse("variant_media", args=[world.item.pk, world.variant.pk])
+    form = {"version": world.item.version, "file": png_upload(), "title": "Donor card", "alt_text": "A red card"}
+
+    response = logged_in(world.editor).post(url, form)
+
+    assert response.status_code == 302
+    asset = world.variant.media.get()
+    assert (asset.title, asset.alt_text, asset.width, asset.organisation) == (
+        "Donor card",
+        {"en": "A red card"},
+        40,
+        world.ministry,
+    )
+
+
+def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_attached(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("variant_media", args=[world.item.pk, world.variant.pk])
+    fake = SimpleUploadedFile("card.png", b"GIF89a but not really", content_type="image/png")
+
+    response = logged_in(world.editor).post(url, {"version": world.item.version, "file": fake, "title": "Fake"})
+
+    assert response.status_code == 400
+    assert "image" in response.text.lower()
+    assert not world.variant.media.exists()
+
+
+def test_missing_alt_text_blocks_submission_until_it_is_written(world):
+    client = logged_in(world.editor)
+    url = reverse("variant_media", args=[world.item.pk, world.variant.pk])
+    client.post(url, {"version": world.item.version, "file": png_upload(), "title": "Card"})
+    world.item.refresh_from_db()
+
+    refused = client.post(reverse("item_move", args=[world.item.pk, "submit"]))
+    assert refused.status_code == 422
+    assert "alt_text" in refused.text
+
+    asset = world.variant.media.get()
+    client.post(url, {"version": world.item.version, "asset": asset.pk, "alt_text": "Vaccination card"})
+    assert client.post(reverse("item_move", args=[world.item.pk, "submit"])).status_code == 302
+    assert ContentItem.objects.get(pk=world.item.pk).state == S.IN_REVIEW
