@@ -17,8 +17,11 @@ NOTIFICATIONS_PER_PAGE = 30
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    items = list(selectors.review_queue(request.user))
-    return render(request, "campaigns/review_queue.html", {"items": items})
+    context = {
+        "items": list(selectors.review_queue(request.user)),
+        "expired": list(selectors.approval_expired(request.user)),
+    }
+    return render(request, "campaigns/review_queue.html", context)
 
 
 @login_required

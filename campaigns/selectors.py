@@ -166,3 +166,13 @@ def review_queue(user: AbstractBaseUser) -> QuerySet[ContentItem]:
         )
         .order_by("is_alert", "submitted_at", "pk")
     )
+
+
+def approval_expired(user: AbstractBaseUser) -> QuerySet[ContentItem]:
+    """Items whose planned time came before their approval: a person must re-plan or drop them."""
+    return (
+        ContentItem.objects.for_user(user)
+        .filter(approval_expired_at__isnull=False, state__in=workflow.NOT_YET_APPROVED)
+        .select_related("campaign", "author")
+        .order_by("-approval_expired_at")
+    )

@@ -272,3 +272,49 @@ def test_missing_alt_text_blocks_submission_until_it_is_written(world):
     client.post(url, {"version": world.item.version, "asset": asset.pk, "alt_text": "Vaccination card"})
     assert client.post(reverse("item_move", args=[world.item.pk, "submit"])).status_code == 302
     assert ContentItem.objects.get(pk=world.item.pk).state == S.IN_REVIEW
+
+
+def test_items_whose_approval_expired_are_listed_for_a_person_to_decide(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from campaigns.workflow import expire_unapproved
+
+    world.item.planned_at = timezone.now() - dt.timedelta(hours=1)
+    world.item.save()
+    expire_unapproved(timezone.now())
+
+    page = logged_in(world.manager).get(reverse("review_queue")).text
+
+    assert "Approval expired" in page
+    assert world.item.title in page
+
+
+def test_re_planning_an_expired_item_clears_the_flag(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from campaigns.editing import edit_item
+    from campaigns.workflow import expire_unapproved
+
+    world.item.planned_at = timezone.now() - dt.timedelta(hours=1)
+    world.item.save()
+    expire_unapproved(timezone.now())
+    world.item.refresh_from_db()
+
+    edit_item(world.item, world.editor, world.item.version, {"planned_at": timezone.now() + dt.timedelta(days=2)})
+
+    world.item.refresh_from_db()
+    assert world.item.approval_expired_at is None
+
+
+def test_adding_a_variant_in_a_language_the_campaign_does_not_use_is_refused(world):
+    response = logged_in(world.editor).post(
+        reverse("variant_add", args=[world.item.pk]), {"platform": "x", "language": "de", "version": world.item.version}
+    )
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.text
+    assert not world.item.variants.filter(language="de").exists()
