@@ -116,7 +116,7 @@ def variant_add(request: HttpRequest, pk: int) -> HttpResponse:
             return _refused(request, refusal, "campaigns/item_edit.html", selectors.editor_page(item, request.user))
         return _to_variant(variant)
     context = selectors.editor_page(item, request.user, add_form=form)
-    return render(request, "campaigns/item_edit.html", context, status=400)
+    return render(request, "campaigns/item_edit.html", context | {"active": "new"}, status=400)
 
 
 @login_required
