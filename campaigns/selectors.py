@@ -10,8 +10,19 @@ from django.shortcuts import get_object_or_404
 
 from campaigns import workflow
 from campaigns.checks import check_item, check_variant, has_errors
+from campaigns.editing import check_can_edit
+from campaigns.editor_forms import (
+    AddVariantForm,
+    AttachMediaForm,
+    CommentForm,
+    DecisionForm,
+    ItemForm,
+    SourceFormSet,
+    VariantForm,
+)
 from campaigns.models import Campaign, ContentItem, Membership, Role, Transition
 from campaigns.review_diff import changes_since_last_approval
+from campaigns.scoping import organisation_ids_of
 from publishing.platform_rules import rules_for
 
 ACTIVE_STATES = [s for s in ContentItem.State.values if s != ContentItem.State.ARCHIVED]
@@ -89,8 +100,6 @@ def timeline(item: ContentItem) -> list[dict[str, Any]]:
 
 
 def item_page(item: ContentItem, user: AbstractBaseUser, comment_form: Any = None) -> dict[str, Any]:
-    from campaigns.editor_forms import CommentForm, DecisionForm
-
     approved_since, changes = changes_since_last_approval(item)
     problems = check_item(item)
     return {
@@ -113,8 +122,6 @@ def item_page(item: ContentItem, user: AbstractBaseUser, comment_form: Any = Non
 
 
 def can_edit(item: ContentItem, user: AbstractBaseUser) -> bool:
-    from campaigns.editing import check_can_edit
-
     try:
         check_can_edit(item, user)
     except workflow.WorkflowError:
@@ -126,8 +133,6 @@ def editor_page(
     item: ContentItem, user: AbstractBaseUser, form: Any = None, sources: Any = None,
     variant_forms: dict[int, Any] | None = None, media_forms: dict[int, Any] | None = None, add_form: Any = None,
 ) -> dict[str, Any]:  # fmt: skip
-    from campaigns.editor_forms import AddVariantForm, AttachMediaForm, ItemForm, SourceFormSet, VariantForm
-
     item.refresh_from_db()
     organisation = item.campaign.organisation
     rows = variants_with_feedback(item)
@@ -151,8 +156,6 @@ def editor_page(
 
 def review_queue(user: AbstractBaseUser) -> QuerySet[ContentItem]:
     """Items waiting for this manager's decision: alerts first, then the oldest submitted first."""
-    from campaigns.scoping import organisation_ids_of
-
     managed = organisation_ids_of(user, [Role.MANAGER])
     mine = workflow.standing_approvals_by(user)
     return (
