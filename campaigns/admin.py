@@ -8,10 +8,12 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import workflow
 from campaigns.admin_access import (
     ScopedAdmin,
     ScopedHistoryAdmin,
@@ -33,6 +35,7 @@ from campaigns.models import (
     Variant,
     VariantMedia,
 )
+from campaigns.versions import content_hash
 
 
 class MembershipInline(ScopedTabularInline):
@@ -102,8 +105,33 @@ class CommentInline(ScopedTabularInline):
     readonly_fields = ["created_at"]
 
 
+class ContentEditAdminMixin:
+    """Content edited in the admin is an edit like any other: the workflow hears of it.
+
+    Without this, an approved item changed here would stay approved with content nobody approved.
+    """
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        item = self._item_of(obj)
+        # Read from the database: `obj` already holds the form's new values.
+        saved = ContentItem.objects.get(pk=item.pk) if change and item is not None else None
+        request._planner_fingerprint = content_hash(saved) if saved is not None else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        item = self._item_of(form.instance)
+        before = getattr(request, "_planner_fingerprint", None)
+        if item is not None and before is not None and content_hash(item) != before:
+            ContentItem.objects.filter(pk=item.pk).update(version=F("version") + 1)
+            workflow.record_edit(item, request.user)
+
+    def _item_of(self, obj: Any) -> ContentItem | None:
+        return obj if isinstance(obj, ContentItem) else getattr(obj, "item", None)
+
+
 @admin.register(ContentItem)
-class ContentItemAdmin(ScopedHistoryAdmin):
+class ContentItemAdmin(ContentEditAdminMixin, ScopedHistoryAdmin):
     list_display = ["title", "campaign", "kind", "state", "author", "updated_at"]
     list_filter = ["kind", "state", "is_health_advice", "campaign__organisation", "campaign"]
     search_fields = ["title", "brief", "variants__text"]
@@ -133,7 +161,7 @@ class VariantMediaInline(ScopedTabularInline):
 
 
 @admin.register(Variant)
-class VariantAdmin(ScopedHistoryAdmin):
+class VariantAdmin(ContentEditAdminMixin, ScopedHistoryAdmin):
     list_display = ["item", "platform", "language", "updated_at"]
     list_filter = ["platform", "language"]
     search_fields = ["text", "item__title"]

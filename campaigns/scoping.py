@@ -50,9 +50,13 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 def role_in(user: AbstractBaseUser | AnonymousUser, organisation: Organisation) -> str | None:
-    """The role of `user` in `organisation`, or None when they are not a member."""
+    """The role of `user` in `organisation`, or None when they are not a member.
+
+    The installation's operator (a superuser) acts as an admin where they hold no membership.
+    """
     if not user.is_authenticated or not user.is_active:
         return None
-    from campaigns.models import Membership
+    from campaigns.models import Membership, Role
 
-    return Membership.objects.filter(user=user, organisation=organisation).values_list("role", flat=True).first()
+    role = Membership.objects.filter(user=user, organisation=organisation).values_list("role", flat=True).first()
+    return role or (Role.ADMIN if user.is_superuser else None)

@@ -219,3 +219,22 @@ def test_admin_edits_the_organisation_time_zone_and_languages(world, client_of_a
 
 def test_an_organisation_admin_cannot_create_organisations(world, client_of_admin):
     assert client_of_admin.get(reverse("admin:campaigns_organisation_add")).status_code == 403
+
+
+def test_an_approved_item_edited_in_the_admin_goes_back_to_review(world, client_of_admin):
+    from campaigns.models import ContentItem
+    from campaigns.workflow import perform
+
+    world.item.author = world.editor
+    world.item.save()
+    perform(world.item, "submit", world.editor)
+    perform(world.item, "approve", world.manager)
+    url = reverse("admin:campaigns_variant_change", args=[world.variant.pk])
+    form = {"item": world.item.pk, "platform": "mastodon", "language": "en", "text": "Changed in the admin #FluVaccine",
+            "link": "", "first_comment": "", "attachments-TOTAL_FORMS": 0, "attachments-INITIAL_FORMS": 0}  # fmt: skip
+
+    assert client_of_admin.post(url, form).status_code == 302
+
+    item = ContentItem.objects.get(pk=world.item.pk)
+    assert item.state == ContentItem.State.IN_REVIEW
+    assert item.version == world.item.version + 1
