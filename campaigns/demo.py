@@ -1,7 +1,9 @@
 """The demo: a health ministry and a hospital, with people, campaigns, content, media, accounts and publications.
 
 `build_demo` looks every row up by its natural key and only writes what differs, so running it again
-changes nothing (not even history rows) and the same logins keep working.
+changes nothing (not even history rows) and the same logins keep working. A new item starts as a
+draft and reaches its demo state through the workflow, moved by the people who would move it, so it
+has the same transitions, approvals and notifications as any other item.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from typing import Any, NamedTuple, TypeVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.files.base import ContentFile
+from django.core.management.base import CommandError
 from django.db import models, transaction
 from PIL import Image
 
+from campaigns import workflow
 from campaigns.demo_content import (
     ALERT_DEADLINE,
     CAMPAIGNS,
@@ -29,6 +33,7 @@ from campaigns.demo_content import (
     ORGANISATIONS,
     PEOPLE,
     POST_DEADLINE,
+    REVIEWERS,
     SANDBOX_URL,
     TOKEN_LIFETIME,
     CampaignSpec,
@@ -37,6 +42,7 @@ from campaigns.demo_content import (
     P,
     State,
 )
+from campaigns.editing import FROZEN_STATES
 from campaigns.infographics import can_draw, draw_infographic
 from campaigns.languages import language_name
 from campaigns.models import (
@@ -51,6 +57,7 @@ from campaigns.models import (
     Variant,
     VariantMedia,
 )
+from campaigns.versions import content_hash
 from publishing.models import Publication, SocialAccount
 
 
@@ -67,6 +74,16 @@ def demo_password(username: str) -> str:
 
 
 M = TypeVar("M", bound=models.Model)
+
+# The workflow moves from a draft to each demo state; "approve" is made by as many managers as the item needs.
+PATHS: dict[str, tuple[str, ...]] = {
+    State.DRAFT: (),
+    State.IN_REVIEW: ("submit",),
+    State.CHANGES_REQUESTED: ("submit", "request_changes"),
+    State.APPROVED: ("submit", "approve"),
+    State.SCHEDULED: ("submit", "approve", "schedule"),
+    State.PUBLISHED: ("submit", "approve", "schedule", "mark_published"),
+}
 
 
 def build_demo(today: date | None = None) -> list[Login]:
@@ -172,21 +189,41 @@ def _item(
     accounts: dict[tuple[str, str], SocialAccount],
     today: date,
 ) -> None:
-    values = {
-        "kind": spec.kind,
-        "brief": spec.brief,
-        "state": spec.state,
-        "is_health_advice": bool(spec.sources),
-        "author": users[spec.author],
-    }
+    author = users[spec.author]
+    item = ContentItem.objects.filter(campaign=campaign, title=spec.title).first()
+    reviewed = item is not None and item.transitions.exists()
+    if reviewed and item.state in FROZEN_STATES:
+        # As in the editor, published content is never rewritten; a changed spec needs a fresh database.
+        return
+    before = content_hash(item) if reviewed else ""
+    item = _content(spec, campaign, users)
+    if not reviewed:
+        item = _review(item, spec, users)
+    elif content_hash(item) != before:
+        # The demo's data changed since the last run: an edit like any other (listed as such in the
+        # item's timeline), so the workflow reacts.
+        item.version += 1
+        item._change_reason = "Edited"
+        item.save(update_fields=["version", "updated_at"])
+        item = workflow.record_edit(item, author)
+    if item.state in (State.SCHEDULED, State.PUBLISHED):
+        lead, published = users[LEADS[campaign.organisation.slug]], item.state == State.PUBLISHED
+        for variant in item.variants.all():
+            _publication(variant, accounts[campaign.organisation.slug, variant.platform], spec, today, lead, published)
+
+
+def _content(spec: ItemSpec, campaign: Campaign, users: dict[str, AbstractUser]) -> ContentItem:
+    """The item with its sources, comments, variants and media; a new item starts as a draft."""
+    author = users[spec.author]
+    values = {"kind": spec.kind, "brief": spec.brief, "is_health_advice": bool(spec.sources), "author": author}
     item = _upsert(ContentItem, {"campaign": campaign, "title": spec.title}, values)
     for url, title in spec.sources:
         _upsert(Source, {"item": item, "url": url}, {"title": title})
     for username, body in spec.comments:
         _upsert(Comment, {"item": item, "author": users[username], "body": body}, {})
-    cards = _cards(spec, campaign, users[spec.author])
-    organisation = campaign.organisation
-    for language_index, (language, (short, long)) in enumerate(spec.texts.items()):
+    cards = _cards(spec, campaign, author)
+    languages = campaign.organisation.languages
+    for language, (short, long) in spec.texts.items():
         platforms = [(p, short, "") for p in spec.short_on] + [
             (p, long, spec.first_comment.get(language, "")) for p in spec.long_on
         ]
@@ -195,10 +232,31 @@ def _item(
             link = "" if platform == P.INSTAGRAM else spec.link.format(language=language)
             lookup = {"item": item, "platform": platform, "language": language}
             variant = _upsert(Variant, lookup, {"text": text, "link": link, "first_comment": first_comment})
-            _attach(variant, cards.get(language) or cards.get(organisation.languages[0], []))
-            if spec.when and spec.state in (State.SCHEDULED, State.PUBLISHED):
-                account, creator = accounts[organisation.slug, platform], users[LEADS[organisation.slug]]
-                _publication(variant, account, spec, language_index, today, creator)
+            _attach(variant, cards.get(language) or cards.get(languages[0], []))
+    return item
+
+
+def _review(item: ContentItem, spec: ItemSpec, users: dict[str, AbstractUser]) -> ContentItem:
+    """Walk a new draft to its demo state through the workflow, each move made by the person who would make it."""
+    if item.state != State.DRAFT:
+        raise CommandError(
+            f"“{item.title}” is {item.state} without any review history: an older demo set its state directly. "
+            "Empty the database (manage.py flush) and seed it again."
+        )
+    organisation = item.campaign.organisation.slug
+    actors = {"submit": users[spec.author], "schedule": users[LEADS[organisation]], "mark_published": None}
+    for action in PATHS[spec.state]:
+        if action == "approve":
+            reviewers = [users[name] for name in REVIEWERS[organisation] if name != spec.author]
+            for reviewer in reviewers[: workflow.approvals_needed(item)]:
+                item = workflow.perform(item, action, reviewer)
+        elif action == "request_changes":
+            # Asked by the reviewer who explains the changes in the item's discussion.
+            reviewer = next(name for name, _ in spec.comments if name in REVIEWERS[organisation])
+            item = workflow.perform(item, action, users[reviewer], spec.changes_requested)
+        else:
+            item = workflow.perform(item, action, actors[action])
+    return item
 
 
 def _cards(spec: ItemSpec, campaign: Campaign, uploader: AbstractUser) -> dict[str, list[MediaAsset]]:
@@ -261,14 +319,14 @@ def _attach(variant: Variant, assets: list[MediaAsset]) -> None:
 
 
 def _publication(
-    variant: Variant, account: SocialAccount, spec: ItemSpec, language_index: int, today: date, creator: AbstractUser
+    variant: Variant, account: SocialAccount, spec: ItemSpec, today: date, creator: AbstractUser, published: bool
 ) -> None:
     # The instant is part of the unique key, so a later run must find the row without it.
     if Publication.objects.filter(variant=variant, account=account).exists():
         return
     days, hour, minute = spec.when or (0, 9, 0)
     local = datetime.combine(today + timedelta(days=days), time(hour, minute), tzinfo=account.organisation.zone)
-    scheduled_at = (local + language_index * LANGUAGE_STAGGER).astimezone(UTC)
+    scheduled_at = (local + list(spec.texts).index(variant.language) * LANGUAGE_STAGGER).astimezone(UTC)
     deadline = ALERT_DEADLINE if spec.kind == Kind.ALERT else POST_DEADLINE
     publication = Publication(
         variant=variant,
@@ -277,7 +335,7 @@ def _publication(
         latest_acceptable_at=scheduled_at + deadline,
         created_by=creator,
     )
-    if spec.state == State.PUBLISHED:
+    if published:
         digest = hashlib.sha256(f"{spec.title}|{variant.platform}|{variant.language}".encode()).hexdigest()
         publication.remote_id = str(int(digest[:15], 16))
         publication.remote_url = f"{account.api_base_url}posts/{publication.remote_id}"

@@ -24,6 +24,8 @@ SHORT_PLATFORMS = (P.X, P.BLUESKY, P.MASTODON, P.THREADS)
 SUPERUSER = "root"
 # Who creates campaigns and schedules publications in each organisation.
 LEADS = {MINISTRY: "manager", HOSPITAL: "hospital.editor"}
+# Who reviews in each organisation, first reviewer first: an alert takes the first two who are not its author.
+REVIEWERS = {MINISTRY: ("manager", "manager2"), HOSPITAL: ("hospital.manager",)}
 
 ORGANISATIONS = {
     MINISTRY: ("Ministry of Public Health", "Africa/Casablanca", ["en", "fr", "ar"]),
@@ -39,6 +41,7 @@ PEOPLE: list[tuple[str, str, str, str | None, Role | None]] = [
     ("manager2", "Thomas", "Martin", MINISTRY, Role.MANAGER),
     ("admin", "Leila", "Bennani", MINISTRY, Role.ADMIN),
     ("hospital.editor", "Sarah", "Collins", HOSPITAL, Role.EDITOR),
+    ("hospital.manager", "David", "Okafor", HOSPITAL, Role.MANAGER),
     (SUPERUSER, "Demo", "Root", None, None),
 ]
 
@@ -92,6 +95,7 @@ class ItemSpec:
     cards: tuple[str, ...] = ()
     when: tuple[int, int, int] | None = None  # days from today, local hour, minute
     comments: tuple[tuple[str, str], ...] = ()
+    changes_requested: str = ""  # the reviewer's note when asking for changes; the details are in `comments`
 
 
 # The content. Figures come from the WHO fact sheets listed as sources; the links are the ministry's
@@ -308,8 +312,9 @@ ITEMS = [
         sources=(WHO_FLU,), cards=("flu-numbers", "flu-priority"), when=(2, 10, 0),
     ),
     ItemSpec(
-        "flu", Kind.VIDEO, "Nurse explains: why you need a flu vaccine every year", State.APPROVED, "contributor",
-        "Ninety-second interview with a vaccination nurse; chapters in the description. Subtitled in French and Arabic.",
+        "flu", Kind.VIDEO, "Nurse explains: why you need a flu vaccine every year", State.DRAFT, "contributor",
+        "Ninety-second interview with a vaccination nurse; chapters in the description. Subtitled in French and Arabic. "
+        "Submit once the studio delivers the edited video: YouTube takes nothing else.",
         {
             "en": ("", "Why do you need a flu vaccine every year? Nurse Fatima, who runs a vaccination clinic, answers the "
                    "question we hear most. Flu viruses change from one season to the next and the protection from the "
@@ -463,6 +468,7 @@ ITEMS = [
                          "than about 35 °C. Please add that, and tell people with heart or kidney disease to ask their "
                          "doctor how much to drink."),
         ),
+        changes_requested="Two additions needed before I can approve: see my comment.",
     ),
     ItemSpec(
         "heat", Kind.POST, "Check on older neighbours during the heat", State.IN_REVIEW, "editor",

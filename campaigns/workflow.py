@@ -30,6 +30,7 @@ PLANNING_ROLES = frozenset({Role.EDITOR, Role.MANAGER, Role.ADMIN})
 REVIEWING_ROLES = frozenset({Role.MANAGER})
 LIVE_STATES = frozenset(set(S.values) - {S.ARCHIVED})
 NOT_YET_APPROVED = (S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED)
+HISTORY_REASON_MAX_CHARS = 100
 # Urgent public-health alerts are approved by two distinct managers.
 APPROVALS_NEEDED = {ContentItem.Kind.ALERT: 2}
 
@@ -85,7 +86,8 @@ def perform(item: ContentItem, action: str, actor: AbstractBaseUser | None, comm
         target = _record_approval(locked, actor, fingerprint, comment) if action == "approve" else move.target
         from_state = locked.state
         locked.state = target
-        locked._change_reason = f"{move.label}: {comment}" if comment else move.label
+        # The history column holds 100 characters; the full comment is kept on the Transition.
+        locked._change_reason = (f"{move.label}: {comment}" if comment else move.label)[:HISTORY_REASON_MAX_CHARS]
         locked.save(update_fields=["state", "updated_at"])
         Transition.objects.create(
             item=locked, action=action, from_state=from_state, to_state=target, actor=actor, comment=comment,

@@ -1,5 +1,6 @@
 """The seed_demo command: a complete, valid demo that a second run leaves exactly as it was."""
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from io import BytesIO, StringIO
@@ -13,10 +14,12 @@ from django.db import connection
 from PIL import Image
 from pytest_django.fixtures import Settings
 
+from campaigns import demo, workflow
 from campaigns.demo import demo_password
-from campaigns.demo_content import MINISTRY, PEOPLE
-from campaigns.models import ContentItem, MediaAsset, Variant
-from publishing.models import SocialAccount
+from campaigns.demo_content import ITEMS, MINISTRY, PEOPLE, ItemSpec
+from campaigns.models import ContentItem, MediaAsset, Role, Transition, Variant
+from campaigns.scoping import role_in
+from publishing.models import Publication, SocialAccount
 from publishing.platforms import Platform
 
 # Rough limits of the short-text platforms; X counts every link as 23 characters (t.co), the others in full.
@@ -47,6 +50,16 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file())
 
 
+def with_new_english_short_text(title: str, monkeypatch: pytest.MonkeyPatch) -> ItemSpec:
+    """Makes the demo data give the item `title` another English short text, as a developer would."""
+    spec = next(spec for spec in ITEMS if spec.title == title)
+    short, long = spec.texts["en"]
+    changed = dataclasses.replace(spec, texts={**spec.texts, "en": (short.replace(".", "!", 1), long)})
+    assert changed.texts != spec.texts
+    monkeypatch.setattr(demo, "ITEMS", [changed if other is spec else other for other in ITEMS])
+    return changed
+
+
 def test_running_twice_yields_identical_counts_for_every_model_and_the_same_files(
     seed: Callable[[], str], tmp_path: Path
 ) -> None:
@@ -56,6 +69,93 @@ def test_running_twice_yields_identical_counts_for_every_model_and_the_same_file
     assert row_counts() == counts
     assert files_under(tmp_path) == files
     assert len(files) == MediaAsset.objects.count() > 0
+
+
+def test_every_item_reaches_its_demo_state_through_the_workflow_starting_with_its_author(
+    seed: Callable[[], str],
+) -> None:
+    seed()
+    for spec in ITEMS:
+        item = ContentItem.objects.get(title=spec.title)
+        assert item.state == spec.state, item
+        moves = list(item.transitions.all())
+        if item.state == ContentItem.State.DRAFT:
+            assert moves == []
+            continue
+        assert (moves[0].action, moves[0].actor.username) == ("submit", spec.author)
+        assert [move.from_state for move in moves] == [ContentItem.State.DRAFT] + [move.to_state for move in moves[:-1]]
+        assert moves[-1].to_state == item.state
+
+
+def test_approved_scheduled_and_published_items_carry_approvals_of_their_current_content(
+    seed: Callable[[], str],
+) -> None:
+    seed()
+    items = ContentItem.objects.filter(state__in=["approved", "scheduled", "published"])
+    assert items.count() >= 3
+    for item in items:
+        assert workflow.is_approved_version(item), item
+        for approval in workflow.standing_approvals(item):
+            assert approval.manager_id != item.author_id
+            assert role_in(approval.manager, item.organisation) == Role.MANAGER
+
+
+def test_the_alert_is_approved_by_two_distinct_managers_neither_of_them_its_author(seed: Callable[[], str]) -> None:
+    seed()
+    alert = ContentItem.objects.get(kind=ContentItem.Kind.ALERT)
+    approvers = {approval.manager.username for approval in workflow.standing_approvals(alert)}
+    assert approvers == {"manager", "manager2"}
+    assert alert.author.username not in approvers
+
+
+def test_changes_are_requested_by_the_manager_who_explains_them_in_a_comment(seed: Callable[[], str]) -> None:
+    seed()
+    item = ContentItem.objects.get(state=ContentItem.State.CHANGES_REQUESTED)
+    request = item.transitions.get(action="request_changes")
+    assert role_in(request.actor, item.organisation) == Role.MANAGER
+    assert request.comment
+    assert item.comments.filter(author=request.actor).exists()
+
+
+def test_only_scheduled_and_published_items_have_publications_in_the_matching_state(seed: Callable[[], str]) -> None:
+    seed()
+    states = set(Publication.objects.values_list("variant__item__state", "state").distinct())
+    assert states == {("scheduled", "scheduled"), ("published", "published")}
+
+
+def test_a_rerun_with_changed_content_sends_a_scheduled_item_back_to_review(
+    seed: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed()
+    spec = with_new_english_short_text("Flu by the numbers", monkeypatch)
+    seed()
+    item = ContentItem.objects.get(title=spec.title)
+    assert item.state == ContentItem.State.IN_REVIEW
+    last = item.transitions.last()
+    assert (last.action, last.actor.username) == ("return_to_review", spec.author)
+    assert not workflow.is_approved_version(item)
+    assert not Publication.objects.filter(variant__item=item).exclude(state=Publication.State.CANCELLED).exists()
+    counts = row_counts()
+    seed()
+    assert row_counts() == counts
+
+
+def test_a_rerun_never_rewrites_a_published_item(seed: Callable[[], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    seed()
+    spec = with_new_english_short_text("Flu vaccine now available for priority groups", monkeypatch)
+    counts = row_counts()
+    seed()
+    assert row_counts() == counts
+    item = ContentItem.objects.get(title=spec.title)
+    assert item.state == ContentItem.State.PUBLISHED
+    assert workflow.is_approved_version(item)
+
+
+def test_refuses_an_item_an_older_demo_moved_without_history(seed: Callable[[], str]) -> None:
+    seed()
+    Transition.objects.filter(item__title="Why your donation matters").delete()
+    with pytest.raises(CommandError, match="without any review history"):
+        seed()
 
 
 def test_every_kind_of_item_exists_in_the_ministry(seed: Callable[[], str]) -> None:

@@ -274,3 +274,13 @@ def test_allowed_moves_offer_the_buttons_a_person_may_press(world):
         "archive",
     ]
     assert [move.action for move in workflow.allowed_moves(item, world.contributor)] == []
+
+
+def test_a_long_review_comment_is_kept_whole_on_the_transition(world):
+    item = in_state(world.item, S.IN_REVIEW)
+    comment = "Please add the hotline number, the WHO source for the 1 in 5 figure, and shorten the Arabic text. " * 3
+
+    perform(item, "request_changes", world.manager, comment=comment)
+
+    assert Transition.objects.get(item=item).comment == comment
+    assert len(item.history.latest().history_change_reason) == 100
