@@ -154,6 +154,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "publishing.tasks.record_heartbeat", "schedule": 30.0, "args": ("beat",)},
     "expire-unapproved-items": {"task": "campaigns.tasks.expire_unapproved_items", "schedule": 60.0},
+    # The schedule lives in the database; this tick hands what is due to the workers.
+    "dispatch": {"task": "publishing.tasks.dispatch", "schedule": 1.0, "options": {"expires": 5}},
 }
 
 LOGGING = {

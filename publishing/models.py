@@ -82,6 +82,9 @@ class Publication(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SCHEDULED)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the dispatcher last handed it to the broker.")
+    )
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     remote_id = models.CharField(_("remote id"), max_length=200, blank=True)
@@ -162,6 +165,30 @@ class PublicationAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of {self.publication_id}: {self.outcome}"
+
+
+class PostingSlot(models.Model):
+    """A regular time at which an account posts, in the organisation's time zone (e.g. weekdays 09:00)."""
+
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="slots")
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), choices=[(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
+                               (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))],
+    )  # fmt: skip
+    local_time = models.TimeField(_("local time"))
+
+    organisation_path = "account__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account", "weekday", "local_time"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "weekday", "local_time"], name="slot_once_per_account"),
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="slot_weekday_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.get_weekday_display()} {self.local_time:%H:%M}"
 
 
 class Heartbeat(models.Model):

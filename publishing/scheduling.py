@@ -1,19 +1,32 @@
-"""The only place that changes a publication's state.
+"""The only place that changes a publication's state: scheduling, and every move of the engine.
 
-The scheduling and publishing engine (calendar, dispatcher, retries) grows here; for now it holds
-what the review workflow needs: cancelling what has not gone out yet.
+Moves are conditional updates on the current state ("claim it if it is still queued"), so a move
+made twice, or by two workers at once, happens once: 0 rows updated means someone else has it.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from collections.abc import Iterable
 
-from campaigns.models import ContentItem
-from publishing.models import Publication
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
+from campaigns import workflow
+from campaigns.models import ContentItem, Variant
+from publishing.models import PostingSlot, Publication, SocialAccount
+
+P = Publication.State
 # Not yet handed to a platform: these can still be stopped. A publication being sent right now
 # ("publishing") is past that point and is settled by the engine.
-PENDING_STATES = (Publication.State.SCHEDULED, Publication.State.QUEUED, Publication.State.RETRYING)
+PENDING_STATES = (P.SCHEDULED, P.QUEUED, P.RETRYING)
+# How late a publication may still go out on its own; past it, a person decides.
+ALERT_LATE_CUTOFF = dt.timedelta(minutes=30)
+DEFAULT_LATE_CUTOFF = dt.timedelta(hours=6)
+DUPLICATE_WINDOW = dt.timedelta(hours=3)
+SLOT_SEARCH_DAYS = 28
 
 
 def pending_publications(item: ContentItem) -> QuerySet[Publication]:
@@ -23,4 +36,171 @@ def pending_publications(item: ContentItem) -> QuerySet[Publication]:
 def cancel_pending_publications(item: ContentItem, reason: str) -> int:
     """Cancel every publication of `item` not yet handed to a platform; returns how many."""
     # A conditional update: a row the dispatcher claimed in the meantime is no longer pending and is left alone.
-    return pending_publications(item).update(state=Publication.State.CANCELLED, last_error=reason[:1000])
+    return pending_publications(item).update(state=P.CANCELLED, last_error=reason[:1000])
+
+
+def late_cutoff(item: ContentItem) -> dt.timedelta:
+    return ALERT_LATE_CUTOFF if item.kind == ContentItem.Kind.ALERT else DEFAULT_LATE_CUTOFF
+
+
+def schedule(
+    item: ContentItem, actor: AbstractBaseUser, targets: Iterable[tuple[Variant, SocialAccount]], when: dt.datetime
+) -> list[Publication]:
+    """Schedule an approved item's variants on accounts at `when` (aware); the item becomes scheduled."""
+    if timezone.is_naive(when):
+        raise ValueError("schedule() needs an aware datetime")
+    targets = list(targets)
+    if not targets:
+        raise workflow.WorkflowError("Choose at least one variant and account.", code="nothing_to_schedule", status=400)
+    with transaction.atomic():
+        locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+        if not workflow.is_approved_version(locked):
+            raise workflow.WorkflowError("Only the approved version can be scheduled.", code="not_approved", status=409)
+        publications = []
+        for variant, account in targets:
+            _check_target(locked, variant, account)
+            publication = Publication(
+                variant=variant, account=account, scheduled_at=when, latest_acceptable_at=when + late_cutoff(locked),
+                created_by=actor,
+            )  # fmt: skip
+            publication.full_clean()
+            publications.append(publication)
+        Publication.objects.bulk_create(publications)
+        workflow.perform(locked, "schedule", actor)
+    return publications
+
+
+def duplicate_warnings(variant: Variant, account: SocialAccount, when: dt.datetime) -> list[str]:
+    """Warnings when the same text goes to the same account within a few hours."""
+    nearby = Publication.objects.filter(
+        account=account, variant__text=variant.text, state__in=[*PENDING_STATES, P.PUBLISHING, P.PUBLISHED],
+        scheduled_at__range=(when - DUPLICATE_WINDOW, when + DUPLICATE_WINDOW),
+    ).exclude(variant=variant)  # fmt: skip
+    return [f"The same text goes to {account} at {p.scheduled_at:%Y-%m-%d %H:%M} UTC." for p in nearby[:3]]
+
+
+def reschedule(publication: Publication, actor: AbstractBaseUser, when: dt.datetime) -> Publication:
+    """Move a publication that has not gone out yet to another instant."""
+    cutoff = late_cutoff(publication.variant.item)
+    moved = Publication.objects.filter(pk=publication.pk, state__in=(P.SCHEDULED, P.RETRYING)).update(
+        scheduled_at=when, latest_acceptable_at=when + cutoff, next_attempt_at=None, state=P.SCHEDULED
+    )
+    if not moved:
+        raise workflow.WorkflowError(
+            "It is already being published or done: it cannot be moved.", code="wrong_state", status=409
+        )
+    publication.refresh_from_db()
+    return publication
+
+
+def next_free_slot(account: SocialAccount, after: dt.datetime) -> dt.datetime | None:
+    """The first posting slot of `account` after `after` with nothing scheduled on it, or None."""
+    slots = list(PostingSlot.objects.filter(account=account).order_by("weekday", "local_time"))
+    if not slots:
+        return None
+    zone = account.organisation.zone
+    start = timezone.localtime(after, zone).date()
+    taken = set(
+        Publication.objects.filter(account=account, state__in=[*PENDING_STATES, P.PUBLISHING, P.PUBLISHED])
+        .filter(scheduled_at__gte=after, scheduled_at__lte=after + dt.timedelta(days=SLOT_SEARCH_DAYS + 1))
+        .values_list("scheduled_at", flat=True)
+    )
+    for offset in range(SLOT_SEARCH_DAYS):
+        day = start + dt.timedelta(days=offset)
+        for slot in (s for s in slots if s.weekday == day.weekday()):
+            instant = local_instant(day, slot.local_time, zone)
+            if instant is not None and instant > after and instant not in taken:
+                return instant
+    return None
+
+
+def local_instant(day: dt.date, time: dt.time, zone: dt.tzinfo) -> dt.datetime | None:
+    """`day` at `time` where the organisation works, in UTC; None if that time does not exist (DST gap)."""
+    local = dt.datetime.combine(day, time, tzinfo=zone)
+    # A wall time skipped by a daylight-saving change does not survive the round trip through UTC.
+    round_trip = local.astimezone(dt.UTC).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return local.astimezone(dt.UTC)
+
+
+def _check_target(item: ContentItem, variant: Variant, account: SocialAccount) -> None:
+    if variant.item_id != item.pk:
+        raise workflow.WorkflowError("This variant belongs to another item.", code="invalid_target", status=400)
+    if account.organisation_id != item.campaign.organisation_id:
+        raise workflow.WorkflowError("This account belongs to another organisation.", code="invalid_target", status=400)
+    if account.platform != variant.platform:
+        raise workflow.WorkflowError(
+            f"The {variant.get_platform_display()} variant cannot go to a {account.get_platform_display()} account.",
+            code="invalid_target", status=400,
+        )  # fmt: skip
+    if not account.is_active:
+        raise workflow.WorkflowError(f"{account} is switched off.", code="invalid_target", status=400)
+
+
+# The engine's moves. Each returns whether it happened (False: another worker already made it).
+
+
+def claim_due(now: dt.datetime, limit: int) -> tuple[list[int], list[int]]:
+    """Claim due publications in one short transaction: (ids now queued, ids expired past their deadline)."""
+    with transaction.atomic():
+        due = list(
+            Publication.objects.select_for_update(skip_locked=True)
+            .filter(state__in=(P.SCHEDULED, P.RETRYING), scheduled_at__lte=now)
+            .exclude(next_attempt_at__gt=now)
+            .order_by("scheduled_at")
+            .values_list("pk", "latest_acceptable_at")[:limit]
+        )
+        expired = [pk for pk, deadline in due if deadline is not None and deadline < now]
+        queued = [pk for pk, deadline in due if pk not in set(expired)]
+        Publication.objects.filter(pk__in=queued).update(state=P.QUEUED, enqueued_at=now)
+        Publication.objects.filter(pk__in=expired).update(
+            state=P.EXPIRED, last_error="Not sent: the latest acceptable time had passed. A person decides."
+        )
+    return queued, expired
+
+
+def requeue_stale(now: dt.datetime, older_than: dt.timedelta) -> list[int]:
+    """Queued long ago and never started: the broker lost the message, so hand it over again."""
+    with transaction.atomic():
+        stale = list(
+            Publication.objects.select_for_update(skip_locked=True)
+            .filter(state=P.QUEUED, enqueued_at__lt=now - older_than)
+            .values_list("pk", flat=True)
+        )
+        Publication.objects.filter(pk__in=stale, state=P.QUEUED).update(enqueued_at=now)
+    return stale
+
+
+def start_sending(publication_id: int, now: dt.datetime, lease: dt.timedelta) -> bool:
+    """queued → publishing, counting the attempt; False if it is not queued (a duplicate message)."""
+    return bool(
+        Publication.objects.filter(pk=publication_id, state=P.QUEUED).update(
+            state=P.PUBLISHING, attempts=F("attempts") + 1, lease_expires_at=now + lease
+        )
+    )
+
+
+def finish(publication_id: int, state: str, **fields: object) -> bool:
+    """publishing → a settled or retrying state; False if it was no longer publishing."""
+    return bool(
+        Publication.objects.filter(pk=publication_id, state=P.PUBLISHING).update(
+            state=state, lease_expires_at=None, **fields
+        )
+    )
+
+
+def expire_leases(now: dt.datetime) -> list[int]:
+    """Publishing past its lease: the worker died mid-call. The outcome is unknown: a person or reconciliation decides."""
+    with transaction.atomic():
+        lost = list(
+            Publication.objects.select_for_update(skip_locked=True)
+            .filter(state=P.PUBLISHING, lease_expires_at__lt=now)
+            .values_list("pk", flat=True)
+        )
+        Publication.objects.filter(pk__in=lost, state=P.PUBLISHING).update(
+            state=P.UNCONFIRMED,
+            lease_expires_at=None,
+            last_error="The worker stopped while sending: the outcome is unknown.",
+        )
+    return lost

@@ -14,3 +14,21 @@ def record_heartbeat(source: str) -> str:
     host = socket.gethostname()
     Heartbeat.objects.update_or_create(name=source, defaults={"beat_at": timezone.now(), "detail": host})
     return host
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def publish(publication_id: int) -> str | None:
+    """Send one publication (a duplicate message does nothing)."""
+    from publishing.sending import send
+
+    return send(publication_id)
+
+
+@shared_task
+def dispatch() -> dict[str, int]:
+    """One dispatcher tick."""
+    from publishing.dispatcher import dispatch_due
+
+    tick = dispatch_due()
+    Heartbeat.objects.update_or_create(name="dispatcher", defaults={"beat_at": timezone.now(), "detail": str(tick)})
+    return tick.__dict__

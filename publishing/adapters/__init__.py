@@ -1,0 +1,13 @@
+"""The registry: which adapter publishes to which platform. Nothing else knows a platform's quirks."""
+
+from publishing.adapters.base import Adapter
+from publishing.adapters.sandbox import SandboxAdapter
+from publishing.platforms import Platform
+
+# Until each platform's own adapter exists (issue 5), every platform speaks the sandbox dialect.
+REGISTRY: dict[str, type[Adapter]] = dict.fromkeys(Platform.values, SandboxAdapter)
+
+
+def adapter_for(platform: str) -> Adapter:
+    """A ready adapter for `platform`."""
+    return REGISTRY[platform]()

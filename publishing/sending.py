@@ -1,0 +1,148 @@
+"""Sending one publication: idempotent, recorded before the platform is called, never doubled.
+
+The steps: claim it (queued → publishing, a conditional update: a message delivered twice does
+nothing), record the attempt, re-check that what goes out is still the approved version, call the
+adapter, record the outcome. An unknown outcome is reconciled with the platform (`find_existing`)
+before anything else; what cannot be settled becomes "unconfirmed" and a person decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import socket
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns import workflow
+from campaigns.models import ContentItem
+from publishing import scheduling
+from publishing.adapters import adapter_for
+from publishing.adapters.base import AuthFailed, Permanent, PublishError, Transient, UnknownOutcome
+from publishing.models import Publication, PublicationAttempt
+
+P = Publication.State
+A = PublicationAttempt.Outcome
+# Longer than the adapter's connect + read timeouts, so a live call never outlives its lease.
+SEND_LEASE = dt.timedelta(seconds=60)
+MAX_ATTEMPTS = 6
+BACKOFF_BASE_S = 2.0
+BACKOFF_MAX_S = 15 * 60.0
+
+
+def send(publication_id: int) -> str | None:
+    """Send one queued publication; returns the state it settled in, or None if it was not queued."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not scheduling.start_sending(publication_id, now, SEND_LEASE):
+            return None
+        publication = Publication.objects.select_related("variant__item__campaign", "account").get(pk=publication_id)
+        attempt = PublicationAttempt.objects.create(
+            publication=publication, number=publication.attempts, started_at=now, worker=socket.gethostname()
+        )
+    refusal = _refusal(publication, now)
+    if refusal:
+        _settle(
+            publication,
+            attempt,
+            P.CANCELLED if refusal.startswith("Cancelled") else P.EXPIRED,
+            A.PERMANENT_ERROR,
+            refusal,
+        )
+        return Publication.objects.get(pk=publication_id).state
+    adapter = adapter_for(publication.account.platform)
+    try:
+        result = adapter.publish(publication)
+    except UnknownOutcome as error:
+        return _reconcile(publication, attempt, adapter, error)
+    except Transient as error:
+        return _retry_or_fail(publication, attempt, error)
+    except Permanent as error:
+        prefix = "Reconnect the account: " if isinstance(error, AuthFailed) else ""
+        _settle(publication, attempt, P.FAILED, A.PERMANENT_ERROR, prefix + str(error), error.status)
+        return P.FAILED
+    _published(publication, attempt, result.remote_id, result.url)
+    return P.PUBLISHED
+
+
+def _refusal(publication: Publication, now: dt.datetime) -> str:
+    """Why this publication must not go out now, or ''."""
+    item = publication.variant.item
+    if item.state not in (ContentItem.State.SCHEDULED, ContentItem.State.PUBLISHED):
+        return f"Cancelled: the item is {item.get_state_display().lower()}, not scheduled."
+    if not workflow.is_approved_version(item):
+        return "Cancelled: the content is not the approved version."
+    if publication.latest_acceptable_at and now > publication.latest_acceptable_at:
+        return "Not sent: the latest acceptable time had passed. A person decides."
+    return ""
+
+
+def _reconcile(publication: Publication, attempt: PublicationAttempt, adapter: object, error: PublishError) -> str:
+    try:
+        found = adapter.find_existing(publication)
+    except PublishError as lookup_error:
+        found, error = None, lookup_error
+    if found is not None:
+        _published(publication, attempt, found.remote_id, found.url)
+        return P.PUBLISHED
+    _settle(
+        publication, attempt, P.UNCONFIRMED, A.UNKNOWN, f"The platform may have accepted it: {error}. Check and decide."
+    )
+    return P.UNCONFIRMED
+
+
+def _retry_or_fail(publication: Publication, attempt: PublicationAttempt, error: Transient) -> str:
+    if publication.attempts >= MAX_ATTEMPTS:
+        _settle(
+            publication,
+            attempt,
+            P.FAILED,
+            A.TRANSIENT_ERROR,
+            f"Gave up after {publication.attempts} attempts: {error}",
+            error.status,
+        )
+        return P.FAILED
+    delay = error.retry_after_s if error.retry_after_s is not None else backoff_s(publication.attempts)
+    _settle(
+        publication, attempt, P.RETRYING, A.TRANSIENT_ERROR, str(error), error.status,
+        next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
+    )  # fmt: skip
+    return P.RETRYING
+
+
+def backoff_s(attempts: int) -> float:
+    """Exponential backoff with full jitter, so that many failed posts do not come back together."""
+    return random.uniform(0, min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**attempts))
+
+
+def _published(publication: Publication, attempt: PublicationAttempt, remote_id: str, url: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        scheduling.finish(
+            publication.pk, P.PUBLISHED, remote_id=remote_id, remote_url=url[:500], published_at=now, last_error=""
+        )
+        _close(attempt, A.SUCCEEDED, "")
+        item = publication.variant.item
+        remaining = Publication.objects.filter(variant__item=item).exclude(state__in=(P.PUBLISHED, P.CANCELLED))
+        if item.state == ContentItem.State.SCHEDULED and not remaining.exists():
+            workflow.perform(item, "mark_published", None)
+
+
+def _settle(
+    publication: Publication, attempt: PublicationAttempt, state: str, outcome: str, error: str,
+    status: int | None = None, **fields: object,
+) -> None:  # fmt: skip
+    with transaction.atomic():
+        scheduling.finish(publication.pk, state, last_error=error[:1000], **fields)
+        _close(attempt, outcome, error, status)
+
+
+def _close(attempt: PublicationAttempt, outcome: str, error: str, status: int | None = None) -> None:
+    attempt.outcome, attempt.error, attempt.http_status, attempt.finished_at = (
+        outcome,
+        error[:2000],
+        status,
+        timezone.now(),
+    )
+    attempt.save(update_fields=["outcome", "error", "http_status", "finished_at"])
