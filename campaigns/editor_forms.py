@@ -143,3 +143,36 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
     )
+
+
+class ScheduleForm(forms.Form):
+    """When, and on which accounts: a variant goes to the accounts of its platform."""
+
+    when = forms.DateTimeField(label=_("Publish at"))
+    targets = forms.MultipleChoiceField(label=_("Variants and accounts"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, item: ContentItem, accounts: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = item.campaign.organisation
+        self.fields["when"] = LocalDateTimeField(
+            organisation.zone, label=_("Publish at"), help_text=_("In %(zone)s time.") % {"zone": organisation.timezone}
+        )
+        self.pairs = {
+            f"{variant.pk}:{account.pk}": (variant, account)
+            for variant in item.variants.order_by("platform", "language")
+            for account in accounts
+            if account.platform == variant.platform
+        }
+        self.fields["targets"].choices = [
+            (key, f"{variant.get_platform_display()} · {variant.language.upper()} → {account.handle}")
+            for key, (variant, account) in self.pairs.items()
+        ]
+
+    def clean_when(self) -> dt.datetime:
+        when = self.cleaned_data["when"]
+        if when < timezone.now() - dt.timedelta(minutes=1):
+            raise forms.ValidationError(_("This time has passed; choose a time to come."))
+        return when
+
+    def chosen(self) -> list[tuple[Any, Any]]:
+        return [self.pairs[key] for key in self.cleaned_data["targets"]]

@@ -26,6 +26,7 @@ from campaigns.editor_forms import (
 )
 from campaigns.models import MediaAsset, Variant
 from campaigns.workflow import WorkflowError
+from publishing import scheduling
 from publishing.platform_rules import rules_for
 
 
@@ -184,6 +185,9 @@ def item_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     item = selectors.item_for_user(request.user, pk)
     form = DecisionForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if action == "schedule":
+        # Scheduling names the accounts and the time: it has its own form.
+        return redirect(reverse("item_detail", args=[item.pk]) + "#schedule")
     try:
         item = workflow.perform(item, action, request.user, comment)
     except WorkflowError as refusal:
@@ -192,6 +196,29 @@ def item_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         request, f"Done: {workflow.TRANSITIONS[action].label.lower()} — now {item.get_state_display().lower()}."
     )
     return redirect("item_detail", item.pk)
+
+
+@login_required
+def item_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_for_user(request.user, pk)
+    form = selectors.schedule_form(item, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheduling.schedule(item, request.user, form.chosen(), form.cleaned_data["when"])
+        except WorkflowError as refusal:
+            return _refused(
+                request,
+                refusal,
+                "campaigns/item_detail.html",
+                selectors.item_page(item, request.user, schedule_form=form),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Scheduled. It goes out at the planned time unless someone pauses it.")
+            return redirect("item_detail", item.pk)
+    context = selectors.item_page(item, request.user, schedule_form=form)
+    return render(request, "campaigns/item_detail.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required

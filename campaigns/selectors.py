@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from campaigns import workflow
 from campaigns.checks import check_item, check_variant, has_errors
@@ -17,12 +18,15 @@ from campaigns.editor_forms import (
     CommentForm,
     DecisionForm,
     ItemForm,
+    ScheduleForm,
     SourceFormSet,
     VariantForm,
 )
 from campaigns.models import Campaign, ContentItem, Membership, Role, Transition
 from campaigns.review_diff import changes_since_last_approval
 from campaigns.scoping import organisation_ids_of
+from publishing import scheduling
+from publishing.models import Publication, SocialAccount
 from publishing.platform_rules import rules_for
 
 ACTIVE_STATES = [s for s in ContentItem.State.values if s != ContentItem.State.ARCHIVED]
@@ -99,7 +103,29 @@ def timeline(item: ContentItem) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda entry: entry["at"], reverse=True)
 
 
-def item_page(item: ContentItem, user: AbstractBaseUser, comment_form: Any = None) -> dict[str, Any]:
+def schedule_form(item: ContentItem, data: Any = None) -> ScheduleForm:
+    """The scheduling form, offering the organisation's active accounts and the next free slot."""
+    accounts = list(SocialAccount.objects.for_organisation(item.campaign.organisation).filter(is_active=True))
+    initial = {}
+    slots = [slot for account in accounts if (slot := scheduling.next_free_slot(account, timezone.now()))]
+    if item.planned_at and item.planned_at > timezone.now():
+        initial["when"] = item.planned_at
+    elif slots:
+        initial["when"] = min(slots)
+    return ScheduleForm(data, item=item, accounts=accounts, initial=initial)
+
+
+def publications_of(item: ContentItem) -> QuerySet[Publication]:
+    return (
+        Publication.objects.filter(variant__item=item)
+        .select_related("variant", "account")
+        .order_by("scheduled_at", "pk")
+    )
+
+
+def item_page(
+    item: ContentItem, user: AbstractBaseUser, comment_form: Any = None, schedule_form: Any = None
+) -> dict[str, Any]:
     approved_since, changes = changes_since_last_approval(item)
     problems = check_item(item)
     return {
@@ -118,7 +144,15 @@ def item_page(item: ContentItem, user: AbstractBaseUser, comment_form: Any = Non
         "changes": changes,
         "can_edit": can_edit(item, user),
         "sources": item.sources.order_by("pk"),
+        "publications": publications_of(item),
+        "schedule_form": schedule_form or (_schedule_form_if_allowed(item, user)),
     }
+
+
+def _schedule_form_if_allowed(item: ContentItem, user: AbstractBaseUser) -> ScheduleForm | None:
+    if not any(move.action == "schedule" for move in workflow.allowed_moves(item, user)):
+        return None
+    return schedule_form(item)
 
 
 def can_edit(item: ContentItem, user: AbstractBaseUser) -> bool:

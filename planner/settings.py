@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "simple_history",
     "campaigns",
     "publishing",
+    "publishing.sandbox",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,11 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(DATA_DIR / "media"))
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="planner@localhost")
+
+# The sandbox platform (publishing/sandbox/): a fake of the platforms' APIs, served at /sandbox/.
+PLANNER_SANDBOX_ENABLED = env.bool("PLANNER_SANDBOX_ENABLED", default=True)
+# How long its `timeout` and `drop_reply` faults hold a request: longer than any client's timeout.
+SANDBOX_TIMEOUT_SLEEP_S = 35
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

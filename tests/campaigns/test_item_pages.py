@@ -318,3 +318,35 @@ def test_adding_a_variant_in_a_language_the_campaign_does_not_use_is_refused(wor
     assert response.status_code == 400
     assert "Select a valid choice" in response.text
     assert not world.item.variants.filter(language="de").exists()
+
+
+def test_an_editor_schedules_an_approved_item_on_chosen_accounts(world):
+    world.item.author = world.contributor
+    world.item.save()
+    perform(world.item, "submit", world.contributor)
+    perform(world.item, "approve", world.manager)
+    client = logged_in(world.editor)
+
+    page = client.get(reverse("item_detail", args=[world.item.pk])).text
+    assert f"{world.variant.pk}:{world.account.pk}" in page
+    response = client.post(reverse("item_schedule", args=[world.item.pk]),
+                           {"when": "2030-01-15T09:30", "targets": [f"{world.variant.pk}:{world.account.pk}"]})  # fmt: skip
+
+    assert response.status_code == 302
+    publication = world.variant.publications.get()
+    assert publication.scheduled_at.isoformat() == "2030-01-15T08:30:00+00:00"
+    assert ContentItem.objects.get(pk=world.item.pk).state == S.SCHEDULED
+
+
+def test_scheduling_in_the_past_is_refused_on_the_time_field(world):
+    world.item.author = world.contributor
+    world.item.save()
+    perform(world.item, "submit", world.contributor)
+    perform(world.item, "approve", world.manager)
+
+    response = logged_in(world.editor).post(reverse("item_schedule", args=[world.item.pk]),
+                                            {"when": "2020-01-15T09:30", "targets": [f"{world.variant.pk}:{world.account.pk}"]})  # fmt: skip
+
+    assert response.status_code == 400
+    assert "This time has passed" in response.text
+    assert not world.variant.publications.exists()

@@ -23,6 +23,7 @@ OBJECT_URLS = {
     "item_edit": (ContentItem, lambda i: {"pk": i.pk}),
     "item_comment": (ContentItem, lambda i: {"pk": i.pk}),
     "item_move": (ContentItem, lambda i: {"pk": i.pk, "action": "archive"}),
+    "item_schedule": (ContentItem, lambda i: {"pk": i.pk}),
     "variant_add": (ContentItem, lambda i: {"pk": i.pk}),
     "variant_save": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
     "variant_media": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),

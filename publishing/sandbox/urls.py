@@ -1,0 +1,17 @@
+"""The sandbox platform's addresses, mounted at /sandbox/."""
+
+from django.urls import path
+
+from publishing.sandbox import views
+
+app_name = "sandbox"
+
+urlpatterns = [
+    path("", views.timeline, name="timeline"),
+    # Left unnamed: a fake platform's API, not a planner page. Named patterns that take arguments
+    # are what the organisation-scoping test walks (tests/campaigns/test_organisation_scoping.py).
+    path("<str:platform>/posts", views.posts),
+    path("<str:platform>/posts/<str:remote_id>", views.post_detail),
+    path("<str:platform>/posts/<str:remote_id>/metrics", views.post_metrics),
+    path("<str:platform>/faults", views.faults),
+]

@@ -1,0 +1,168 @@
+"""The sandbox platform over HTTP: the JSON dialect on /sandbox/<platform>/ and the timeline page. Thin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from publishing.platforms import Platform
+from publishing.sandbox import services
+from publishing.sandbox.models import FaultKind, SandboxAccount, SandboxFault, SandboxPost
+from publishing.sandbox.services import Refusal
+
+ApiView = Callable[..., HttpResponse]
+
+
+def api(*methods: str) -> Callable[[ApiView], ApiView]:
+    """A view of the dialect: sandbox enabled, platform known, method allowed, bearer token, refusals as JSON."""
+
+    def decorate(view: ApiView) -> ApiView:
+        @csrf_exempt  # an API called with a bearer token, never by a browser form
+        @wraps(view)
+        def wrapper(request: HttpRequest, platform: str, **kwargs: Any) -> HttpResponse:
+            if not settings.PLANNER_SANDBOX_ENABLED:
+                return _error(404, "not_found")
+            if platform not in Platform.values:
+                return _error(404, "unknown_platform", platforms=Platform.values)
+            if request.method not in methods:
+                return _error(405, "method_not_allowed", headers={"Allow": ", ".join(methods)})
+            token = _bearer_token(request)
+            if not token:
+                return _error(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="sandbox"'})
+            try:
+                return view(request, services.account_for(platform, token), **kwargs)
+            except Refusal as refusal:
+                return JsonResponse(refusal.body, status=refusal.status)
+
+        return wrapper
+
+    return decorate
+
+
+@api("GET", "POST")
+def posts(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
+    if request.method == "GET":
+        if answer := _inject(services.take_fault(account, creating=False)):
+            return answer
+        found = services.find_posts(
+            account, idempotency_key=request.GET.get("idempotency_key"), since=services.parse_since(request.GET.get("since"))
+        )
+        return JsonResponse({"results": [_summary(request, post) for post in found]})
+    fault = services.take_fault(account, creating=True)
+    if answer := _inject(fault):
+        return answer
+    new = services.check_new_post(account.platform, _json_body(request))
+    post, created = services.store_post(account, new, services.check_idempotency_key(request.headers.get("Idempotency-Key")))
+    if fault and fault.kind == FaultKind.DROP_REPLY:
+        # Stored and committed; the reply is what gets lost.
+        time.sleep(services.fault_sleep_s(fault))
+        return _error(504, "gateway_timeout")
+    if created:
+        return JsonResponse(_summary(request, post), status=201)
+    return JsonResponse(_summary(request, post), status=200, headers={"Idempotent-Replayed": "true"})
+
+
+@api("GET", "DELETE")
+def post_detail(request: HttpRequest, account: SandboxAccount, remote_id: str) -> HttpResponse:
+    if answer := _inject(services.take_fault(account, creating=False)):
+        return answer
+    if request.method == "DELETE":
+        services.delete_post(account, remote_id)
+        return HttpResponse(status=204)
+    post = services.get_post(account, remote_id)
+    detail = {"text": post.text, "link": post.link, "media": post.media, "reply_to": post.reply_to or None}
+    return JsonResponse(_summary(request, post) | detail | {"idempotency_key": post.idempotency_key})
+
+
+@api("GET")
+def post_metrics(request: HttpRequest, account: SandboxAccount, remote_id: str) -> HttpResponse:
+    if answer := _inject(services.take_fault(account, creating=False)):
+        return answer
+    return JsonResponse(services.metrics_for(services.get_post(account, remote_id)))
+
+
+@api("GET", "POST", "DELETE")
+def faults(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
+    if request.method == "POST":
+        return JsonResponse(_describe_fault(services.add_fault(account, _json_body(request))), status=201)
+    if request.method == "DELETE":
+        services.clear_faults(account)
+        return HttpResponse(status=204)
+    return JsonResponse({"results": [_describe_fault(f) for f in services.active_faults(account)]})
+
+
+def timeline(request: HttpRequest) -> HttpResponse:
+    if not settings.PLANNER_SANDBOX_ENABLED:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    # Staff only: the sandbox holds what every organisation sent.
+    if not request.user.is_staff:
+        raise PermissionDenied
+    return render(request, "sandbox/timeline.html", {"accounts": services.timeline()})
+
+
+def _inject(fault: SandboxFault | None) -> HttpResponse | None:
+    """The answer a fault imposes now, or None to go on (after its latency, if any)."""
+    if fault is None or fault.kind == FaultKind.DROP_REPLY:  # drop_reply answers once the post is stored
+        return None
+    if fault.kind in (FaultKind.LATENCY, FaultKind.TIMEOUT):
+        time.sleep(services.fault_sleep_s(fault))
+        return _error(504, "gateway_timeout") if fault.kind == FaultKind.TIMEOUT else None
+    if fault.kind == FaultKind.RATE_LIMIT:
+        wait_s = services.DEFAULT_RETRY_AFTER_S if fault.retry_after_s is None else fault.retry_after_s
+        # x-rate-limit-reset is X's header: the epoch second the window opens again.
+        headers = {"Retry-After": str(wait_s), "x-rate-limit-reset": str(int(time.time()) + wait_s)}
+        return _error(429, "rate_limited", retry_after=wait_s, headers=headers | {"x-rate-limit-remaining": "0"})
+    if fault.kind == FaultKind.SERVER_ERROR:
+        headers = {} if fault.retry_after_s is None else {"Retry-After": str(fault.retry_after_s)}
+        return _error(500, "internal_error", headers=headers)
+    if fault.kind == FaultKind.UNAUTHORIZED:
+        return _error(401, "token revoked")
+    return _error(422, "content_rejected", detail="the platform refused this content (sandbox fault)")
+
+
+def _summary(request: HttpRequest, post: SandboxPost) -> dict[str, Any]:
+    base = request.build_absolute_uri(reverse("sandbox:timeline"))
+    return {
+        "id": post.remote_id,
+        "url": f"{base}{post.account.platform}/posts/{post.remote_id}",
+        "created_at": _instant(post.received_at),
+    }
+
+
+def _describe_fault(fault: SandboxFault) -> dict[str, Any]:
+    fields = ("kind", "applies_to", "remaining", "retry_after_s", "latency_ms")
+    return {"id": fault.pk, **{name: getattr(fault, name) for name in fields}, "created_at": _instant(fault.created_at)}
+
+
+def _instant(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _bearer_token(request: HttpRequest) -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _json_body(request: HttpRequest) -> object:
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise Refusal(400, "invalid_json") from None
+
+
+def _error(status: int, error: str, *, headers: dict[str, str] | None = None, **detail: Any) -> JsonResponse:
+    return JsonResponse({"error": error, **detail}, status=status, headers=headers)
