@@ -93,7 +93,9 @@ def check_idempotency_key(value: str | None) -> str | None:
     """The Idempotency-Key header's value, None when absent or blank."""
     key = (value or "").strip()
     if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-        raise Refusal(400, "invalid_request", detail=f"Idempotency-Key is at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters")
+        raise Refusal(
+            400, "invalid_request", detail=f"Idempotency-Key is at most {IDEMPOTENCY_KEY_MAX_LENGTH} characters"
+        )
     return key or None
 
 

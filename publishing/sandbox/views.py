@@ -57,14 +57,18 @@ def posts(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
         if answer := _inject(services.take_fault(account, creating=False)):
             return answer
         found = services.find_posts(
-            account, idempotency_key=request.GET.get("idempotency_key"), since=services.parse_since(request.GET.get("since"))
+            account,
+            idempotency_key=request.GET.get("idempotency_key"),
+            since=services.parse_since(request.GET.get("since")),
         )
         return JsonResponse({"results": [_summary(request, post) for post in found]})
     fault = services.take_fault(account, creating=True)
     if answer := _inject(fault):
         return answer
     new = services.check_new_post(account.platform, _json_body(request))
-    post, created = services.store_post(account, new, services.check_idempotency_key(request.headers.get("Idempotency-Key")))
+    post, created = services.store_post(
+        account, new, services.check_idempotency_key(request.headers.get("Idempotency-Key"))
+    )
     if fault and fault.kind == FaultKind.DROP_REPLY:
         # Stored and committed; the reply is what gets lost.
         time.sleep(services.fault_sleep_s(fault))

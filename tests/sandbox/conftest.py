@@ -7,14 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.http.response import HttpResponseBase as Response
 from django.test import Client
-from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+MINISTRY_TOKEN = "token-of-the-ministry"
 
 
 class SandboxClient:
     """One account (a token) on one platform of the sandbox."""
 
-    def __init__(self, platform: str = "mastodon", token: str = "token-of-the-ministry") -> None:
+    def __init__(self, platform: str = "mastodon", token: str = MINISTRY_TOKEN) -> None:
         self.client = Client()
         self.base = f"/sandbox/{platform}/"
         self.headers = {"Authorization": f"Bearer {token}"}
