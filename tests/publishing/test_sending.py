@@ -1,0 +1,153 @@
+"""Sending one publication to the sandbox platform over real HTTP, with the platform's faults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import httpx
+import pytest
+from django.utils import timezone
+
+from campaigns.models import ContentItem
+from campaigns.workflow import perform
+from publishing import scheduling
+from publishing.dispatcher import dispatch_due
+from publishing.models import Publication, PublicationAttempt
+from publishing.sandbox.models import SandboxPost
+from publishing.sending import send
+
+P = Publication.State
+TOKEN = "secret-token-value"  # the builders' default account token
+
+
+@pytest.fixture(autouse=True)
+def short_platform_timeouts(settings: object) -> None:
+    settings.SANDBOX_TIMEOUT_SLEEP_S = 0.3
+
+
+@pytest.fixture
+def due(world, live_server, transactional_db):
+    """An approved, scheduled item whose one publication is due now, on the live sandbox."""
+    world.account.api_base_url = f"{live_server.url}/sandbox/mastodon/"
+    world.account.save()
+    world.item.author = world.editor
+    world.item.save()
+    perform(world.item, "submit", world.editor)
+    perform(world.item, "approve", world.manager)
+    [publication] = scheduling.schedule(world.item, world.editor, [(world.variant, world.account)], timezone.now())
+    world.publication = publication
+    world.sandbox = f"{live_server.url}/sandbox/mastodon/"
+    return world
+
+
+def fault(world: object, kind: str, **fields: object) -> None:
+    response = httpx.post(
+        world.sandbox + "faults", json={"kind": kind, **fields}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert response.status_code == 201, response.text
+
+
+def claim_and_send(world: object) -> str | None:
+    Publication.objects.filter(pk=world.publication.pk).update(next_attempt_at=None)
+    scheduling.claim_due(timezone.now() + dt.timedelta(seconds=1), 10)
+    return send(world.publication.pk)
+
+
+def posts() -> list[SandboxPost]:
+    return list(SandboxPost.objects.all())
+
+
+def test_a_due_publication_is_published_once_with_its_remote_id(due):
+    assert claim_and_send(due) == P.PUBLISHED
+
+    publication = Publication.objects.get(pk=due.publication.pk)
+    [post] = posts()
+    assert (publication.remote_id, post.text) == (post.remote_id, due.variant.text)
+    assert post.idempotency_key == str(publication.idempotency_key)
+    assert ContentItem.objects.get(pk=due.item.pk).state == ContentItem.State.PUBLISHED
+    assert PublicationAttempt.objects.get().outcome == "succeeded"
+
+
+def test_a_message_delivered_twice_posts_once(due):
+    claim_and_send(due)
+
+    assert send(due.publication.pk) is None
+    assert len(posts()) == 1
+
+
+def test_rate_limited_it_waits_as_long_as_the_platform_says(due):
+    fault(due, "rate_limit", remaining=1, retry_after_s=120)
+
+    assert claim_and_send(due) == P.RETRYING
+
+    publication = Publication.objects.get(pk=due.publication.pk)
+    assert 110 <= (publication.next_attempt_at - timezone.now()).total_seconds() <= 121
+    assert posts() == []
+    assert claim_and_send(due) == P.PUBLISHED
+    assert len(posts()) == 1
+
+
+def test_a_server_error_is_retried_with_backoff_then_succeeds(due):
+    fault(due, "server_error", remaining=1)
+
+    assert claim_and_send(due) == P.RETRYING
+    assert claim_and_send(due) == P.PUBLISHED
+    assert [a.outcome for a in PublicationAttempt.objects.order_by("number")] == ["transient", "succeeded"]
+
+
+def test_a_revoked_token_fails_at_once_with_a_clear_message(due):
+    fault(due, "unauthorized", remaining=5)
+
+    assert claim_and_send(due) == P.FAILED
+
+    publication = Publication.objects.get(pk=due.publication.pk)
+    assert publication.last_error.startswith("Reconnect the account")
+    assert publication.attempts == 1  # no retry storm
+
+
+def test_a_lost_reply_is_reconciled_and_not_posted_again(due):
+    fault(due, "drop_reply", remaining=1)
+
+    assert claim_and_send(due) == P.PUBLISHED
+
+    [post] = posts()
+    assert Publication.objects.get(pk=due.publication.pk).remote_id == post.remote_id
+    assert PublicationAttempt.objects.get().outcome == "succeeded"
+
+
+def test_a_timeout_that_stored_nothing_becomes_unconfirmed_for_a_person(due):
+    fault(due, "timeout", remaining=1)
+
+    assert claim_and_send(due) == P.UNCONFIRMED
+
+    assert posts() == []
+    assert "may have accepted it" in Publication.objects.get(pk=due.publication.pk).last_error
+
+
+def test_rejected_content_fails_without_retry(due):
+    fault(due, "reject", remaining=1)
+
+    assert claim_and_send(due) == P.FAILED
+    assert posts() == []
+
+
+def test_content_edited_after_scheduling_is_never_sent(due):
+    due.variant.text = "Edited behind the review's back"
+    due.variant.save()  # bypassing the editor: the fingerprint no longer matches the approval
+
+    assert claim_and_send(due) == P.CANCELLED
+    assert posts() == []
+
+
+@pytest.mark.worker
+def test_a_real_worker_publishes_what_the_dispatcher_hands_over(due, celery_worker_process):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        dispatch_due()
+        if Publication.objects.get(pk=due.publication.pk).state == P.PUBLISHED:
+            break
+        time.sleep(0.2)
+
+    assert Publication.objects.get(pk=due.publication.pk).state == P.PUBLISHED
+    assert len(posts()) == 1
