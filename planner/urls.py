@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("sandbox/", include("publishing.sandbox.urls")),
+    path("", include("publishing.urls")),
     path("", include("campaigns.urls")),
 ]
 

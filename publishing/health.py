@@ -1,0 +1,72 @@
+"""The health of the engine: is the dispatcher ticking, are queues draining, is anything overdue?
+
+Silent failure is what users of other schedulers complain about most: a post simply never goes
+out. This report makes it loud.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from publishing.models import Heartbeat, Publication
+
+DISPATCHER_SILENT_AFTER = dt.timedelta(seconds=30)
+OVERDUE_AFTER = dt.timedelta(minutes=1)
+WAITING_STATES = (Publication.State.SCHEDULED, Publication.State.QUEUED, Publication.State.RETRYING)
+
+
+@dataclass
+class HealthReport:
+    now: dt.datetime
+    dispatcher_last_tick: dt.datetime | None
+    overdue: int
+    queued: int
+    publishing: int
+    needs_attention: int
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "healthy": self.healthy,
+            "now": self.now.isoformat(),
+            "dispatcher_last_tick": self.dispatcher_last_tick.isoformat() if self.dispatcher_last_tick else None,
+            "overdue": self.overdue,
+            "queued": self.queued,
+            "publishing": self.publishing,
+            "needs_attention": self.needs_attention,
+            "problems": self.problems,
+        }
+
+
+def report(now: dt.datetime | None = None) -> HealthReport:
+    """The engine's health now, across all organisations (it holds counts, no content)."""
+    now = now or timezone.now()
+    tick = Heartbeat.objects.filter(name="dispatcher").values_list("beat_at", flat=True).first()
+    publications = Publication.objects
+    overdue = (
+        publications.filter(state__in=WAITING_STATES, scheduled_at__lt=now - OVERDUE_AFTER)
+        .exclude(next_attempt_at__gt=now)
+        .count()
+    )
+    result = HealthReport(
+        now=now,
+        dispatcher_last_tick=tick,
+        overdue=overdue,
+        queued=publications.filter(state=Publication.State.QUEUED).count(),
+        publishing=publications.filter(state=Publication.State.PUBLISHING).count(),
+        needs_attention=publications.filter(
+            state__in=(Publication.State.UNCONFIRMED, Publication.State.FAILED)
+        ).count(),
+    )
+    if tick is None or now - tick > DISPATCHER_SILENT_AFTER:
+        result.problems.append("The dispatcher has not ticked recently: is the worker with its beat running?")
+    if overdue:
+        result.problems.append(f"{overdue} publication(s) due more than a minute ago are not published yet.")
+    return result
