@@ -21,7 +21,7 @@ from campaigns.workflow import WorkflowError
 
 S = ContentItem.State
 FROZEN_STATES = (S.PUBLISHED, S.ARCHIVED)
-ITEM_FIELDS = ("title", "kind", "brief", "master_text", "is_health_advice", "planned_at")
+ITEM_FIELDS = ("title", "kind", "brief", "master_text", "is_health_advice", "is_crisis", "planned_at")
 VARIANT_FIELDS = ("text", "link", "first_comment")
 
 

@@ -39,7 +39,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = ContentItem
-        fields = ["title", "kind", "brief", "master_text", "is_health_advice", "planned_at"]
+        fields = ["title", "kind", "brief", "master_text", "is_health_advice", "is_crisis", "planned_at"]
         widgets = {
             "brief": forms.Textarea(attrs={"rows": 2}),
             "master_text": forms.Textarea(attrs={"rows": 5, "dir": "auto"}),

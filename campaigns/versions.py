@@ -21,6 +21,7 @@ def content_hash(item: ContentItem) -> str:
         "title": item.title,
         "master_text": item.master_text,
         "health_advice": item.is_health_advice,
+        "crisis": item.is_crisis,
         "sources": sorted(item.sources.values_list("url", flat=True)),
         "variants": [
             {

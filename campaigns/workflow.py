@@ -146,7 +146,8 @@ def standing_approvals_by(manager: AbstractBaseUser):
 
 
 def approvals_needed(item: ContentItem) -> int:
-    return APPROVALS_NEEDED.get(item.kind, 1)
+    """Alerts and crisis communication (which may pass a publishing freeze) need two managers."""
+    return 2 if item.is_crisis else APPROVALS_NEEDED.get(item.kind, 1)
 
 
 def is_approved_version(item: ContentItem) -> bool:

@@ -167,6 +167,46 @@ class PublicationAttempt(models.Model):
         return f"attempt {self.number} of {self.publication_id}: {self.outcome}"
 
 
+class Freeze(models.Model):
+    """A crisis freeze: nothing in its scope is dispatched until it is lifted.
+
+    Scope: the whole organisation, or one campaign, or one account.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="freezes")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="freezes"
+    )
+    account = models.ForeignKey(SocialAccount, null=True, blank=True, on_delete=models.CASCADE, related_name="freezes")
+    reason = models.TextField(_("reason"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    organisation_path = "organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(campaign__isnull=True) | Q(account__isnull=True), name="freeze_one_scope"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="freeze_has_reason"),
+        ]
+        indexes = [models.Index(fields=["organisation"], condition=Q(lifted_at__isnull=True), name="freeze_active")]
+
+    def __str__(self) -> str:
+        return f"Freeze of {self.scope_label}: {self.reason[:40]}"
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.campaign or self.account or self.organisation)
+
+
 class PostingSlot(models.Model):
     """A regular time at which an account posts, in the organisation's time zone (e.g. weekdays 09:00)."""
 

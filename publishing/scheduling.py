@@ -11,11 +11,12 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from campaigns import workflow
 from campaigns.models import ContentItem, Variant
+from publishing.freezes import frozen_publications
 from publishing.models import PostingSlot, Publication, SocialAccount
 
 P = Publication.State
@@ -148,6 +149,8 @@ def claim_due(now: dt.datetime, limit: int) -> tuple[list[int], list[int]]:
             Publication.objects.select_for_update(skip_locked=True)
             .filter(state__in=(P.SCHEDULED, P.RETRYING), scheduled_at__lte=now)
             .exclude(next_attempt_at__gt=now)
+            # Frozen rows wait; crisis items may pass, and sending checks their two approvals.
+            .exclude(frozen_publications() & Q(variant__item__is_crisis=False))
             .order_by("scheduled_at")
             .values_list("pk", "latest_acceptable_at")[:limit]
         )

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from campaigns import workflow
 from campaigns.models import ContentItem
-from publishing import scheduling
+from publishing import freezes, scheduling
 from publishing.adapters import adapter_for
 from publishing.adapters.base import AuthFailed, Permanent, PublishError, Transient, UnknownOutcome
 from publishing.models import Publication, PublicationAttempt
@@ -41,16 +41,11 @@ def send(publication_id: int) -> str | None:
         attempt = PublicationAttempt.objects.create(
             publication=publication, number=publication.attempts, started_at=now, worker=socket.gethostname()
         )
-    refusal = _refusal(publication, now)
+    state, refusal = _refusal(publication, now)
     if refusal:
-        _settle(
-            publication,
-            attempt,
-            P.CANCELLED if refusal.startswith("Cancelled") else P.EXPIRED,
-            A.PERMANENT_ERROR,
-            refusal,
-        )
-        return Publication.objects.get(pk=publication_id).state
+        # Held rows go back to waiting (a freeze's lift decides about them); the others are settled.
+        _settle(publication, attempt, state, A.TRANSIENT_ERROR if state == P.SCHEDULED else A.PERMANENT_ERROR, refusal)
+        return state
     adapter = adapter_for(publication.account.platform)
     try:
         result = adapter.publish(publication)
@@ -66,16 +61,18 @@ def send(publication_id: int) -> str | None:
     return P.PUBLISHED
 
 
-def _refusal(publication: Publication, now: dt.datetime) -> str:
-    """Why this publication must not go out now, or ''."""
+def _refusal(publication: Publication, now: dt.datetime) -> tuple[str, str]:
+    """The state to leave it in and why, when this publication must not go out now; else ('', '')."""
     item = publication.variant.item
     if item.state not in (ContentItem.State.SCHEDULED, ContentItem.State.PUBLISHED):
-        return f"Cancelled: the item is {item.get_state_display().lower()}, not scheduled."
+        return P.CANCELLED, f"Cancelled: the item is {item.get_state_display().lower()}, not scheduled."
     if not workflow.is_approved_version(item):
-        return "Cancelled: the content is not the approved version."
+        return P.CANCELLED, "Cancelled: the content is not the approved version."
+    if freezes.is_frozen(publication) and not freezes.may_pass_freeze(item):
+        return P.SCHEDULED, "Held: publishing is frozen."
     if publication.latest_acceptable_at and now > publication.latest_acceptable_at:
-        return "Not sent: the latest acceptable time had passed. A person decides."
-    return ""
+        return P.EXPIRED, "Not sent: the latest acceptable time had passed. A person decides."
+    return "", ""
 
 
 def _reconcile(publication: Publication, attempt: PublicationAttempt, adapter: object, error: PublishError) -> str:

@@ -50,6 +50,10 @@ class ContentItem(models.Model):
         help_text=_("Set when the planned time came before approval: it will not be published on its own."),
     )  # fmt: skip
     state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.DRAFT, editable=False)
+    is_crisis = models.BooleanField(
+        _("crisis communication"), default=False,
+        help_text=_("May go out during a publishing freeze, when two managers have approved it."),
+    )  # fmt: skip
     is_health_advice = models.BooleanField(
         _("health advice"), default=False, help_text=_("Health advice needs at least one source link.")
     )
