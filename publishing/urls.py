@@ -1,7 +1,12 @@
 from django.urls import path
 
-from publishing import views
+from publishing import calendar_views, freeze_views, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("freezes/", freeze_views.freeze_list, name="freezes"),
+    path("freezes/<int:pk>/lift/", freeze_views.freeze_lift, name="freeze_lift"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("calendar/data.json", calendar_views.calendar_data, name="calendar_data"),
+    path("calendar/publications/<int:pk>/move/", calendar_views.move_publication, name="calendar_move"),
 ]

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from campaigns.admin_access import scoped
 from campaigns.models import Campaign, ContentItem, Source, Variant, VariantMedia
+from publishing.models import Freeze, Publication
 from tests import builders
 
 # Every URL of the planner's own pages that takes an object: the model of that object and how to
@@ -24,6 +25,8 @@ OBJECT_URLS = {
     "item_comment": (ContentItem, lambda i: {"pk": i.pk}),
     "item_move": (ContentItem, lambda i: {"pk": i.pk, "action": "archive"}),
     "item_schedule": (ContentItem, lambda i: {"pk": i.pk}),
+    "freeze_lift": (Freeze, lambda f: {"pk": f.pk}),
+    "calendar_move": (Publication, lambda p: {"pk": p.pk}),
     "variant_add": (ContentItem, lambda i: {"pk": i.pk}),
     "variant_save": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
     "variant_media": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
@@ -66,6 +69,7 @@ def clinic_extras(world):
     VariantMedia.objects.create(variant=world.clinic_variant, asset=media)
     Source.objects.create(item=world.clinic_item, url="https://www.who.int/hand-hygiene")
     builders.make_publication(world.clinic_variant, world.clinic_account)
+    Freeze.objects.create(organisation=world.clinic, reason="Their crisis", started_by=world.outsider)
     world.clinic_campaign.name = "Clinic hand hygiene (edited)"
     world.clinic_campaign.save()
     return world
@@ -79,14 +83,18 @@ def test_every_object_url_is_covered():
 
 @pytest.mark.parametrize("persona", ["contributor", "editor", "manager", "admin"])
 @pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
-def test_pages_of_another_organisation_answer_not_found(world, persona, method):
+def test_pages_of_another_organisation_answer_not_found(clinic_extras, persona, method):
+    world = clinic_extras
     before = {model: model.objects.count() for model, _ in OBJECT_URLS.values()}
+    checked: set[str] = set()
     client = logged_in(getattr(world, persona))
     for name, (model, address) in OBJECT_URLS.items():
         for obj in scoped(model, world.outsider).exclude(pk__in=scoped(model, world.admin).values("pk")):
             response = getattr(client, method)(reverse(name, kwargs=address(obj)))
             assert response.status_code in (404, 405), (name, method, response.status_code)
+            checked.add(name)
         assert model.objects.count() == before[model], name
+    assert checked == set(OBJECT_URLS)  # every URL was tried with an object of the other organisation
 
 
 @pytest.mark.parametrize("name", ["variant_save", "variant_media", "variant_check"])

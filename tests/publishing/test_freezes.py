@@ -161,3 +161,50 @@ def test_a_freeze_cannot_be_lifted_twice(world):
         freezes.lift_freeze(freeze, world.manager)
 
     assert refusal.value.status == 409
+
+
+def test_a_manager_freezes_from_the_page_and_every_page_shows_the_banner(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(world.manager)
+    response = client.post(reverse("freezes"), {"organisation": world.ministry.pk, "reason": "A tragedy this morning"})
+    assert response.status_code == 302
+
+    editor = Client()
+    editor.force_login(world.editor)
+    assert "Publishing is frozen" in editor.get(reverse("home")).text
+    outsider = Client()
+    outsider.force_login(world.outsider)
+    assert "Publishing is frozen" not in outsider.get(reverse("home")).text
+
+    freeze = world.ministry.freezes.get()
+    assert client.post(reverse("freeze_lift", args=[freeze.pk])).status_code == 302
+    assert "Publishing is frozen" not in editor.get(reverse("home")).text
+
+
+def test_an_editor_cannot_freeze_from_the_page(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(world.editor)
+
+    response = client.post(reverse("freezes"), {"organisation": world.ministry.pk, "reason": "Why not"})
+
+    assert response.status_code == 403
+    assert not world.ministry.freezes.exists()
+
+
+def test_a_freeze_without_a_reason_is_refused_on_its_field(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(world.manager)
+
+    response = client.post(reverse("freezes"), {"organisation": world.ministry.pk, "reason": ""})
+
+    assert response.status_code == 400
+    assert "reason" in response.context["form"].errors

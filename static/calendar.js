@@ -1,0 +1,130 @@
+// Calendar: drag a scheduled chip to another day (month view) or hour (week view) to reschedule it.
+// The server decides: on success the chip shows its new time, on refusal it goes back where it was
+// and the reason is shown. No inline script (a strict CSP is coming), no build step.
+(function () {
+  "use strict";
+
+  let dragged = null;
+  let origin = null;
+
+  function csrfToken() {
+    const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
+    if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
+    // CSRF_COOKIE_HTTPONLY hides the cookie: base.html also puts the token in htmx's headers.
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function say(message, isError) {
+    const status = document.querySelector(".cal-status");
+    if (!status) return;
+    status.textContent = message;
+    status.classList.toggle("error", Boolean(isError));
+    status.hidden = false;
+  }
+
+  function targetOf(event) {
+    return event.target instanceof Element ? event.target.closest("[data-drop-date]") : null;
+  }
+
+  // Chips stay in time order within a cell.
+  function insertInOrder(list, chip) {
+    const later = Array.from(list.children).find((other) => other !== chip && other.dataset.time > chip.dataset.time);
+    list.insertBefore(chip, later || null);
+  }
+
+  function show(chip, publication) {
+    const local = publication.scheduled_at; // "2027-03-31T23:30:00+02:00": the wall time leads
+    chip.dataset.date = local.slice(0, 10);
+    chip.dataset.time = local.slice(11, 16);
+    const time = chip.querySelector("time");
+    if (time) {
+      time.textContent = chip.dataset.time;
+      time.setAttribute("datetime", local);
+    }
+  }
+
+  function putBack(chip, place) {
+    place.parent.insertBefore(chip, place.next && place.next.parentNode === place.parent ? place.next : null);
+  }
+
+  function move(chip, cell) {
+    const root = chip.closest("[data-calendar]");
+    const hour = cell.dataset.dropHour || chip.dataset.time.slice(0, 2);
+    const when = cell.dataset.dropDate + "T" + hour + ":" + chip.dataset.time.slice(3, 5);
+    if (when === chip.dataset.date + "T" + chip.dataset.time) return;
+    const place = origin;
+    insertInOrder(cell.querySelector(".chips"), chip);
+    chip.classList.add("saving");
+    const url = root.dataset.moveUrl.replace("/0/move/", "/" + chip.dataset.id + "/move/");
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      body: new URLSearchParams({ when: when }),
+    })
+      .then((response) =>
+        response.json().catch(() => ({})).then((data) => {
+          if (!response.ok) throw new Error(data.error || "The move was refused (" + response.status + ").");
+          return data;
+        })
+      )
+      .then((publication) => {
+        show(chip, publication);
+        insertInOrder(chip.parentNode, chip);
+        say("Moved “" + chip.querySelector(".chip-title").textContent + "” to " + when.replace("T", " ") + ".", false);
+      })
+      .catch((error) => {
+        putBack(chip, place);
+        say(error.message, true);
+      })
+      .finally(() => chip.classList.remove("saving"));
+  }
+
+  document.addEventListener("dragstart", (event) => {
+    const chip = event.target instanceof Element ? event.target.closest(".chip.movable") : null;
+    if (!chip) return;
+    dragged = chip;
+    origin = { parent: chip.parentNode, next: chip.nextSibling };
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", chip.dataset.id);
+    chip.classList.add("dragging");
+  });
+
+  document.addEventListener("dragend", () => {
+    if (dragged) dragged.classList.remove("dragging");
+    document.querySelectorAll(".drop-here").forEach((cell) => cell.classList.remove("drop-here"));
+    dragged = null;
+  });
+
+  document.addEventListener("dragover", (event) => {
+    const cell = targetOf(event);
+    if (!dragged || !cell) return;
+    event.preventDefault(); // allows the drop
+    event.dataTransfer.dropEffect = "move";
+    cell.classList.add("drop-here");
+  });
+
+  document.addEventListener("dragleave", (event) => {
+    const cell = targetOf(event);
+    if (cell && !cell.contains(event.relatedTarget)) cell.classList.remove("drop-here");
+  });
+
+  document.addEventListener("drop", (event) => {
+    const cell = targetOf(event);
+    if (!dragged || !cell) return;
+    event.preventDefault();
+    cell.classList.remove("drop-here");
+    move(dragged, cell);
+  });
+
+  // The week view opens on the working day rather than at midnight.
+  document.addEventListener("DOMContentLoaded", () => {
+    const scroller = document.querySelector(".week-scroll");
+    const morning = scroller && scroller.querySelector('tr[data-hour="7"]');
+    if (morning) scroller.scrollTop = morning.offsetTop - scroller.querySelector("thead").offsetHeight;
+  });
+})();
