@@ -207,3 +207,46 @@ def expire_leases(now: dt.datetime) -> list[int]:
             last_error="The worker stopped while sending: the outcome is unknown.",
         )
     return lost
+
+
+# A person's decisions about what the engine could not settle.
+NEEDS_A_PERSON = (P.FAILED, P.EXPIRED, P.UNCONFIRMED)
+
+
+def retry_now(publication: Publication, actor: AbstractBaseUser) -> Publication:
+    """Send a failed, expired or unconfirmed-and-not-sent publication again, now."""
+    _require_planner(publication, actor)
+    now = timezone.now()
+    moved = Publication.objects.filter(pk=publication.pk, state__in=NEEDS_A_PERSON).update(
+        state=P.SCHEDULED, scheduled_at=now, latest_acceptable_at=now + late_cutoff(publication.variant.item),
+        next_attempt_at=None, last_error=f"Sent again by {actor.get_username()}.",
+    )  # fmt: skip
+    if not moved:
+        raise workflow.WorkflowError(
+            "Only failed, expired or unconfirmed publications can be sent again.", code="wrong_state", status=409
+        )
+    publication.refresh_from_db()
+    return publication
+
+
+def confirm_published(publication: Publication, actor: AbstractBaseUser, remote_url: str) -> Publication:
+    """A person checked the platform: the unconfirmed post is there (at `remote_url`)."""
+    _require_planner(publication, actor)
+    remote_id = remote_url.rstrip("/").rsplit("/", 1)[-1] or "confirmed-by-hand"
+    moved = Publication.objects.filter(pk=publication.pk, state=P.UNCONFIRMED).update(
+        state=P.PUBLISHED, remote_id=remote_id[:200], remote_url=remote_url[:500], published_at=timezone.now(),
+        last_error=f"Confirmed published by {actor.get_username()}.",
+    )  # fmt: skip
+    if not moved:
+        raise workflow.WorkflowError(
+            "Only an unconfirmed publication can be confirmed.", code="wrong_state", status=409
+        )
+    publication.refresh_from_db()
+    return publication
+
+
+def _require_planner(publication: Publication, actor: AbstractBaseUser) -> None:
+    from campaigns.scoping import role_in
+
+    if role_in(actor, publication.account.organisation) not in workflow.PLANNING_ROLES:
+        raise workflow.WorkflowError("Your role cannot decide about publications.", code="forbidden", status=403)

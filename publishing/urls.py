@@ -1,10 +1,12 @@
 from django.urls import path
 
-from publishing import calendar_views, freeze_views, views
+from publishing import calendar_views, freeze_views, log_views, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("freezes/", freeze_views.freeze_list, name="freezes"),
+    path("publications/", log_views.publication_log, name="publication_log"),
+    path("publications/<int:pk>/decide/", log_views.publication_decide, name="publication_decide"),
     path("freezes/<int:pk>/lift/", freeze_views.freeze_lift, name="freeze_lift"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("calendar/data.json", calendar_views.calendar_data, name="calendar_data"),

@@ -27,6 +27,7 @@ OBJECT_URLS = {
     "item_schedule": (ContentItem, lambda i: {"pk": i.pk}),
     "freeze_lift": (Freeze, lambda f: {"pk": f.pk}),
     "calendar_move": (Publication, lambda p: {"pk": p.pk}),
+    "publication_decide": (Publication, lambda p: {"pk": p.pk}),
     "variant_add": (ContentItem, lambda i: {"pk": i.pk}),
     "variant_save": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
     "variant_media": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
