@@ -204,7 +204,11 @@ def item_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     form = selectors.schedule_form(item, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            scheduling.schedule(item, request.user, form.chosen(), form.cleaned_data["when"])
+            when = form.cleaned_data["when"]
+            warnings = [
+                w for variant, account in form.chosen() for w in scheduling.duplicate_warnings(variant, account, when)
+            ]
+            scheduling.schedule(item, request.user, form.chosen(), when)
         except WorkflowError as refusal:
             return _refused(
                 request,
@@ -216,6 +220,8 @@ def item_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, "Scheduled. It goes out at the planned time unless someone pauses it.")
+            for warning in warnings:
+                messages.warning(request, warning)
             return redirect("item_detail", item.pk)
     context = selectors.item_page(item, request.user, schedule_form=form)
     return render(request, "campaigns/item_detail.html", context, status=400 if request.method == "POST" else 200)

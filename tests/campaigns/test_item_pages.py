@@ -350,3 +350,35 @@ def test_scheduling_in_the_past_is_refused_on_the_time_field(world):
     assert response.status_code == 400
     assert "This time has passed" in response.text
     assert not world.variant.publications.exists()
+
+
+def test_scheduling_the_same_text_on_the_same_account_within_hours_warns(world):
+    from campaigns.workflow import perform as move
+
+    other = builders.make_item(world.campaign, "Same words", author=world.contributor)
+    twin = builders.make_variant(other, text=world.variant.text)
+    builders.make_publication(twin, world.account, scheduled_at=timezone_now_plus(days=30))
+    world.item.author = world.contributor
+    world.item.save()
+    move(world.item, "submit", world.contributor)
+    move(world.item, "approve", world.manager)
+    when = timezone_now_plus(days=30, hours=1)
+
+    response = logged_in(world.editor).post(
+        reverse("item_schedule", args=[world.item.pk]),
+        {
+            "when": when.astimezone(world.ministry.zone).strftime("%Y-%m-%dT%H:%M"),
+            "targets": [f"{world.variant.pk}:{world.account.pk}"],
+        },
+        follow=True,
+    )
+
+    assert "The same text goes to" in response.text
+
+
+def timezone_now_plus(**delta: float) -> object:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.now() + dt.timedelta(**delta)
