@@ -4,6 +4,7 @@ from publishing import calendar_views, freeze_views, log_views, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("status/", views.status, name="status"),
     path("freezes/", freeze_views.freeze_list, name="freezes"),
     path("publications/", log_views.publication_log, name="publication_log"),
     path("publications/<int:pk>/decide/", log_views.publication_decide, name="publication_decide"),
