@@ -16,15 +16,16 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from campaigns.models import Membership, Organisation, Role
+from campaigns.models import Campaign, Membership, Organisation, Role
 from campaigns.workflow import PLANNING_ROLES
+from publishing import scheduling
 from publishing.models import Publication
 from publishing.platforms import Platform
 
 VIEWS = ("month", "week", "list")
 P = Publication.State
 # What `scheduling.reschedule` accepts; the chips of other states are not draggable (the server decides anyway).
-MOVABLE_STATES = frozenset({P.SCHEDULED, P.RETRYING})
+MOVABLE_STATES = frozenset(scheduling.MOVABLE_STATES)
 PLATFORM_LABELS = dict(Platform.choices)
 
 # One row per publication: the field paths read, in the order `_entry` unpacks them.
@@ -151,6 +152,12 @@ def publications_in(
     )
     zone = organisation.zone
     return [_entry(row, zone) for row in rows]
+
+
+def campaigns_of(user: AbstractBaseUser, organisation: Organisation) -> list[tuple[int, str, str]]:
+    """(id, name, colour) of the organisation's campaigns, for the filter and the legend."""
+    campaigns = Campaign.objects.for_user(user).for_organisation(organisation).order_by("-start_date", "name")
+    return list(campaigns.values_list("pk", "name", "colour"))
 
 
 def publication_for(user: AbstractBaseUser, pk: int) -> Publication:

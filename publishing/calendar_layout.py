@@ -12,7 +12,7 @@ from publishing.calendar import MOVABLE_STATES, PLATFORM_LABELS, Calendar, Span
 from publishing.models import Publication
 
 # A day cell of the month shows this many chips, then "+ n more" (the week view shows them all).
-MONTH_CHIPS_PER_DAY = 6
+MONTH_CHIPS_PER_DAY = 5
 # The list view pages by whole days: a page holds this many days that have publications.
 LIST_DAYS_PER_PAGE = 7
 HOURS = range(24)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from campaigns.models import Campaign
 from campaigns.scoping import role_in
 from campaigns.workflow import PLANNING_ROLES, WorkflowError
 from publishing import calendar, calendar_layout, scheduling
@@ -20,6 +18,7 @@ from publishing.platforms import Platform
 @login_required
 @require_GET
 def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The month grid, the week of hours or the list of days, filtered; a bad parameter answers 400 but still shows."""
     query = CalendarQuery(request.GET)
     found = calendar.calendar_for(request.user, query.params())
     if found is None:
@@ -28,13 +27,11 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     today = organisation.today()
     entries = calendar_layout.chips(found)
     previous, following = calendar_layout.neighbours(span)
+    # `publishing_paused`, for the banner, comes from the freezes context processor.
     context = {
         "calendar": found, "query": query, "span": span, "today": today, "previous": previous, "following": following,
-        "campaigns": Campaign.objects.for_user(request.user).for_organisation(organisation).values_list(
-            "pk", "name", "colour"),
-        "platforms": Platform.choices, "states": Publication.State.choices, "languages": organisation.languages,
-        # Wired to crisis freezes by the publishing engine; the banner shows when it is true.
-        "publishing_paused": False,
+        "campaigns": calendar.campaigns_of(request.user, organisation), "platforms": Platform.choices,
+        "states": Publication.State.choices, "languages": organisation.languages,
     }  # fmt: skip
     if span.view == "week":
         context["days"], context["hours"] = calendar_layout.week_hours(span, entries, today)
@@ -71,12 +68,7 @@ def move_publication(request: HttpRequest, pk: int) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse(form.refusal(), status=400)
     try:
-        with transaction.atomic():  # a refused update leaves the connection usable
-            moved = scheduling.reschedule(publication, request.user, form.cleaned_data["when"])
+        moved = scheduling.reschedule(publication, request.user, form.cleaned_data["when"])
     except WorkflowError as refusal:
         return JsonResponse({"error": refusal.message, "code": refusal.code}, status=refusal.status)
-    except IntegrityError:
-        # The same variant already goes to the same account at that instant (a unique constraint).
-        message = "This variant is already scheduled on this account at that time."
-        return JsonResponse({"error": message, "code": "duplicate"}, status=409)
     return JsonResponse(calendar.entry_of(moved))

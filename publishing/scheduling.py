@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -80,12 +80,23 @@ def duplicate_warnings(variant: Variant, account: SocialAccount, when: dt.dateti
     return [f"The same text goes to {account} at {p.scheduled_at:%Y-%m-%d %H:%M} UTC." for p in nearby[:3]]
 
 
+# Not yet handed to a worker: these can be moved to another time.
+MOVABLE_STATES = (P.SCHEDULED, P.RETRYING)
+
+
 def reschedule(publication: Publication, actor: AbstractBaseUser, when: dt.datetime) -> Publication:
     """Move a publication that has not gone out yet to another instant."""
+    _require_planner(publication, actor)
     cutoff = late_cutoff(publication.variant.item)
-    moved = Publication.objects.filter(pk=publication.pk, state__in=(P.SCHEDULED, P.RETRYING)).update(
-        scheduled_at=when, latest_acceptable_at=when + cutoff, next_attempt_at=None, state=P.SCHEDULED
-    )
+    try:
+        with transaction.atomic():
+            moved = Publication.objects.filter(pk=publication.pk, state__in=MOVABLE_STATES).update(
+                scheduled_at=when, latest_acceptable_at=when + cutoff, next_attempt_at=None, state=P.SCHEDULED
+            )
+    except IntegrityError as error:
+        raise workflow.WorkflowError(
+            "This variant is already scheduled on this account at that time.", code="duplicate", status=409
+        ) from error
     if not moved:
         raise workflow.WorkflowError(
             "It is already being published or done: it cannot be moved.", code="wrong_state", status=409
