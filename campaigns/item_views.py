@@ -27,6 +27,8 @@ from campaigns.editor_forms import (
 from campaigns.models import MediaAsset, Variant
 from campaigns.workflow import WorkflowError
 from publishing import scheduling
+from publishing.calendar_forms import MoveForm
+from publishing.models import Publication
 from publishing.platform_rules import rules_for
 
 
@@ -225,6 +227,24 @@ def item_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("item_detail", item.pk)
     context = selectors.item_page(item, request.user, schedule_form=form)
     return render(request, "campaigns/item_detail.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def publication_move(request: HttpRequest, pk: int, publication_pk: int) -> HttpResponse:
+    """Reschedule one publication from the item page (the keyboard's way to do what dragging does)."""
+    item = selectors.item_for_user(request.user, pk)
+    publication = get_object_or_404(Publication.objects.filter(variant__item=item), pk=publication_pk)
+    form = MoveForm(request.POST, zone=item.campaign.organisation.zone)
+    if not form.is_valid():
+        refusal = WorkflowError(form.refusal()["error"], code="invalid", status=400)
+        return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))
+    try:
+        scheduling.reschedule(publication, request.user, form.cleaned_data["when"])
+    except WorkflowError as refusal:
+        return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))
+    messages.success(request, "Moved.")
+    return redirect(reverse("item_detail", args=[item.pk]) + "#publications")
 
 
 @login_required

@@ -15,6 +15,9 @@ urlpatterns = [
     path("items/<int:pk>/move/<slug:action>/", item_views.item_move, name="item_move"),
     path("items/<int:pk>/comments/", item_views.item_comment, name="item_comment"),
     path("items/<int:pk>/schedule/", item_views.item_schedule, name="item_schedule"),
+    path(
+        "items/<int:pk>/publications/<int:publication_pk>/move/", item_views.publication_move, name="publication_move"
+    ),
     path("review/", review_views.review_queue, name="review_queue"),
     path("notifications/", review_views.notifications, name="notifications"),
     path("notifications/read/", review_views.notifications_read, name="notifications_read"),

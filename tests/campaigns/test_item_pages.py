@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from campaigns.models import ContentItem, Notification
 from campaigns.workflow import perform
+from publishing.models import Publication
 from tests import builders
 
 S = ContentItem.State
@@ -382,3 +383,24 @@ def timezone_now_plus(**delta: float) -> object:
     from django.utils import timezone
 
     return timezone.now() + dt.timedelta(**delta)
+
+
+def test_a_publication_is_moved_from_the_item_page_without_dragging(world):
+    publication = builders.make_publication(world.variant, world.account, scheduled_at=timezone_now_plus(days=3))
+    url = reverse("publication_move", args=[world.item.pk, publication.pk])
+    when = timezone_now_plus(days=4).astimezone(world.ministry.zone).replace(second=0, microsecond=0)
+
+    response = logged_in(world.editor).post(url, {"when": when.strftime("%Y-%m-%dT%H:%M")})
+
+    assert response.status_code == 302
+    assert Publication.objects.get(pk=publication.pk).scheduled_at == when
+
+
+def test_a_contributor_cannot_move_a_publication(world):
+    publication = builders.make_publication(world.variant, world.account, scheduled_at=timezone_now_plus(days=3))
+    url = reverse("publication_move", args=[world.item.pk, publication.pk])
+
+    response = logged_in(world.contributor).post(url, {"when": timezone_now_plus(days=4).strftime("%Y-%m-%dT%H:%M")})
+
+    assert response.status_code == 403
+    assert Publication.objects.get(pk=publication.pk).scheduled_at == publication.scheduled_at

@@ -28,6 +28,7 @@ OBJECT_URLS = {
     "freeze_lift": (Freeze, lambda f: {"pk": f.pk}),
     "calendar_move": (Publication, lambda p: {"pk": p.pk}),
     "publication_decide": (Publication, lambda p: {"pk": p.pk}),
+    "publication_move": (Publication, lambda p: {"pk": p.variant.item_id, "publication_pk": p.pk}),
     "variant_add": (ContentItem, lambda i: {"pk": i.pk}),
     "variant_save": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
     "variant_media": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
