@@ -149,6 +149,11 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     for _folder in CELERY_BROKER_TRANSPORT_OPTIONS.values():
         if isinstance(_folder, str):
             Path(_folder).mkdir(parents=True, exist_ok=True)
+# Per-account posting limits are shared through Redis (none on the embedded default).
+RATE_LIMIT_REDIS_URL = env.str(
+    "PLANNER_RATE_LIMIT_REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+PLANNER_RATE_LIMITS: dict[str, dict[str, float]] = {}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"publishing.tasks.publish": {"queue": "publish"}}
 CELERY_TASK_ACKS_LATE = True

@@ -195,6 +195,15 @@ def start_sending(publication_id: int, now: dt.datetime, lease: dt.timedelta) ->
     )
 
 
+def defer(publication_id: int, until: dt.datetime, reason: str) -> bool:
+    """queued → retrying at `until`, without counting an attempt (nothing was sent)."""
+    return bool(
+        Publication.objects.filter(pk=publication_id, state=P.QUEUED).update(
+            state=P.RETRYING, next_attempt_at=until, last_error=reason
+        )
+    )
+
+
 def finish(publication_id: int, state: str, **fields: object) -> bool:
     """publishing → a settled or retrying state; False if it was no longer publishing."""
     return bool(

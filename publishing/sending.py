@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from campaigns import workflow
 from campaigns.models import ContentItem
-from publishing import freezes, scheduling
+from publishing import freezes, rate_limits, scheduling
 from publishing.adapters import adapter_for
 from publishing.adapters.base import AuthFailed, Permanent, PublishError, Transient, UnknownOutcome
 from publishing.models import Publication, PublicationAttempt
@@ -34,6 +34,15 @@ BACKOFF_MAX_S = 15 * 60.0
 def send(publication_id: int) -> str | None:
     """Send one queued publication; returns the state it settled in, or None if it was not queued."""
     now = timezone.now()
+    account_id, platform = (
+        Publication.objects.filter(pk=publication_id).values_list("account_id", "account__platform").get()
+    )
+    wait_s = rate_limits.acquire(platform, account_id)
+    if wait_s > 0:
+        until = now + dt.timedelta(seconds=wait_s)
+        return (
+            P.RETRYING if scheduling.defer(publication_id, until, "Waiting for the account's posting rate.") else None
+        )
     with transaction.atomic():
         if not scheduling.start_sending(publication_id, now, SEND_LEASE):
             return None

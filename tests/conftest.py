@@ -132,3 +132,20 @@ def fast_password_hashing(settings: object) -> None:
 def media_in_a_temporary_folder(settings: object, tmp_path: Path) -> None:
     """Uploads made by a test go to a folder of its own."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[None]:
+    """Each test starts with full posting buckets (they live in Redis, outside the test database)."""
+    _empty_rate_limits()
+    yield
+
+
+def _empty_rate_limits() -> None:
+    if settings.RATE_LIMIT_REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.RATE_LIMIT_REDIS_URL)
+        keys = list(client.scan_iter("planner:ratelimit:*"))
+        if keys:
+            client.delete(*keys)
