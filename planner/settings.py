@@ -155,7 +155,10 @@ RATE_LIMIT_REDIS_URL = env.str(
 )
 PLANNER_RATE_LIMITS: dict[str, dict[str, float]] = {}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"publishing.tasks.publish": {"queue": "publish"}}
+CELERY_TASK_ROUTES = {
+    "publishing.tasks.publish": {"queue": "publish"},
+    "publishing.tasks.reconcile": {"queue": "publish"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -204,10 +204,10 @@ def defer(publication_id: int, until: dt.datetime, reason: str) -> bool:
     )
 
 
-def finish(publication_id: int, state: str, **fields: object) -> bool:
-    """publishing → a settled or retrying state; False if it was no longer publishing."""
+def finish(publication_id: int, state: str, *, from_state: str = P.PUBLISHING, **fields: object) -> bool:
+    """publishing (or `from_state`) → a settled or retrying state; False if it was not in `from_state`."""
     return bool(
-        Publication.objects.filter(pk=publication_id, state=P.PUBLISHING).update(
+        Publication.objects.filter(pk=publication_id, state=from_state).update(
             state=state, lease_expires_at=None, **fields
         )
     )

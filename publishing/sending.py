@@ -122,13 +122,42 @@ def backoff_s(attempts: int) -> float:
     return random.uniform(0, min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**attempts))
 
 
-def _published(publication: Publication, attempt: PublicationAttempt, remote_id: str, url: str) -> None:
+def reconcile(publication_id: int) -> str | None:
+    """An unconfirmed publication: ask the platform whether the post exists; if so it is published.
+
+    If the platform does not have it (or cannot be asked), it stays unconfirmed: a person decides.
+    """
+    publication = (
+        Publication.objects.select_related("variant__item", "account")
+        .filter(pk=publication_id, state=P.UNCONFIRMED)
+        .first()
+    )
+    if publication is None:
+        return None
+    try:
+        found = adapter_for(publication.account.platform).find_existing(publication)
+    except PublishError:
+        return P.UNCONFIRMED
+    if found is None:
+        return P.UNCONFIRMED
+    _published(publication, None, found.remote_id, found.url, from_state=P.UNCONFIRMED)
+    return P.PUBLISHED
+
+
+def _published(
+    publication: Publication,
+    attempt: PublicationAttempt | None,
+    remote_id: str,
+    url: str,
+    from_state: str = P.PUBLISHING,
+) -> None:
     now = timezone.now()
     with transaction.atomic():
-        scheduling.finish(
-            publication.pk, P.PUBLISHED, remote_id=remote_id, remote_url=url[:500], published_at=now, last_error=""
-        )
-        _close(attempt, A.SUCCEEDED, "")
+        fields = {"remote_id": remote_id, "remote_url": url[:500], "published_at": now, "last_error": ""}
+        if not scheduling.finish(publication.pk, P.PUBLISHED, from_state=from_state, **fields):
+            return
+        if attempt is not None:
+            _close(attempt, A.SUCCEEDED, "")
         item = publication.variant.item
         remaining = Publication.objects.filter(variant__item=item).exclude(state__in=(P.PUBLISHED, P.CANCELLED))
         if item.state == ContentItem.State.SCHEDULED and not remaining.exists():

@@ -24,6 +24,14 @@ def publish(publication_id: int) -> str | None:
     return send(publication_id)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def reconcile(publication_id: int) -> str | None:
+    """Settle an unconfirmed publication with the platform, if it has the post."""
+    from publishing.sending import reconcile as reconcile_with_platform
+
+    return reconcile_with_platform(publication_id)
+
+
 @shared_task
 def dispatch() -> dict[str, int]:
     """One dispatcher tick."""

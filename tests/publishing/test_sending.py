@@ -151,3 +151,35 @@ def test_a_real_worker_publishes_what_the_dispatcher_hands_over(due, celery_work
 
     assert Publication.objects.get(pk=due.publication.pk).state == P.PUBLISHED
     assert len(posts()) == 1
+
+
+def test_a_send_whose_worker_died_after_the_platform_took_it_is_settled_as_published(due):
+    from publishing.sending import reconcile
+
+    # The platform received the post (same idempotency key), then the worker died before recording it.
+    httpx.post(due.sandbox + "posts", json={"text": due.variant.text},
+               headers={"Authorization": f"Bearer {TOKEN}", "Idempotency-Key": str(due.publication.idempotency_key)})  # fmt: skip
+    Publication.objects.filter(pk=due.publication.pk).update(
+        state=P.PUBLISHING, lease_expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert dispatch_due().unconfirmed == 1
+
+    assert reconcile(due.publication.pk) == P.PUBLISHED
+
+    publication = Publication.objects.get(pk=due.publication.pk)
+    assert publication.remote_id == posts()[0].remote_id
+    assert len(posts()) == 1
+    assert ContentItem.objects.get(pk=due.item.pk).state == ContentItem.State.PUBLISHED
+
+
+def test_a_send_whose_worker_died_before_the_platform_took_it_waits_for_a_person(due):
+    from publishing.sending import reconcile
+
+    Publication.objects.filter(pk=due.publication.pk).update(
+        state=P.PUBLISHING, lease_expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    dispatch_due()
+
+    assert reconcile(due.publication.pk) == P.UNCONFIRMED
+    assert posts() == []
+    assert reconcile(due.publication.pk) == P.UNCONFIRMED  # asking again changes nothing
