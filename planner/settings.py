@@ -145,6 +145,8 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "control_folder": str(_broker_dir / "control"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # The folder is read by polling: a short interval keeps the demo's posts on time.
+        "polling_interval": 0.1,
     }
     for _folder in CELERY_BROKER_TRANSPORT_OPTIONS.values():
         if isinstance(_folder, str):
@@ -153,7 +155,7 @@ if CELERY_BROKER_URL.startswith("filesystem"):
 RATE_LIMIT_REDIS_URL = env.str(
     "PLANNER_RATE_LIMIT_REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
 )
-PLANNER_RATE_LIMITS: dict[str, dict[str, float]] = {}
+PLANNER_RATE_LIMITS: dict[str, dict[str, float]] = env.json("PLANNER_RATE_LIMITS", default={})
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "publishing.tasks.publish": {"queue": "publish"},

@@ -34,9 +34,14 @@ BACKOFF_MAX_S = 15 * 60.0
 def send(publication_id: int) -> str | None:
     """Send one queued publication; returns the state it settled in, or None if it was not queued."""
     now = timezone.now()
-    account_id, platform = (
-        Publication.objects.filter(pk=publication_id).values_list("account_id", "account__platform").get()
+    target = (
+        Publication.objects.filter(pk=publication_id, state=P.QUEUED)
+        .values_list("account_id", "account__platform")
+        .first()
     )
+    if target is None:
+        return None  # not queued any more: a duplicate message, or already handled
+    account_id, platform = target
     wait_s = rate_limits.acquire(platform, account_id)
     if wait_s > 0:
         until = now + dt.timedelta(seconds=wait_s)

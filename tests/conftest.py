@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -20,6 +21,13 @@ from publishing.models import SocialAccount
 from tests import builders
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The worker started by the tests posts bursts to the sandbox: posting limits would only slow them.
+UNLIMITED = json.dumps(
+    {
+        p: {"per_minute": 1e9, "burst": 1e9}
+        for p in ("x", "facebook", "instagram", "threads", "linkedin", "youtube", "mastodon", "bluesky")
+    }
+)
 
 
 @dataclass
@@ -88,7 +96,7 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> I
 
     Tests that use it need `transactional_db`, so that what they write is committed and visible.
     """
-    env = {**os.environ, "DATABASE_URL": _database_url(), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATABASE_URL": _database_url(), "PYTHONUNBUFFERED": "1", "PLANNER_RATE_LIMITS": UNLIMITED}
     hostname = f"test-worker-{os.getpid()}@localhost"
     log = open(settings.DATA_DIR / "test-worker.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
