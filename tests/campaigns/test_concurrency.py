@@ -2,36 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from campaigns.editing import edit_variant
 from campaigns.models import Approval, ContentItem, Transition
 from campaigns.workflow import WorkflowError, perform
-
-
-def race(*calls: object) -> list[object]:
-    """Run the calls in threads released together; returns each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index: int, call: object) -> None:
-        barrier.wait()
-        try:
-            outcomes[index] = call()
-        except Exception as error:  # the outcome, refusal included, is what the test looks at
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+from tests.concurrency import race
 
 
 @pytest.fixture
