@@ -49,7 +49,7 @@ def run_dispatcher_until(condition: object, within_s: float) -> None:
 def test_a_freeze_mid_burst_stops_sending_and_held_items_need_approval_again(world, live_server, transactional_db):
     burst(world, f"{live_server.url}/sandbox/mastodon/")
 
-    run_dispatcher_until(lambda: Publication.objects.filter(state=P.PUBLISHED).count() >= 100, within_s=120)
+    run_dispatcher_until(lambda: Publication.objects.filter(state=P.PUBLISHED).count() >= 100, within_s=180)
     freezes.start_freeze(world.ministry, world.manager, "A tragedy: stop everything")
     # A send already handed to the platform cannot be recalled: at most those in flight may still land.
     # (Counted in this order, a post landing later was necessarily in flight at the first count.)
@@ -64,7 +64,7 @@ def test_a_freeze_mid_burst_stops_sending_and_held_items_need_approval_again(wor
     lifted = freezes.lift_freeze(freeze, world.second_manager)
     # A send a worker held during the freeze may come back as scheduled; it is then cancelled, never sent.
     pending = (P.SCHEDULED, P.QUEUED, P.RETRYING, P.PUBLISHING)
-    run_dispatcher_until(lambda: not Publication.objects.filter(state__in=pending).exists(), within_s=20)
+    run_dispatcher_until(lambda: not Publication.objects.filter(state__in=pending).exists(), within_s=90)
 
     assert [item.pk for item in lifted.held_items] == [world.item.pk]
     assert ContentItem.objects.get(pk=world.item.pk).state == ContentItem.State.IN_REVIEW
