@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("celery_worker_process
 P = Publication.State
 BURST = 1000
 SETTLED = (P.PUBLISHED, P.FAILED, P.UNCONFIRMED, P.EXPIRED, P.CANCELLED)
-SETTLE_WITHIN_S = 180
+SETTLE_WITHIN_S = 300  # generous: a loaded CI machine is slower, never wrong
 
 
 @pytest.fixture(autouse=True)
