@@ -110,7 +110,7 @@ def burst(args: argparse.Namespace) -> Phase:
     print(f"  states: {counts}")
     print(f"  dispatcher: {dispatcher.ticks} ticks, longest {dispatcher.longest_tick_s:.3f} s; {dispatcher.queued} "
           f"claimed and enqueued by {claimed_s:.2f} s after the due instant; {dispatcher.requeued} messages "
-          f"enqueued again as lost (queued > {engine_dispatcher.QUEUED_STALE_AFTER.total_seconds():.0f} s)")  # fmt: skip
+          f"enqueued again as lost (queued > {engine_dispatcher.queued_stale_after().total_seconds():.0f} s)")  # fmt: skip
     keys = [str(k) for k in published.values_list("idempotency_key", flat=True)]
     received = SandboxPost.objects.using(harness.SANDBOX).filter(
         account__token__startswith=harness.TOKEN_PREFIX, idempotency_key__in=keys

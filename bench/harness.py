@@ -302,9 +302,7 @@ def apply_what_ifs(what_ifs: list[str]) -> None:
     if "shared-client" in what_ifs:  # read by bench/tasks.py in the workers started from now on
         os.environ["BENCH_WHAT_IF_SHARED_CLIENT"] = "1"
     if "no-requeue" in what_ifs:  # the dispatcher loop runs in this process
-        import publishing.dispatcher
-
-        publishing.dispatcher.QUEUED_STALE_AFTER = dt.timedelta(hours=1)
+        settings.PLANNER_QUEUED_STALE_AFTER_S = 3600.0
 
 
 WHAT_IFS = {

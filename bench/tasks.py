@@ -17,7 +17,7 @@ import redis
 from celery import shared_task
 from django.conf import settings
 
-from publishing.adapters.base import CONNECT_TIMEOUT_S, READ_TIMEOUT_S
+from publishing.adapters.base import platform_timeout
 
 # Keys per phase: a message left over from an interrupted run cannot count in another one.
 DONE_KEY = "bench:{phase}:done"
@@ -51,7 +51,7 @@ def progress(phase: str) -> tuple[int, float | None]:
 
 
 def _client(keep_alive: bool) -> httpx.Client:
-    timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+    timeout = platform_timeout()
     if not keep_alive:
         return httpx.Client(timeout=timeout)  # what publishing.adapters.adapter_for() does on every send
     if not hasattr(_local, "client"):
@@ -85,7 +85,7 @@ if os.environ.get("BENCH_WHAT_IF_SHARED_CLIENT"):
     # keep-alive) instead of building its own, with a new SSL context (~20 ms of CPU), on every send.
     from publishing.adapters import base as _adapter_base
 
-    _shared_client = httpx.Client(timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
+    _shared_client = httpx.Client(timeout=platform_timeout())
     _original_init = _adapter_base.Adapter.__init__
 
     def _init_with_shared_client(self: _adapter_base.Adapter, client: httpx.Client | None = None) -> None:

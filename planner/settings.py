@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -122,6 +123,20 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="planner@localhost")
 PLANNER_SANDBOX_ENABLED = env.bool("PLANNER_SANDBOX_ENABLED", default=True)
 # How long its `timeout` and `drop_reply` faults hold a request: longer than any client's timeout.
 SANDBOX_TIMEOUT_SLEEP_S = 35
+
+# The publishing engine's timings (seconds). A send holds a lease longer than the platform call can
+# last (connect + read timeouts); past it, its worker is presumed dead and the outcome unknown. A
+# publication still queued this long after it was handed to the broker was lost and is handed over again.
+PLANNER_PLATFORM_CONNECT_TIMEOUT_S = env.float("PLANNER_PLATFORM_CONNECT_TIMEOUT_S", default=5.0)
+PLANNER_PLATFORM_READ_TIMEOUT_S = env.float("PLANNER_PLATFORM_READ_TIMEOUT_S", default=20.0)
+PLANNER_SEND_LEASE_S = env.float("PLANNER_SEND_LEASE_S", default=60.0)
+PLANNER_QUEUED_STALE_AFTER_S = env.float("PLANNER_QUEUED_STALE_AFTER_S", default=90.0)
+PLANNER_DISPATCH_INTERVAL_S = env.float("PLANNER_DISPATCH_INTERVAL_S", default=0.2)
+if PLANNER_SEND_LEASE_S <= PLANNER_PLATFORM_CONNECT_TIMEOUT_S + PLANNER_PLATFORM_READ_TIMEOUT_S:
+    raise ImproperlyConfigured(
+        "PLANNER_SEND_LEASE_S must be longer than the platform connect and read timeouts together, "
+        "or a live send would be taken for a dead one."
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,8 +18,11 @@ from publishing import scheduling
 # One tick claims at most this many rows: enough for a burst of thousands in a few ticks, small
 # enough that the claiming transaction stays short.
 CLAIM_BATCH = 500
-# A message still not picked up after this long was lost (broker restarted, worker killed holding it).
-QUEUED_STALE_AFTER = dt.timedelta(seconds=90)
+
+
+def queued_stale_after() -> dt.timedelta:
+    """A message still not picked up after this long was lost (broker restarted, worker killed holding it)."""
+    return dt.timedelta(seconds=settings.PLANNER_QUEUED_STALE_AFTER_S)
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ def dispatch_due(now: dt.datetime | None = None) -> Tick:
 
     now = now or timezone.now()
     queued, expired = scheduling.claim_due(now, CLAIM_BATCH)
-    requeued = scheduling.requeue_stale(now, QUEUED_STALE_AFTER)
+    requeued = scheduling.requeue_stale(now, queued_stale_after())
     unconfirmed = scheduling.expire_leases(now)
     for publication_id in [*queued, *requeued]:
         transaction.on_commit(lambda pk=publication_id: publish.delay(pk))

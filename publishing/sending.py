@@ -12,6 +12,7 @@ import datetime as dt
 import random
 import socket
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,8 +25,6 @@ from publishing.models import Publication, PublicationAttempt
 
 P = Publication.State
 A = PublicationAttempt.Outcome
-# Longer than the adapter's connect + read timeouts, so a live call never outlives its lease.
-SEND_LEASE = dt.timedelta(seconds=60)
 MAX_ATTEMPTS = 6
 BACKOFF_BASE_S = 2.0
 BACKOFF_MAX_S = 15 * 60.0
@@ -49,7 +48,7 @@ def send(publication_id: int) -> str | None:
             P.RETRYING if scheduling.defer(publication_id, until, "Waiting for the account's posting rate.") else None
         )
     with transaction.atomic():
-        if not scheduling.start_sending(publication_id, now, SEND_LEASE):
+        if not scheduling.start_sending(publication_id, now, send_lease()):
             return None
         publication = Publication.objects.select_related("variant__item__campaign", "account").get(pk=publication_id)
         attempt = PublicationAttempt.objects.create(
@@ -73,6 +72,11 @@ def send(publication_id: int) -> str | None:
         return P.FAILED
     _published(publication, attempt, result.remote_id, result.url)
     return P.PUBLISHED
+
+
+def send_lease() -> dt.timedelta:
+    """Longer than the adapter's connect + read timeouts (settings check it), so a live call never outlives it."""
+    return dt.timedelta(seconds=settings.PLANNER_SEND_LEASE_S)
 
 
 def _refusal(publication: Publication, now: dt.datetime) -> tuple[str, str]:

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
+from django.conf import settings
 
 if TYPE_CHECKING:
     from publishing.models import Publication
 
-# Connecting is quick on a healthy platform; a reply may take longer (media processing).
-CONNECT_TIMEOUT_S = 5.0
-READ_TIMEOUT_S = 20.0
 RETRY_AFTER_MAX_S = 3600.0
 
 
@@ -47,6 +45,11 @@ class UnknownOutcome(PublishError):
     pass
 
 
+def platform_timeout() -> httpx.Timeout:
+    """Connecting is quick on a healthy platform; a reply may take longer (media processing)."""
+    return httpx.Timeout(settings.PLANNER_PLATFORM_READ_TIMEOUT_S, connect=settings.PLANNER_PLATFORM_CONNECT_TIMEOUT_S)
+
+
 @dataclass(frozen=True)
 class Published:
     remote_id: str
@@ -59,7 +62,7 @@ class Adapter:
     platform: ClassVar[str]
 
     def __init__(self, client: httpx.Client | None = None) -> None:
-        self.client = client or httpx.Client(timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S))
+        self.client = client or httpx.Client(timeout=platform_timeout())
 
     def publish(self, publication: Publication) -> Published:
         raise NotImplementedError
