@@ -183,11 +183,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Each queue leaves a heartbeat through the worker that consumes it: a queue with no worker shows on
+# /status/ and fails /health/. The dispatcher is its own process (`manage.py run_dispatcher`).
+QUEUE_HEARTBEAT_S = 30.0
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "publishing.tasks.record_heartbeat", "schedule": 30.0, "args": ("beat",)},
+    **{
+        f"heartbeat-{queue}-queue": {
+            "task": "publishing.tasks.record_heartbeat",
+            "schedule": QUEUE_HEARTBEAT_S,
+            "args": (f"queue:{queue}",),
+            "options": {"queue": queue, "expires": QUEUE_HEARTBEAT_S},
+        }
+        for queue in ("default", "publish")
+    },
     "expire-unapproved-items": {"task": "campaigns.tasks.expire_unapproved_items", "schedule": 60.0},
-    # The schedule lives in the database; this tick hands what is due to the workers.
-    "dispatch": {"task": "publishing.tasks.dispatch", "schedule": 1.0, "options": {"expires": 5}},
 }
 
 LOGGING = {

@@ -1,23 +1,36 @@
 """The dispatcher: every tick, hand due publications to the workers, and recover what was lost.
 
 The schedule lives in the database; the broker only carries "send it now" messages, enqueued
-after the claim commits. Several dispatchers can run at once: claims skip locked rows.
+after the claim commits. Several dispatchers can run at once (on several machines): claims skip
+locked rows, and every later move is a conditional update.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+import socket
+import threading
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from publishing import scheduling
+from publishing.models import Heartbeat
+
+logger = logging.getLogger(__name__)
 
 # One tick claims at most this many rows: enough for a burst of thousands in a few ticks, small
 # enough that the claiming transaction stays short.
 CLAIM_BATCH = 500
+# The dispatcher's heartbeat is written at most this often, not on every tick.
+HEARTBEAT_EVERY_S = 1.0
+# After a failed tick (database or broker away), wait this long before the next one.
+PAUSE_AFTER_ERROR_S = 1.0
 
 
 def queued_stale_after() -> dt.timedelta:
@@ -47,3 +60,33 @@ def dispatch_due(now: dt.datetime | None = None) -> Tick:
         # The worker died mid-call: ask the platform before anything else is tried.
         transaction.on_commit(lambda pk=publication_id: reconcile.delay(pk))
     return Tick(len(queued), len(expired), len(requeued), len(unconfirmed))
+
+
+def run(interval_s: float, stop: threading.Event) -> None:
+    """Tick at a fixed rate until `stop` is set, riding out a database or broker restart.
+
+    A tick that fails leaves nothing half done: claimed rows are committed as queued before any
+    message is sent, so a message the broker never got is sent again as stale.
+    """
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    next_at, beat_at = time.monotonic(), 0.0
+    while not stop.is_set():
+        try:
+            tick = dispatch_due()
+            if time.monotonic() - beat_at >= HEARTBEAT_EVERY_S:
+                record_tick(name, tick)
+                beat_at = time.monotonic()
+        except Exception:
+            logger.exception("dispatcher tick failed; trying again in %.1f s", PAUSE_AFTER_ERROR_S)
+            connection.close()  # a connection broken by a database restart is opened afresh
+            stop.wait(PAUSE_AFTER_ERROR_S)
+            next_at = time.monotonic()
+            continue
+        close_old_connections()
+        next_at = max(next_at + interval_s, time.monotonic())  # after a long tick, no catching up
+        stop.wait(next_at - time.monotonic())
+
+
+def record_tick(dispatcher: str, tick: Tick) -> None:
+    detail = f"{dispatcher}: queued {tick.queued}, expired {tick.expired}, requeued {tick.requeued}, unconfirmed {tick.unconfirmed}"  # fmt: skip
+    Heartbeat.objects.update_or_create(name="dispatcher", defaults={"beat_at": timezone.now(), "detail": detail})

@@ -14,6 +14,9 @@ from django.utils import timezone
 from publishing.models import Heartbeat, Publication
 
 DISPATCHER_SILENT_AFTER = dt.timedelta(seconds=30)
+# Beat sends each queue a heartbeat every 30 s; three missed in a row means no worker takes that queue.
+QUEUE_SILENT_AFTER = dt.timedelta(seconds=90)
+QUEUES = ("publish", "default")
 OVERDUE_AFTER = dt.timedelta(minutes=1)
 WAITING_STATES = (Publication.State.SCHEDULED, Publication.State.QUEUED, Publication.State.RETRYING)
 
@@ -26,6 +29,7 @@ class HealthReport:
     queued: int
     publishing: int
     needs_attention: int
+    queue_last_beat: dict[str, dt.datetime | None] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -41,6 +45,7 @@ class HealthReport:
             "queued": self.queued,
             "publishing": self.publishing,
             "needs_attention": self.needs_attention,
+            "queues": {name: at.isoformat() if at else None for name, at in self.queue_last_beat.items()},
             "problems": self.problems,
         }
 
@@ -48,7 +53,12 @@ class HealthReport:
 def report(now: dt.datetime | None = None) -> HealthReport:
     """The engine's health now, across all organisations (it holds counts, no content)."""
     now = now or timezone.now()
-    tick = Heartbeat.objects.filter(name="dispatcher").values_list("beat_at", flat=True).first()
+    beats = dict(
+        Heartbeat.objects.filter(name__in=["dispatcher", *(f"queue:{q}" for q in QUEUES)]).values_list(
+            "name", "beat_at"
+        )
+    )
+    tick = beats.get("dispatcher")
     publications = Publication.objects
     overdue = (
         publications.filter(state__in=WAITING_STATES, scheduled_at__lt=now - OVERDUE_AFTER)
@@ -64,9 +74,15 @@ def report(now: dt.datetime | None = None) -> HealthReport:
         needs_attention=publications.filter(
             state__in=(Publication.State.UNCONFIRMED, Publication.State.FAILED)
         ).count(),
+        queue_last_beat={queue: beats.get(f"queue:{queue}") for queue in QUEUES},
     )
     if tick is None or now - tick > DISPATCHER_SILENT_AFTER:
-        result.problems.append("The dispatcher has not ticked recently: is the worker with its beat running?")
+        result.problems.append("The dispatcher has not ticked recently: is `manage.py run_dispatcher` running?")
+    for queue, beat in result.queue_last_beat.items():
+        if beat is None or now - beat > QUEUE_SILENT_AFTER:
+            result.problems.append(
+                f"No worker has answered on the {queue} queue recently: is its worker (and the beat) running?"
+            )
     if overdue:
         result.problems.append(f"{overdue} publication(s) due more than a minute ago are not published yet.")
     return result

@@ -1,4 +1,7 @@
-"""Celery tasks of the publishing engine: thin, take ids, safe to run twice."""
+"""Celery tasks of the publishing engine: thin, take ids, safe to run twice.
+
+The dispatcher is not a task: it is its own process (`manage.py run_dispatcher`).
+"""
 
 import socket
 
@@ -16,7 +19,8 @@ def record_heartbeat(source: str) -> str:
     return host
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+# Their outcome lives on the publication row: nothing is stored in a result backend.
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def publish(publication_id: int) -> str | None:
     """Send one publication (a duplicate message does nothing)."""
     from publishing.sending import send
@@ -24,19 +28,9 @@ def publish(publication_id: int) -> str | None:
     return send(publication_id)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def reconcile(publication_id: int) -> str | None:
     """Settle an unconfirmed publication with the platform, if it has the post."""
     from publishing.sending import reconcile as reconcile_with_platform
 
     return reconcile_with_platform(publication_id)
-
-
-@shared_task
-def dispatch() -> dict[str, int]:
-    """One dispatcher tick."""
-    from publishing.dispatcher import dispatch_due
-
-    tick = dispatch_due()
-    Heartbeat.objects.update_or_create(name="dispatcher", defaults={"beat_at": timezone.now(), "detail": str(tick)})
-    return tick.__dict__
