@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,20 +11,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import connection
 
 from campaigns.models import Campaign, ContentItem, Organisation, Role, Variant
 from publishing.models import SocialAccount
-from tests import builders
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# The worker started by the tests posts bursts to the sandbox: posting limits would only slow them.
-UNLIMITED = json.dumps(
-    {
-        p: {"per_minute": 1e9, "burst": 1e9}
-        for p in ("x", "facebook", "instagram", "threads", "linkedin", "youtube", "mastodon", "bluesky")
-    }
-)
+from tests import builders, processes
 
 
 @dataclass
@@ -80,54 +67,21 @@ def world(db: None) -> World:
     )
 
 
-def _database_url() -> str:
-    """The URL of the database the tests are using, for a worker process to use the same."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = db["USER"] or ""
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> Iterator[subprocess.Popen]:
     """A real Celery worker process on the configured broker, using the test database.
 
     Tests that use it need `transactional_db`, so that what they write is committed and visible.
     """
-    env = {**os.environ, "DATABASE_URL": _database_url(), "PYTHONUNBUFFERED": "1", "PLANNER_RATE_LIMITS": UNLIMITED}
     hostname = f"test-worker-{os.getpid()}@localhost"
-    log = open(settings.DATA_DIR / "test-worker.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "planner", "worker", "-Q", "default,publish",
-         "--pool", "threads", "--concurrency", "4", "--loglevel", "INFO", "--hostname", hostname],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    log = settings.DATA_DIR / "test-worker.log"
+    log.write_text("")
+    process = processes.start_worker(hostname, log, processes.engine_env())
     try:
-        _wait_until_ready(process, hostname)
+        processes.wait_for_line(process, log, "ready.")
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-def _wait_until_ready(process: subprocess.Popen, hostname: str, timeout_s: float = 60) -> None:
-    from planner.celery import app
-
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"the Celery worker exited with {process.returncode}; see test-worker.log in the data folder"
-            )
-        if app.control.ping(destination=[hostname], timeout=1.0):
-            return
-    raise RuntimeError("the Celery worker did not answer a ping in time; see test-worker.log in the data folder")
+        processes.stop(process)
 
 
 @pytest.fixture(autouse=True)
