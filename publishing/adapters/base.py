@@ -5,21 +5,32 @@ Every reply is mapped to one outcome the engine knows what to do with:
 - `Permanent`: refused for good (content rejected; `AuthFailed` when the token is revoked or expired);
 - `UnknownOutcome`: the request may have been accepted (the reply was lost or timed out after
   sending): never retried blindly, reconciled with `find_existing` first.
+
+OAuth 2 accounts keep `access_token` and `refresh_token` in their credentials; `refresh_access_token`
+trades the refresh token for new ones (RFC 6749 §6), the same way on every OAuth 2 platform.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 from django.conf import settings
+from django.utils import timezone
 
 if TYPE_CHECKING:
-    from publishing.models import Publication
+    from publishing.models import Publication, SocialAccount
 
 RETRY_AFTER_MAX_S = 3600.0
+# Refresh this long before the expiry: a request started just before it must not arrive just after.
+TOKEN_REFRESH_AHEAD = dt.timedelta(minutes=5)
+# RFC 6749 §5.2: the refresh token or the app is not accepted (any more); only reconnecting helps.
+REFRESH_REFUSALS = {"invalid_grant", "invalid_client", "unauthorized_client"}
+OAUTH_ERROR = re.compile(r'\berror="([^"]*)"')
 
 
 class PublishError(Exception):
@@ -40,6 +51,10 @@ class Permanent(PublishError):
 
 class AuthFailed(Permanent):
     pass
+
+
+class TokenInvalid(AuthFailed):
+    """The access token was refused as expired or revoked (RFC 6750 `invalid_token`): a refresh may fix it."""
 
 
 class UnknownOutcome(PublishError):
@@ -115,6 +130,40 @@ class Adapter:
             raise Transient(f"platform error {status}: {detail}", status=status, retry_after_s=retry_after(response))
         raise Permanent(f"the platform refused the post ({status}): {detail}", status=status)
 
+    def refresh_access_token(self, account: SocialAccount, token_url: str) -> None:
+        """Trade the account's refresh token for new tokens (RFC 6749 §6) and save them on the account."""
+        sent = account.credentials.get("refresh_token", "")
+        form = {"grant_type": "refresh_token", "refresh_token": sent}
+        form |= {k: account.credentials[k] for k in ("client_id", "client_secret") if account.credentials.get(k)}
+        try:
+            response = self.client.post(token_url, data=form)
+        except httpx.TransportError as error:
+            # Nothing was posted; if the platform rotated the tokens anyway, the next refresh will say so.
+            raise Transient(f"could not refresh the access token: {error!r}") from error
+        status, error = response.status_code, oauth_error(response)
+        if status == 401 or error in REFRESH_REFUSALS:
+            account.refresh_from_db(fields=["credentials", "token_expires_at"])
+            if account.credentials.get("refresh_token", sent) != sent:
+                return  # another worker refreshed it meanwhile: its new tokens are the account's now
+            detail = f"({status} {error}): {response.text[:300]}"
+            raise AuthFailed(f"the platform refused the refresh token {detail}", status=status)
+        if 400 <= status < 500 and status != 429:
+            raise Permanent(f"the platform refused the token refresh ({status}): {response.text[:300]}", status=status)
+        try:
+            self.check(response)
+        except UnknownOutcome as lost:
+            raise Transient(f"the token refresh got no answer: {lost}", status=status) from lost
+        data = response.json()
+        if not isinstance(data, dict) or not isinstance(data.get("access_token"), str) or not data["access_token"]:
+            raise Permanent(f"the token endpoint answered without an access token: {response.text[:300]}")
+        # Never overwrite a stored refresh token with an empty one: platforms that do not rotate send none.
+        fresh = {k: data[k] for k in ("access_token", "refresh_token") if isinstance(data.get(k), str) and data[k]}
+        account.credentials = {**account.credentials, **fresh}
+        expires_in = data.get("expires_in")
+        valid_for = dt.timedelta(seconds=expires_in) if isinstance(expires_in, int | float) else None
+        account.token_expires_at = timezone.now() + valid_for if valid_for is not None else None
+        account.save(update_fields=["credentials", "token_expires_at"])
+
 
 def retry_after(response: httpx.Response) -> float | None:
     """Seconds to wait, from Retry-After (seconds form) or x-rate-limit-reset (epoch seconds)."""
@@ -127,3 +176,21 @@ def retry_after(response: httpx.Response) -> float | None:
 
         return min(max(float(reset) - time.time(), 0.0), RETRY_AFTER_MAX_S)
     return None
+
+
+def should_refresh(account: SocialAccount) -> bool:
+    """Whether the account's access token expires within TOKEN_REFRESH_AHEAD and can be refreshed."""
+    expires_at = account.token_expires_at
+    can_refresh = bool(account.credentials.get("refresh_token"))
+    return can_refresh and expires_at is not None and expires_at - timezone.now() <= TOKEN_REFRESH_AHEAD
+
+
+def oauth_error(response: httpx.Response) -> str:
+    """The OAuth error code of a reply: `error=` in WWW-Authenticate (RFC 6750 §3), else the JSON body's `error`."""
+    if match := OAUTH_ERROR.search(response.headers.get("WWW-Authenticate", "")):
+        return match.group(1)
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return body["error"] if isinstance(body, dict) and isinstance(body.get("error"), str) else ""

@@ -1,18 +1,33 @@
 """The adapter for the project's sandbox platform dialect (publishing/sandbox/).
 
 Every platform speaks this dialect until its own adapter (issue 5) speaks the platform's real
-API. The Idempotency-Key header (as Mastodon documents for POST /api/v1/statuses) makes a retry of
-an accepted post return the same post instead of a second one.
+API. Attached files are uploaded first (as Mastodon's POST /api/v2/media, alt text as
+`description`) and the post refers to them by id. The Idempotency-Key header (as Mastodon documents
+for POST /api/v1/statuses) makes a retry of an accepted post return the same post instead of a
+second one. An access token about to expire, or refused as `invalid_token`, is refreshed first.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
-from publishing.adapters.base import Adapter, Published
+import httpx
+
+from publishing.adapters.base import (
+    Adapter,
+    Permanent,
+    Published,
+    TokenInvalid,
+    Transient,
+    UnknownOutcome,
+    oauth_error,
+    should_refresh,
+)
 
 if TYPE_CHECKING:
-    from publishing.models import Publication
+    from campaigns.models import MediaAsset
+    from publishing.models import Publication, SocialAccount
 
 
 class SandboxAdapter(Adapter):
@@ -20,34 +35,63 @@ class SandboxAdapter(Adapter):
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account
+        attachments = variant.attachments.select_related("asset").order_by("position")
         body = {
             "text": variant.text,
             "link": variant.link,
-            "media": [
-                {"id": a.asset.checksum, "alt": a.asset.alt_text.get(variant.language, "")}
-                for a in variant.attachments.select_related("asset").order_by("position")
-            ],
+            "media": [{"id": self._upload(account, a.asset, variant.language)} for a in attachments],
         }
-        response = self.request(
-            "POST", _url(account.api_base_url, "posts"), token=_token(account.credentials), json=body,
-            headers={"Idempotency-Key": str(publication.idempotency_key)},
-        )  # fmt: skip
+        response = self._call(
+            account, "POST", "posts", json=body, headers={"Idempotency-Key": str(publication.idempotency_key)}
+        )
         data = response.json()
         return Published(remote_id=str(data["id"]), url=data.get("url", ""))
 
     def find_existing(self, publication: Publication) -> Published | None:
-        account = publication.account
-        response = self.request(
-            "GET", _url(account.api_base_url, "posts"), token=_token(account.credentials),
-            params={"idempotency_key": str(publication.idempotency_key)},
-        )  # fmt: skip
-        results = response.json().get("results", [])
+        params = {"idempotency_key": str(publication.idempotency_key)}
+        results = self._call(publication.account, "GET", "posts", params=params).json().get("results", [])
         return Published(remote_id=str(results[0]["id"]), url=results[0].get("url", "")) if results else None
+
+    def check(self, response: httpx.Response) -> httpx.Response:
+        # RFC 6750 §3: an expired or revoked token says `invalid_token`; a refresh may fix it.
+        if response.status_code == 401 and oauth_error(response) == "invalid_token":
+            raise TokenInvalid(f"the platform refused the access token (401): {response.text[:300]}", status=401)
+        return super().check(response)
+
+    def _upload(self, account: SocialAccount, asset: MediaAsset, language: str) -> str:
+        """Upload one attached file with its alt text in the variant's language; the id to post it by."""
+        try:
+            with asset.file.open("rb") as file:
+                content = file.read()
+        except OSError as error:
+            raise Permanent(f"the attached file {asset.title!r} cannot be read: {error}") from error
+        name = PurePath(asset.file.name).name
+        files = {"file": (name, content, asset.mime_type or "application/octet-stream")}
+        try:
+            response = self._call(
+                account, "POST", "media", files=files, data={"description": asset.alt_text.get(language, "")}
+            )
+        except UnknownOutcome as error:
+            # Nothing was posted yet: at worst the platform keeps an upload no post uses. Safe to retry.
+            raise Transient(f"the media upload got no answer: {error}", status=error.status) from error
+        return str(response.json()["id"])
+
+    def _call(self, account: SocialAccount, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One authenticated request: the token refreshed first if it expires soon, or once after `invalid_token`."""
+        if should_refresh(account):
+            self.refresh_access_token(account, _url(account.api_base_url, "oauth/token"))
+        try:
+            return self.request(method, _url(account.api_base_url, path), token=_token(account), **kwargs)
+        except TokenInvalid:
+            if not account.credentials.get("refresh_token"):
+                raise
+            self.refresh_access_token(account, _url(account.api_base_url, "oauth/token"))
+            return self.request(method, _url(account.api_base_url, path), token=_token(account), **kwargs)
 
 
 def _url(base: str, path: str) -> str:
     return base.rstrip("/") + "/" + path
 
 
-def _token(credentials: dict) -> str:
-    return credentials.get("access_token", "")
+def _token(account: SocialAccount) -> str:
+    return account.credentials.get("access_token", "")

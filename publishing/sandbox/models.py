@@ -1,4 +1,4 @@
-"""What the sandbox platform knows: the accounts that called it, the posts it received, the faults to inject."""
+"""What the sandbox platform knows: accounts and their tokens, the media and posts they sent, the faults to inject."""
 
 from __future__ import annotations
 
@@ -16,12 +16,21 @@ class SandboxAccount(models.Model):
     # One token per platform: the demo and the tests give several platforms the same token, and on a
     # real platform a token of another one would mean nothing anyway.
     token = models.CharField(max_length=500)
+    # None: the token never expires (accounts made on first use, and rows the tests and benchmarks make).
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    # Blank: the token cannot be refreshed. Set on the row (tests, demo) or issued by POST oauth/token.
+    refresh_token = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["platform", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["platform", "token"], name="sandbox_account_token_once"),
+            models.UniqueConstraint(
+                fields=["platform", "refresh_token"],
+                condition=~Q(refresh_token=""),
+                name="sandbox_account_refresh_token_once",
+            ),
             models.CheckConstraint(condition=Q(platform__in=Platform.values), name="sandbox_account_platform_known"),
         ]
 
@@ -32,6 +41,31 @@ class SandboxAccount(models.Model):
     def token_hint(self) -> str:
         """The end of the token: enough to tell accounts apart on a page, not enough to use it."""
         return f"…{self.token[-4:]}"
+
+
+class RevokedToken(models.Model):
+    """A token replaced by a refresh: answered as revoked, never taken for a new account's first use."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", "Access token"
+        REFRESH = "refresh", "Refresh token"
+
+    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="revoked_tokens")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    token = models.CharField(max_length=500)
+    revoked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["revoked_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["access", "refresh"]), name="sandbox_revoked_token_kind_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["token"], name="sandbox_revoked_token_lookup")]
+
+    def __str__(self) -> str:
+        return f"revoked {self.kind} token of {self.account}"
 
 
 class SandboxPost(models.Model):
@@ -64,6 +98,40 @@ class SandboxPost(models.Model):
         return f"post {self.remote_id} of {self.account}"
 
 
+class MediaType(models.TextChoices):
+    # Mastodon's attachment types (docs.joinmastodon.org/entities/MediaAttachment/#type).
+    IMAGE = "image", "Image"
+    GIFV = "gifv", "Animated GIF"
+    VIDEO = "video", "Video"
+
+
+class SandboxMedia(models.Model):
+    """One uploaded file, measured and checksummed; its content is not kept. Attached to at most one post."""
+
+    Type = MediaType
+
+    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="media")
+    post = models.ForeignKey(SandboxPost, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    remote_id = models.CharField(max_length=32, unique=True)
+    type = models.CharField(max_length=8, choices=MediaType.choices)
+    mime_type = models.CharField(max_length=64)
+    size_bytes = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(null=True, blank=True)  # None for videos: not measured
+    height = models.PositiveIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(type__in=MediaType.values), name="sandbox_media_type_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.remote_id} of {self.account}"
+
+
 class FaultKind(models.TextChoices):
     LATENCY = "latency", "Latency"
     RATE_LIMIT = "rate_limit", "Rate limit (429)"
@@ -76,7 +144,9 @@ class FaultKind(models.TextChoices):
 
 class FaultScope(models.TextChoices):
     CREATE = "create", "POST /posts only"
-    ALL = "all", "Every posts endpoint"
+    MEDIA = "media", "POST /media only"
+    TOKEN = "token", "POST /oauth/token only"
+    ALL = "all", "Every endpoint but /faults"
 
 
 class SandboxFault(models.Model):

@@ -1,6 +1,7 @@
 """What the sandbox platform does: accounts, posts stored once per idempotency key, faults, metrics.
 
-The HTTP dialect that calls these is described in `publishing/sandbox/__init__.py`.
+Tokens are refreshed in `oauth.py`, uploads measured in `media.py`. The HTTP dialect that calls
+these is described in `publishing/sandbox/__init__.py`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from publishing.platform_rules import rules_for
-from publishing.sandbox.models import FaultKind, FaultScope, SandboxAccount, SandboxFault, SandboxPost
+from publishing.sandbox.models import (
+    FaultKind,
+    FaultScope,
+    RevokedToken,
+    SandboxAccount,
+    SandboxFault,
+    SandboxMedia,
+    SandboxPost,
+)
 
 # X's snowflake epoch: remote ids look like X's (milliseconds since it, then 22 random bits).
 SNOWFLAKE_EPOCH_MS = 1_288_834_974_657
@@ -31,18 +40,22 @@ DEFAULT_LATENCY_MS = 1_000
 INTEGER_MAX = 2**31 - 1  # PositiveIntegerField on PostgreSQL
 # Half of a post's eventual reach has seen it this long after it arrived: curves within a demo.
 METRICS_HALF_LIFE = dt.timedelta(minutes=20)
-# Faults that only mean something when a post is being created.
-CREATE_ONLY_KINDS = {FaultKind.DROP_REPLY, FaultKind.REJECT}
+# Where a kind of fault means something: a lost reply is about a stored post, a rejection about content.
+KIND_SCOPES = {
+    FaultKind.DROP_REPLY: {FaultScope.CREATE},
+    FaultKind.REJECT: {FaultScope.CREATE, FaultScope.MEDIA},
+}
 ACTIVE = Q(remaining__isnull=True) | Q(remaining__gt=0)
 
 
 class Refusal(Exception):
     """A request the sandbox refuses: the HTTP status and the JSON body to answer with."""
 
-    def __init__(self, status: int, error: str, **detail: Any) -> None:
+    def __init__(self, status: int, error: str, *, headers: dict[str, str] | None = None, **detail: Any) -> None:
         super().__init__(error)
         self.status = status
         self.body = {"error": error, **detail}
+        self.headers = headers
 
 
 @dataclass(frozen=True)
@@ -55,10 +68,23 @@ class NewPost:
 
 
 def account_for(platform: str, token: str) -> SandboxAccount:
-    """The account of a bearer token on a platform, made on the token's first use there."""
-    # get_or_create recovers from the IntegrityError of two first uses at once.
-    account, _ = SandboxAccount.objects.get_or_create(platform=platform, token=token)
+    """The account of a bearer token on a platform, made on the token's first use there, unless expired or revoked."""
+    account = SandboxAccount.objects.filter(platform=platform, token=token).first()
+    if account is None:
+        revoked = RevokedToken.objects.filter(account__platform=platform, kind=RevokedToken.Kind.ACCESS, token=token)
+        if revoked.exists():
+            raise invalid_token("The access token was revoked")
+        # get_or_create recovers from the IntegrityError of two first uses at once.
+        account, _ = SandboxAccount.objects.get_or_create(platform=platform, token=token)
+    if account.token_expires_at is not None and account.token_expires_at <= timezone.now():
+        raise invalid_token("The access token expired")
     return account
+
+
+def invalid_token(description: str) -> Refusal:
+    """401 for a token that was valid once, said in the body and as RFC 6750 §3 says, in WWW-Authenticate."""
+    challenge = f'Bearer realm="sandbox", error="invalid_token", error_description="{description}"'
+    return Refusal(401, "invalid_token", error_description=description, headers={"WWW-Authenticate": challenge})
 
 
 def check_new_post(platform: str, body: object) -> NewPost:
@@ -74,6 +100,8 @@ def check_new_post(platform: str, body: object) -> NewPost:
     if not text.strip() and not media:
         raise Refusal(400, "invalid_request", detail="a post needs text or media")
     rules = rules_for(platform)
+    if len(media) > rules.max_media:
+        raise Refusal(422, "too_many_media", limit=rules.max_media)
     if rules.count(text) > rules.text_limit:
         raise Refusal(422, "text_too_long", limit=rules.text_limit)
     if rules.byte_limit and len(text.encode()) > rules.byte_limit:
@@ -100,21 +128,39 @@ def check_idempotency_key(value: str | None) -> str | None:
 
 
 def store_post(account: SandboxAccount, new: NewPost, idempotency_key: str | None) -> tuple[SandboxPost, bool]:
-    """Store a post once per idempotency key: the post, and whether this call created it."""
+    """Store a post once per idempotency key, attaching its uploaded media: the post, and whether this call created it."""
+    # The replay comes first, as in Mastodon's PostStatusService: a retry's media are already attached.
     if idempotency_key and (stored := _replay(account, idempotency_key)):
         return stored, False
+    media_ids = {m["id"] for m in new.media if m.get("id")}
+    _check_attachable(account, media_ids)
     try:
         with transaction.atomic():
             post = SandboxPost.objects.create(
-                account=account, remote_id=_new_remote_id(), idempotency_key=idempotency_key,
+                account=account, remote_id=new_remote_id(), idempotency_key=idempotency_key,
                 text=new.text, link=new.link, media=new.media, reply_to=new.reply_to, payload=new.payload,
             )  # fmt: skip
+            # Conditional: of two posts racing for the same upload, one attaches it, the other is refused.
+            attached = _attachable(account, media_ids).update(post=post)
+            if attached != len(media_ids):
+                raise Refusal(422, "media_not_found", detail="a media was attached to another post meanwhile")
     except IntegrityError:
         # A request with the same key stored its post in between: the unique constraint decided.
         if idempotency_key and (stored := _replay(account, idempotency_key)):
             return stored, False
         raise
     return post, True
+
+
+def _attachable(account: SandboxAccount, media_ids: set[str]) -> QuerySet[SandboxMedia]:
+    return account.media.filter(remote_id__in=media_ids, post__isnull=True)
+
+
+def _check_attachable(account: SandboxAccount, media_ids: set[str]) -> None:
+    # As Mastodon: only the account's own uploads not yet attached (else "media not found", 422).
+    found = set(_attachable(account, media_ids).values_list("remote_id", flat=True))
+    if missing := sorted(media_ids - found):
+        raise Refusal(422, "media_not_found", ids=missing, detail="upload with POST media first; each upload once")
 
 
 def _replay(account: SandboxAccount, idempotency_key: str) -> SandboxPost | None:
@@ -125,7 +171,8 @@ def _replay(account: SandboxAccount, idempotency_key: str) -> SandboxPost | None
     return stored
 
 
-def _new_remote_id() -> str:
+def new_remote_id() -> str:
+    """An id as X's look: milliseconds since X's epoch, then 22 random bits."""
     return str((time.time_ns() // 1_000_000 - SNOWFLAKE_EPOCH_MS) << 22 | secrets.randbits(22))
 
 
@@ -189,8 +236,8 @@ def add_fault(account: SandboxAccount, body: object) -> SandboxFault:
         raise Refusal(400, "unknown_fault_kind", kinds=FaultKind.values)
     if scope not in FaultScope.values:
         raise Refusal(400, "invalid_request", detail=f"applies_to is one of {', '.join(FaultScope.values)}")
-    if scope == FaultScope.ALL and kind in CREATE_ONLY_KINDS:
-        raise Refusal(400, "invalid_request", detail=f"{kind} only applies to creating a post")
+    if kind in KIND_SCOPES and scope not in KIND_SCOPES[kind]:
+        raise Refusal(400, "invalid_request", detail=f"{kind} only applies to {', '.join(sorted(KIND_SCOPES[kind]))}")
     return SandboxFault.objects.create(
         account=account, kind=kind, applies_to=scope,
         remaining=_whole_number(body, "remaining", minimum=1),
@@ -219,11 +266,12 @@ def clear_faults(account: SandboxAccount) -> int:
     return deleted
 
 
-def take_fault(account: SandboxAccount, *, creating: bool) -> SandboxFault | None:
-    """The oldest active fault that applies to this request, one use of it consumed; None if none."""
-    candidates = active_faults(account)
-    if not creating:
-        candidates = candidates.filter(applies_to=FaultScope.ALL)
+def take_fault(account: SandboxAccount, endpoint: FaultScope | None = None) -> SandboxFault | None:
+    """The oldest active fault for this request, one use of it consumed; None if none.
+
+    `endpoint`: the scope naming this request's endpoint; None for one that only "all" reaches (lookups).
+    """
+    candidates = active_faults(account).filter(Q(applies_to=FaultScope.ALL) | Q(applies_to=endpoint))
     for fault in candidates:
         if fault.remaining is None:
             return fault
@@ -245,11 +293,11 @@ def fault_sleep_s(fault: SandboxFault) -> float:
 
 
 def timeline() -> list[SandboxAccount]:
-    """Every sandbox account with its latest posts (deleted ones too) and its active faults."""
-    latest = SandboxPost.objects.order_by("-received_at", "-pk")[:TIMELINE_POSTS_PER_ACCOUNT]
+    """Every sandbox account with its latest posts (deleted ones too, with their media) and its active faults."""
+    latest = SandboxPost.objects.order_by("-received_at", "-pk").prefetch_related("attachments")
     return list(
         SandboxAccount.objects.order_by("platform", "pk").prefetch_related(
-            Prefetch("posts", queryset=latest, to_attr="latest_posts"),
+            Prefetch("posts", queryset=latest[:TIMELINE_POSTS_PER_ACCOUNT], to_attr="latest_posts"),
             Prefetch("faults", queryset=SandboxFault.objects.filter(ACTIVE), to_attr="active_faults"),
         )
     )

@@ -13,5 +13,7 @@ urlpatterns = [
     path("<str:platform>/posts", views.posts),
     path("<str:platform>/posts/<str:remote_id>", views.post_detail),
     path("<str:platform>/posts/<str:remote_id>/metrics", views.post_metrics),
+    path("<str:platform>/media", views.media),
+    path("<str:platform>/oauth/token", views.oauth_token),
     path("<str:platform>/faults", views.faults),
 ]

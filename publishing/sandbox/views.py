@@ -18,15 +18,20 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from publishing.platforms import Platform
-from publishing.sandbox import services
-from publishing.sandbox.models import FaultKind, SandboxAccount, SandboxFault, SandboxPost
+from publishing.sandbox import media as uploads
+from publishing.sandbox import oauth, services
+from publishing.sandbox.models import FaultKind, FaultScope, SandboxAccount, SandboxFault, SandboxMedia, SandboxPost
 from publishing.sandbox.services import Refusal
 
 ApiView = Callable[..., HttpResponse]
 
 
-def api(*methods: str) -> Callable[[ApiView], ApiView]:
-    """A view of the dialect: sandbox enabled, platform known, method allowed, bearer token, refusals as JSON."""
+def api(*methods: str, bearer: bool = True) -> Callable[[ApiView], ApiView]:
+    """A view of the dialect: sandbox enabled, platform known, method allowed, bearer token, refusals as JSON.
+
+    With `bearer=False` (the token endpoint, which authenticates by its form) the view gets the platform
+    instead of the account.
+    """
 
     def decorate(view: ApiView) -> ApiView:
         @csrf_exempt  # an API called with a bearer token, never by a browser form
@@ -39,12 +44,12 @@ def api(*methods: str) -> Callable[[ApiView], ApiView]:
             if request.method not in methods:
                 return _error(405, "method_not_allowed", headers={"Allow": ", ".join(methods)})
             token = _bearer_token(request)
-            if not token:
+            if bearer and not token:
                 return _error(401, "unauthorized", headers={"WWW-Authenticate": 'Bearer realm="sandbox"'})
             try:
-                return view(request, services.account_for(platform, token), **kwargs)
+                return view(request, services.account_for(platform, token) if bearer else platform, **kwargs)
             except Refusal as refusal:
-                return JsonResponse(refusal.body, status=refusal.status)
+                return JsonResponse(refusal.body, status=refusal.status, headers=refusal.headers)
 
         return wrapper
 
@@ -54,7 +59,7 @@ def api(*methods: str) -> Callable[[ApiView], ApiView]:
 @api("GET", "POST")
 def posts(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
     if request.method == "GET":
-        if answer := _inject(services.take_fault(account, creating=False)):
+        if answer := _inject(services.take_fault(account)):
             return answer
         found = services.find_posts(
             account,
@@ -62,7 +67,7 @@ def posts(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
             since=services.parse_since(request.GET.get("since")),
         )
         return JsonResponse({"results": [_summary(request, post) for post in found]})
-    fault = services.take_fault(account, creating=True)
+    fault = services.take_fault(account, FaultScope.CREATE)
     if answer := _inject(fault):
         return answer
     new = services.check_new_post(account.platform, _json_body(request))
@@ -80,7 +85,7 @@ def posts(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
 
 @api("GET", "DELETE")
 def post_detail(request: HttpRequest, account: SandboxAccount, remote_id: str) -> HttpResponse:
-    if answer := _inject(services.take_fault(account, creating=False)):
+    if answer := _inject(services.take_fault(account)):
         return answer
     if request.method == "DELETE":
         services.delete_post(account, remote_id)
@@ -92,9 +97,33 @@ def post_detail(request: HttpRequest, account: SandboxAccount, remote_id: str) -
 
 @api("GET")
 def post_metrics(request: HttpRequest, account: SandboxAccount, remote_id: str) -> HttpResponse:
-    if answer := _inject(services.take_fault(account, creating=False)):
+    if answer := _inject(services.take_fault(account)):
         return answer
     return JsonResponse(services.metrics_for(services.get_post(account, remote_id)))
+
+
+@api("POST")
+def media(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
+    if answer := _inject(services.take_fault(account, FaultScope.MEDIA)):
+        return answer
+    description = request.POST.get("description", "")
+    measured = uploads.check_upload(request.FILES.get("file"), description)
+    return JsonResponse(_describe_media(uploads.store_media(account, measured, description)))
+
+
+@api("POST", bearer=False)
+def oauth_token(request: HttpRequest, platform: str) -> HttpResponse:
+    # client_id and client_secret (in the form or as HTTP Basic) are accepted and not checked.
+    account, scope = oauth.check_refresh_grant(platform, request.POST)
+    fault = services.take_fault(account, FaultScope.TOKEN)
+    if fault and fault.kind == FaultKind.UNAUTHORIZED:
+        # RFC 6749 §5.2: a client the server does not recognise is 401 invalid_client.
+        description = "client authentication failed (sandbox fault)"
+        return _error(401, "invalid_client", error_description=description, headers={"WWW-Authenticate": "Basic"})
+    if answer := _inject(fault):
+        return answer
+    # RFC 6749 §5.1: an answer with tokens is never cached.
+    return JsonResponse(oauth.refresh(account, scope), headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
 @api("GET", "POST", "DELETE")
@@ -145,6 +174,19 @@ def _summary(request: HttpRequest, post: SandboxPost) -> dict[str, Any]:
         "url": f"{base}{post.account.platform}/posts/{post.remote_id}",
         "created_at": _instant(post.received_at),
     }
+
+
+def _describe_media(media: SandboxMedia) -> dict[str, Any]:
+    # The shape of Mastodon's MediaAttachment entity; meta.original only where the file was measured.
+    original = {}
+    if media.width and media.height:
+        size = {"width": media.width, "height": media.height, "size": f"{media.width}x{media.height}"}
+        original = size | {"aspect": media.width / media.height}
+    return {
+        "id": media.remote_id, "type": media.type, "url": None, "description": media.description or None,
+        "meta": {"original": original} if original else {},
+        "mime_type": media.mime_type, "size_bytes": media.size_bytes, "sha256": media.sha256,
+    }  # fmt: skip
 
 
 def _describe_fault(fault: SandboxFault) -> dict[str, Any]:

@@ -1,16 +1,35 @@
-"""A client that speaks the sandbox dialect as an adapter would: bearer token, JSON bodies."""
+"""A client that speaks the sandbox dialect as an adapter would: bearer token, JSON bodies, uploads, refreshes."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http.response import HttpResponseBase as Response
 from django.test import Client
+from PIL import Image
 
 MINISTRY_TOKEN = "token-of-the-ministry"
+FORM = "application/x-www-form-urlencoded"
+
+
+def image_bytes(width: int = 1080, height: int = 1350, image_format: str = "PNG") -> bytes:
+    """A small real image file of that size."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 60)).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+def animated_gif_bytes() -> bytes:
+    frames = [Image.new("RGB", (40, 30), colour) for colour in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return buffer.getvalue()
 
 
 class SandboxClient:
@@ -32,6 +51,19 @@ class SandboxClient:
 
     def delete(self, path: str) -> Response:
         return self.client.delete(self.base + path, headers=self.headers)
+
+    def upload(
+        self, content: bytes | None = None, name: str = "card.png", description: str | None = None, **form: str
+    ) -> Response:
+        """POST media: the file as the `file` part (an image by default), the alt text as `description`."""
+        data = dict(form) | ({"description": description} if description is not None else {})
+        file = SimpleUploadedFile(name, image_bytes() if content is None else content, "application/octet-stream")
+        return self.client.post(self.base + "media", data | {"file": file}, headers=self.headers)
+
+    def refresh(self, refresh_token: str, **form: str) -> Response:
+        """POST oauth/token with the refresh grant, form-encoded and without a bearer token."""
+        data = {"grant_type": "refresh_token", "refresh_token": refresh_token} | form
+        return self.client.post(self.base + "oauth/token", urlencode(data), content_type=FORM)
 
     def add_fault(self, kind: str, **fields: Any) -> Response:
         response = self.client.post(

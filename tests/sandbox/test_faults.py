@@ -152,6 +152,8 @@ def test_the_active_faults_are_listed(sandbox):
         {"kind": "server_error", "remaining": "2"},
         {"kind": "latency", "latency_ms": -5},
         {"kind": "reject", "applies_to": "all"},
+        {"kind": "reject", "applies_to": "token"},
+        {"kind": "drop_reply", "applies_to": "media"},
         {"kind": "server_error", "applies_to": "everything"},
     ],
 )
