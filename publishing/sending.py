@@ -9,6 +9,7 @@ before anything else; what cannot be settled becomes "unconfirmed" and a person 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import socket
 
@@ -52,7 +53,10 @@ def send(publication_id: int) -> str | None:
             return None
         publication = Publication.objects.select_related("variant__item__campaign", "account").get(pk=publication_id)
         attempt = PublicationAttempt.objects.create(
-            publication=publication, number=publication.attempts, started_at=now, worker=socket.gethostname()
+            publication=publication,
+            number=publication.attempts,
+            started_at=now,
+            worker=f"{socket.gethostname()}:{os.getpid()}",
         )
     state, refusal = _refusal(publication, now)
     if refusal:
