@@ -213,6 +213,10 @@ def finish(publication_id: int, state: str, *, from_state: str = P.PUBLISHING, *
     )
 
 
+# Until reconciliation has asked the platform, an unconfirmed publication says this.
+WORKER_LOST = "The worker stopped while sending: the outcome is unknown. Asking the platform…"
+
+
 def expire_leases(now: dt.datetime) -> list[int]:
     """Publishing past its lease: the worker died mid-call. The outcome is unknown: a person or reconciliation decides."""
     with transaction.atomic():
@@ -224,9 +228,23 @@ def expire_leases(now: dt.datetime) -> list[int]:
         Publication.objects.filter(pk__in=lost, state=P.PUBLISHING).update(
             state=P.UNCONFIRMED,
             lease_expires_at=None,
-            last_error="The worker stopped while sending: the outcome is unknown.",
+            last_error=WORKER_LOST,
         )
     return lost
+
+
+def resend_absent(publication_id: int, reason: str) -> bool:
+    """unconfirmed → retrying now: the platform has no such post, and a resend carries the same idempotency key."""
+    return bool(
+        Publication.objects.filter(pk=publication_id, state=P.UNCONFIRMED).update(
+            state=P.RETRYING, next_attempt_at=None, last_error=reason[:1000]
+        )
+    )
+
+
+def note_unconfirmed(publication_id: int, reason: str) -> bool:
+    """Stays unconfirmed, with what reconciling found out, for the person who decides."""
+    return bool(Publication.objects.filter(pk=publication_id, state=P.UNCONFIRMED).update(last_error=reason[:1000]))
 
 
 # A person's decisions about what the engine could not settle.

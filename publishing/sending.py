@@ -9,6 +9,7 @@ before anything else; what cannot be settled becomes "unconfirmed" and a person 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import socket
 
@@ -52,7 +53,10 @@ def send(publication_id: int) -> str | None:
             return None
         publication = Publication.objects.select_related("variant__item__campaign", "account").get(pk=publication_id)
         attempt = PublicationAttempt.objects.create(
-            publication=publication, number=publication.attempts, started_at=now, worker=socket.gethostname()
+            publication=publication,
+            number=publication.attempts,
+            started_at=now,
+            worker=f"{socket.gethostname()}:{os.getpid()}",
         )
     state, refusal = _refusal(publication, now)
     if refusal:
@@ -134,7 +138,8 @@ def backoff_s(attempts: int) -> float:
 def reconcile(publication_id: int) -> str | None:
     """An unconfirmed publication: ask the platform whether the post exists; if so it is published.
 
-    If the platform does not have it (or cannot be asked), it stays unconfirmed: a person decides.
+    If the platform says it does not have it and honours idempotency keys, it is sent again with the
+    same key (it cannot be doubled); otherwise, or if the platform cannot be asked, a person decides.
     """
     publication = (
         Publication.objects.select_related("variant__item", "account")
@@ -143,14 +148,20 @@ def reconcile(publication_id: int) -> str | None:
     )
     if publication is None:
         return None
+    adapter = adapter_for(publication.account.platform)
     try:
-        found = adapter_for(publication.account.platform).find_existing(publication)
-    except PublishError:
+        found = adapter.find_existing(publication)
+    except PublishError as error:
+        scheduling.note_unconfirmed(publication_id, f"The platform could not be asked ({error}). Check and decide.")
         return P.UNCONFIRMED
-    if found is None:
-        return P.UNCONFIRMED
-    _published(publication, None, found.remote_id, found.url, from_state=P.UNCONFIRMED)
-    return P.PUBLISHED
+    if found is not None:
+        _published(publication, None, found.remote_id, found.url, from_state=P.UNCONFIRMED)
+        return P.PUBLISHED
+    if adapter.idempotent_create:
+        reason = "The platform does not have it: sent again under the same idempotency key."
+        return P.RETRYING if scheduling.resend_absent(publication_id, reason) else None
+    scheduling.note_unconfirmed(publication_id, "The platform shows no such post, but may not tell. Check and decide.")
+    return P.UNCONFIRMED
 
 
 def _published(

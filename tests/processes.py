@@ -17,6 +17,11 @@ PLATFORMS = ("x", "facebook", "instagram", "threads", "linkedin", "youtube", "ma
 UNLIMITED = json.dumps({p: {"per_minute": 1e9, "burst": 1e9} for p in PLATFORMS})
 
 
+# As in the Procfile: with these on, a Celery 5 worker may stop consuming after Redis comes back
+# (celery/celery#8030, #8091); the planner uses none of them (its own heartbeats go through the queues).
+WORKER_FLAGS = ("--without-heartbeat", "--without-gossip", "--without-mingle")
+
+
 def database_url() -> str:
     """The URL of the database the tests are using, for another process to use the same."""
     db = connection.settings_dict
@@ -45,7 +50,7 @@ def start_worker(
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "planner", "worker", "-Q", queues, "--pool", "threads",
-             "--concurrency", str(concurrency), "--loglevel", "INFO", "--hostname", hostname],
+             "--concurrency", str(concurrency), "--loglevel", "INFO", "--hostname", hostname, *WORKER_FLAGS],
             cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 

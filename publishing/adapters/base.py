@@ -90,6 +90,9 @@ class Adapter:
     """One platform: its rules, how to publish, and how to find a post it may already have made."""
 
     platform: ClassVar[str]
+    # True when the platform itself refuses to make a second post for the same idempotency key (or
+    # record key): a post it confirms it does not have may then be sent again without doubling.
+    idempotent_create: ClassVar[bool] = False
 
     def __init__(self, client: httpx.Client | None = None) -> None:
         self.client = client or shared_client()

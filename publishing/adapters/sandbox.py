@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 class SandboxAdapter(Adapter):
     platform = "sandbox"
+    idempotent_create = True  # the Idempotency-Key header replays the first post
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account

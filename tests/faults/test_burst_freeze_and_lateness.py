@@ -6,37 +6,16 @@ import datetime as dt
 import time
 
 import pytest
-from django.utils import timezone
 
 from campaigns.models import ContentItem
-from campaigns.workflow import perform
 from publishing import freezes
 from publishing.dispatcher import dispatch_due
 from publishing.models import Publication
 from publishing.sandbox.models import SandboxPost
-from tests import builders
+from tests.faults.engine import BURST, burst
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("celery_worker_process")]
 P = Publication.State
-BURST = 1000
-
-
-def burst(world, base: str, deadline: dt.timedelta = dt.timedelta(hours=1)) -> None:
-    """BURST publications of one approved item, due now, on one sandbox account."""
-    account = builders.make_account(
-        world.ministry, handle="@burst", api_base_url=base, credentials={"access_token": "token-burst"}
-    )
-    world.item.author = world.editor
-    world.item.save()
-    perform(world.item, "submit", world.editor)
-    perform(world.item, "approve", world.manager)
-    perform(world.item, "schedule", world.editor)
-    due = timezone.now()
-    Publication.objects.bulk_create(
-        Publication(variant=world.variant, account=account, scheduled_at=due - dt.timedelta(microseconds=i),
-                    latest_acceptable_at=due + deadline)
-        for i in range(BURST)
-    )  # fmt: skip
 
 
 def run_dispatcher_until(condition: object, within_s: float) -> None:

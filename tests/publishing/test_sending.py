@@ -12,6 +12,8 @@ from django.utils import timezone
 from campaigns.models import ContentItem
 from campaigns.workflow import perform
 from publishing import scheduling
+from publishing.adapters import REGISTRY
+from publishing.adapters.sandbox import SandboxAdapter
 from publishing.dispatcher import dispatch_due
 from publishing.models import Publication, PublicationAttempt
 from publishing.sandbox.models import SandboxPost
@@ -172,7 +174,7 @@ def test_a_send_whose_worker_died_after_the_platform_took_it_is_settled_as_publi
     assert ContentItem.objects.get(pk=due.item.pk).state == ContentItem.State.PUBLISHED
 
 
-def test_a_send_whose_worker_died_before_the_platform_took_it_waits_for_a_person(due):
+def test_a_send_whose_worker_died_before_the_platform_took_it_is_sent_again_under_the_same_key(due):
     from publishing.sending import reconcile
 
     Publication.objects.filter(pk=due.publication.pk).update(
@@ -180,6 +182,29 @@ def test_a_send_whose_worker_died_before_the_platform_took_it_waits_for_a_person
     )
     dispatch_due()
 
+    assert reconcile(due.publication.pk) == P.RETRYING
+    assert reconcile(due.publication.pk) is None  # a second reconcile message does nothing
+    assert claim_and_send(due) == P.PUBLISHED
+    assert len(posts()) == 1
+
+
+class NoIdempotencyAdapter(SandboxAdapter):
+    """A platform that would make a second post for the same key (as X's API would)."""
+
+    idempotent_create = False
+
+
+def test_without_idempotency_keys_a_send_whose_worker_died_waits_for_a_person(due, monkeypatch):
+    from publishing.sending import reconcile
+
+    monkeypatch.setitem(REGISTRY, due.account.platform, NoIdempotencyAdapter)
+    Publication.objects.filter(pk=due.publication.pk).update(
+        state=P.PUBLISHING, lease_expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    dispatch_due()
+
     assert reconcile(due.publication.pk) == P.UNCONFIRMED
-    assert posts() == []
     assert reconcile(due.publication.pk) == P.UNCONFIRMED  # asking again changes nothing
+    publication = Publication.objects.get(pk=due.publication.pk)
+    assert "Check and decide" in publication.last_error
+    assert posts() == []
