@@ -48,7 +48,7 @@ class Tick:
 
 def dispatch_due(now: dt.datetime | None = None) -> Tick:
     """Claim due publications and enqueue them; expire the too-late ones; recover lost ones."""
-    from publishing.tasks import publish, reconcile
+    from publishing.tasks import publish, reconcile, tell_people
 
     now = now or timezone.now()
     queued, expired = scheduling.claim_due(now, CLAIM_BATCH)
@@ -56,6 +56,8 @@ def dispatch_due(now: dt.datetime | None = None) -> Tick:
     unconfirmed = scheduling.expire_leases(now)
     for publication_id in [*queued, *requeued]:
         transaction.on_commit(lambda pk=publication_id: publish.delay(pk))
+    if expired:
+        transaction.on_commit(lambda: tell_people.delay(expired))
     for publication_id in unconfirmed:
         # The worker died mid-call: ask the platform before anything else is tried.
         transaction.on_commit(lambda pk=publication_id: reconcile.delay(pk))

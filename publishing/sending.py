@@ -23,6 +23,7 @@ from publishing import freezes, rate_limits, scheduling
 from publishing.adapters import adapter_for
 from publishing.adapters.base import AuthFailed, Permanent, PublishError, Transient, UnknownOutcome
 from publishing.models import Publication, PublicationAttempt
+from publishing.tasks import tell_people
 
 P = Publication.State
 A = PublicationAttempt.Outcome
@@ -152,7 +153,8 @@ def reconcile(publication_id: int) -> str | None:
     try:
         found = adapter.find_existing(publication)
     except PublishError as error:
-        scheduling.note_unconfirmed(publication_id, f"The platform could not be asked ({error}). Check and decide.")
+        if scheduling.note_unconfirmed(publication_id, f"The platform could not be asked ({error}). Check and decide."):
+            tell_people.delay([publication_id])
         return P.UNCONFIRMED
     if found is not None:
         _published(publication, None, found.remote_id, found.url, from_state=P.UNCONFIRMED)
@@ -160,7 +162,10 @@ def reconcile(publication_id: int) -> str | None:
     if adapter.idempotent_create:
         reason = "The platform does not have it: sent again under the same idempotency key."
         return P.RETRYING if scheduling.resend_absent(publication_id, reason) else None
-    scheduling.note_unconfirmed(publication_id, "The platform shows no such post, but may not tell. Check and decide.")
+    if scheduling.note_unconfirmed(
+        publication_id, "The platform shows no such post, but may not tell. Check and decide."
+    ):
+        tell_people.delay([publication_id])
     return P.UNCONFIRMED
 
 
@@ -189,8 +194,10 @@ def _settle(
     status: int | None = None, **fields: object,
 ) -> None:  # fmt: skip
     with transaction.atomic():
-        scheduling.finish(publication.pk, state, last_error=error[:1000], **fields)
+        settled = scheduling.finish(publication.pk, state, last_error=error[:1000], **fields)
         _close(attempt, outcome, error, status)
+        if settled and state in scheduling.NEEDS_A_PERSON:
+            tell_people.delay_on_commit([publication.pk])
 
 
 def _close(attempt: PublicationAttempt, outcome: str, error: str, status: int | None = None) -> None:

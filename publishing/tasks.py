@@ -34,3 +34,11 @@ def reconcile(publication_id: int) -> str | None:
     from publishing.sending import reconcile as reconcile_with_platform
 
     return reconcile_with_platform(publication_id)
+
+
+@shared_task
+def tell_people(publication_ids: list[int]) -> int:
+    """Tell the author and managers about publications that need a person."""
+    from publishing.attention import tell_people as notify_about
+
+    return notify_about(publication_ids)

@@ -69,6 +69,9 @@ class Notification(models.Model):
         BACK_TO_REVIEW = "back_to_review", _("Back to review after an edit")
         MENTIONED = "mentioned", _("Mentioned")
         APPROVAL_EXPIRED = "approval_expired", _("Approval expired")
+        PUBLICATION_FAILED = "publication_failed", _("Publication failed")
+        PUBLICATION_EXPIRED = "publication_expired", _("Publication too late, not sent")
+        PUBLICATION_UNCONFIRMED = "publication_unconfirmed", _("Publication unconfirmed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     item = models.ForeignKey(ContentItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
