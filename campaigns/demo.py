@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
 from typing import Any, NamedTuple, TypeVar
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.files.base import ContentFile
@@ -34,7 +35,6 @@ from campaigns.demo_content import (
     PEOPLE,
     POST_DEADLINE,
     REVIEWERS,
-    SANDBOX_URL,
     TOKEN_LIFETIME,
     CampaignSpec,
     ItemSpec,
@@ -172,7 +172,7 @@ def _accounts(organisations: dict[str, Organisation], days: dict[str, date]) -> 
         for platform, handle in handles.items():
             values = {
                 "display_name": organisation.name,
-                "api_base_url": SANDBOX_URL.format(platform=platform),
+                "api_base_url": f"{settings.PLANNER_SANDBOX_URL.rstrip('/')}/{platform}/",
                 "credentials": {"access_token": f"demo-token-{platform}"},
                 "token_expires_at": expires_at,
                 "is_active": True,

@@ -12,7 +12,6 @@ from campaigns.models import ContentItem, Priority, Role
 from publishing.platforms import Platform
 
 MINISTRY, HOSPITAL = "moh-demo", "riverside-hospital"
-SANDBOX_URL = "http://127.0.0.1:8000/sandbox/{platform}/"
 TOKEN_LIFETIME = timedelta(weeks=8)
 ALERT_DEADLINE = timedelta(minutes=30)
 POST_DEADLINE = timedelta(hours=6)

@@ -121,6 +121,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="planner@localhost")
 
 # The sandbox platform (publishing/sandbox/): a fake of the platforms' APIs, served at /sandbox/.
 PLANNER_SANDBOX_ENABLED = env.bool("PLANNER_SANDBOX_ENABLED", default=True)
+# Where the demo's accounts find the sandbox: the web process that `scripts/run` starts.
+PLANNER_PORT = env.int("PLANNER_PORT", default=8000)
+PLANNER_SANDBOX_URL = env.str("PLANNER_SANDBOX_URL", default=f"http://127.0.0.1:{PLANNER_PORT}/sandbox/")
 # How long its `timeout` and `drop_reply` faults hold a request: longer than any client's timeout.
 SANDBOX_TIMEOUT_SLEEP_S = 35
 
