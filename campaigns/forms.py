@@ -75,6 +75,7 @@ class CampaignForm(forms.ModelForm):
             "colour",
             "hashtags",
             "languages",
+            "late_cutoff_minutes",
         ]
         widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
 

@@ -41,6 +41,9 @@ def cancel_pending_publications(item: ContentItem, reason: str) -> int:
 
 
 def late_cutoff(item: ContentItem) -> dt.timedelta:
+    """How late a publication of `item` may still go out on its own: its campaign's choice, else the default."""
+    if item.campaign.late_cutoff_minutes:
+        return dt.timedelta(minutes=item.campaign.late_cutoff_minutes)
     return ALERT_LATE_CUTOFF if item.kind == ContentItem.Kind.ALERT else DEFAULT_LATE_CUTOFF
 
 

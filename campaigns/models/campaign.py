@@ -51,6 +51,11 @@ class Campaign(FieldNamedConstraintsMixin, models.Model):
         help_text=_("Languages of this campaign; empty means all the organisation's languages."),
     )
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    late_cutoff_minutes = models.PositiveIntegerField(
+        _("latest acceptable delay (minutes)"), null=True, blank=True,
+        help_text=_("How late a publication may still go out on its own; past it, a person decides. "
+                    "Empty: 30 minutes for alerts, 6 hours for everything else."),
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -60,7 +65,11 @@ class Campaign(FieldNamedConstraintsMixin, models.Model):
 
     organisation_path = "organisation"
     objects = OrganisationQuerySet.as_manager()
-    constraint_fields = {"campaign_ends_after_start": "end_date", "campaign_name_unique_in_organisation": "name"}
+    constraint_fields = {
+        "campaign_ends_after_start": "end_date",
+        "campaign_name_unique_in_organisation": "name",
+        "campaign_late_cutoff_in_range": "late_cutoff_minutes",
+    }
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -76,6 +85,11 @@ class Campaign(FieldNamedConstraintsMixin, models.Model):
                 violation_error_message=_("This organisation already has a campaign with this name."),
             ),
             models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=4), name="campaign_priority_known"),
+            models.CheckConstraint(
+                condition=Q(late_cutoff_minutes__isnull=True) | Q(late_cutoff_minutes__gte=1, late_cutoff_minutes__lte=10080),
+                name="campaign_late_cutoff_in_range", violation_error_code="campaign_late_cutoff_in_range",
+                violation_error_message=_("Give between 1 minute and 7 days (10,080 minutes)."),
+            ),
         ]  # fmt: skip
         indexes = [models.Index(fields=["organisation", "start_date"], name="campaign_org_start")]
 

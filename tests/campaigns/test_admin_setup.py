@@ -77,6 +77,8 @@ def test_admin_creates_a_campaign_with_hashtags_and_languages(world, client_of_a
         ({"name": "flu VACCINATION"}, "name", "This organisation already has a campaign with this name."),
         ({"colour": "red"}, "colour", "Use a hex colour such as #1f7a8c."),
         ({"hashtags": "#ok #not-ok"}, "hashtags", "A hashtag starts with #"),
+        ({"late_cutoff_minutes": "20000"}, "late_cutoff_minutes", "Give between 1 minute and 7 days"),
+        ({"late_cutoff_minutes": "0"}, "late_cutoff_minutes", "Give between 1 minute and 7 days"),
     ],
 )
 def test_bad_campaign_input_is_reported_on_its_field_and_nothing_is_saved(

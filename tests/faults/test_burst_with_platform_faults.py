@@ -8,25 +8,20 @@ accepting posts (unknown outcomes, reconciled by idempotency key).
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 import httpx
 import pytest
 from django.db.models import Count
-from django.utils import timezone
 
-from campaigns.workflow import perform
 from publishing.dispatcher import dispatch_due
 from publishing.models import Publication, SocialAccount
 from publishing.sandbox.models import SandboxPost
-from tests import builders
+from tests.faults.engine import BURST, SETTLE_WITHIN_S, burst
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("celery_worker_process")]
 P = Publication.State
-BURST = 1000
 SETTLED = (P.PUBLISHED, P.FAILED, P.UNCONFIRMED, P.EXPIRED, P.CANCELLED)
-SETTLE_WITHIN_S = 300  # generous: a loaded CI machine is slower, never wrong
 
 
 @pytest.fixture(autouse=True)
@@ -42,27 +37,12 @@ def add_fault(base: str, token: str, kind: str, **fields: object) -> None:
 def test_a_burst_with_faulty_accounts_posts_each_publication_exactly_once(world, live_server, transactional_db):
     base = f"{live_server.url}/sandbox/mastodon/"
     names = ["rate_limited", "flaky", "revoked", "drops_replies"]
-    accounts = {
-        name: builders.make_account(
-            world.ministry, handle=f"@{name}", api_base_url=base, credentials={"access_token": f"token-{name}"}
-        )
-        for name in names
-    }
-    world.item.author = world.editor
-    world.item.save()
-    perform(world.item, "submit", world.editor)
-    perform(world.item, "approve", world.manager)
-    perform(world.item, "schedule", world.editor)
-    due = timezone.now()
-    Publication.objects.bulk_create(
-        Publication(variant=world.variant, account=accounts[names[i % 4]], scheduled_at=due - dt.timedelta(microseconds=i),
-                    latest_acceptable_at=due + dt.timedelta(hours=1))
-        for i in range(BURST)
-    )  # fmt: skip
-    add_fault(base, "token-rate_limited", "rate_limit", remaining=3, retry_after_s=1)
-    add_fault(base, "token-flaky", "server_error", remaining=5)
-    add_fault(base, "token-revoked", "unauthorized")
-    add_fault(base, "token-drops_replies", "drop_reply", remaining=20)
+    accounts = dict(zip(names, burst(world, base, accounts=4), strict=True))  # publication i on account i % 4
+    token = {name: account.credentials["access_token"] for name, account in accounts.items()}
+    add_fault(base, token["rate_limited"], "rate_limit", remaining=3, retry_after_s=1)
+    add_fault(base, token["flaky"], "server_error", remaining=5)
+    add_fault(base, token["revoked"], "unauthorized")
+    add_fault(base, token["drops_replies"], "drop_reply", remaining=20)
 
     deadline = time.monotonic() + SETTLE_WITHIN_S
     while time.monotonic() < deadline and Publication.objects.exclude(state__in=SETTLED).exists():

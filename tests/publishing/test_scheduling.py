@@ -51,6 +51,16 @@ def test_an_alert_may_be_at_most_thirty_minutes_late(world):
     assert publication.latest_acceptable_at - publication.scheduled_at == dt.timedelta(minutes=30)
 
 
+def test_a_campaign_sets_how_late_its_publications_may_go_out(approved):
+    world = approved
+    world.campaign.late_cutoff_minutes = 10
+    world.campaign.save()
+
+    [publication] = scheduling.schedule(world.item, world.editor, [(world.variant, world.account)], timezone.now())
+
+    assert publication.latest_acceptable_at - publication.scheduled_at == dt.timedelta(minutes=10)
+
+
 def test_content_not_approved_cannot_be_scheduled(world):
     with pytest.raises(WorkflowError) as refusal:
         scheduling.schedule(world.item, world.editor, [(world.variant, world.account)], timezone.now())

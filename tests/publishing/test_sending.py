@@ -23,11 +23,6 @@ P = Publication.State
 TOKEN = "secret-token-value"  # the builders' default account token
 
 
-@pytest.fixture(autouse=True)
-def short_platform_timeouts(settings: object) -> None:
-    settings.SANDBOX_TIMEOUT_SLEEP_S = 0.3
-
-
 @pytest.fixture
 def due(world, live_server, transactional_db):
     """An approved, scheduled item whose one publication is due now, on the live sandbox."""

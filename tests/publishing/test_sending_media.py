@@ -19,21 +19,6 @@ from tests.sandbox.conftest import image_bytes
 TOKEN = "secret-token-value"  # the builders' default account token
 
 
-@pytest.fixture(autouse=True)
-def short_platform_timeouts(settings: object) -> None:
-    settings.SANDBOX_TIMEOUT_SLEEP_S = 0.3
-
-
-@pytest.fixture
-def on_sandbox(world, live_server, transactional_db):
-    """The ministry's account on the live sandbox, and a publication of its English Mastodon variant."""
-    world.sandbox = f"{live_server.url}/sandbox/mastodon/"
-    world.account.api_base_url = world.sandbox
-    world.account.save(update_fields=["api_base_url"])
-    world.publication = builders.make_publication(world.variant, world.account)
-    return world
-
-
 def attach(world: object, title: str, content: bytes, alt_text: dict[str, str], position: int) -> MediaAsset:
     asset = builders.make_media(
         world.ministry, title, file=ContentFile(content, name=f"{title}.png"), mime_type="image/png",

@@ -15,25 +15,17 @@ from publishing.adapters.sandbox import SandboxAdapter
 from publishing.models import Publication, SocialAccount
 from publishing.sandbox.models import SandboxAccount, SandboxPost
 from publishing.sending import send
-from tests import builders
 
 ACCESS, REFRESH = "access-token-1", "refresh-token-1"
 
 
-@pytest.fixture(autouse=True)
-def short_platform_timeouts(settings: object) -> None:
-    settings.SANDBOX_TIMEOUT_SLEEP_S = 0.3
-
-
 @pytest.fixture
-def connected(world, live_server, transactional_db):
+def connected(on_sandbox):
     """The ministry's account connected to the live sandbox with an access and a refresh token."""
-    world.sandbox = f"{live_server.url}/sandbox/mastodon/"
-    world.account.api_base_url = world.sandbox
+    world = on_sandbox
     world.account.credentials = {"access_token": ACCESS, "refresh_token": REFRESH, "client_id": "planner"}
-    world.account.save(update_fields=["api_base_url", "credentials"])
+    world.account.save(update_fields=["credentials"])
     world.remote = SandboxAccount.objects.create(platform="mastodon", token=ACCESS, refresh_token=REFRESH)
-    world.publication = builders.make_publication(world.variant, world.account)
     return world
 
 

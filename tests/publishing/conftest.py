@@ -1,0 +1,23 @@
+"""Fixtures of the publishing tests: the ministry's account on the live sandbox platform."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import builders
+
+
+@pytest.fixture(autouse=True)
+def short_platform_timeouts(settings: object) -> None:
+    """The sandbox's `timeout` and `drop_reply` faults hold a request this long, not 35 s."""
+    settings.SANDBOX_TIMEOUT_SLEEP_S = 0.3
+
+
+@pytest.fixture
+def on_sandbox(world, live_server, transactional_db):
+    """The ministry's account on the live sandbox, and a publication of its English Mastodon variant."""
+    world.sandbox = f"{live_server.url}/sandbox/mastodon/"
+    world.account.api_base_url = world.sandbox
+    world.account.save(update_fields=["api_base_url"])
+    world.publication = builders.make_publication(world.variant, world.account)
+    return world
