@@ -139,8 +139,9 @@ def backoff_s(attempts: int) -> float:
 def reconcile(publication_id: int) -> str | None:
     """An unconfirmed publication: ask the platform whether the post exists; if so it is published.
 
-    If the platform says it does not have it and honours idempotency keys, it is sent again with the
-    same key (it cannot be doubled); otherwise, or if the platform cannot be asked, a person decides.
+    If the platform says it does not have it and still honours the first attempt's idempotency key,
+    it is sent again with that key (it cannot be doubled); otherwise, or if the platform cannot be
+    asked, a person decides.
     """
     publication = (
         Publication.objects.select_related("variant__item", "account")
@@ -159,7 +160,8 @@ def reconcile(publication_id: int) -> str | None:
     if found is not None:
         _published(publication, None, found.remote_id, found.url, from_state=P.UNCONFIRMED)
         return P.PUBLISHED
-    if adapter.idempotent_create:
+    first = publication.attempt_log.order_by("number").values_list("started_at", flat=True).first()
+    if first is not None and adapter.may_resend(first):
         reason = "The platform does not have it: sent again under the same idempotency key."
         return P.RETRYING if scheduling.resend_absent(publication_id, reason) else None
     if scheduling.note_unconfirmed(

@@ -90,9 +90,15 @@ class Adapter:
     """One platform: its rules, how to publish, and how to find a post it may already have made."""
 
     platform: ClassVar[str]
-    # True when the platform itself refuses to make a second post for the same idempotency key (or
-    # record key): a post it confirms it does not have may then be sent again without doubling.
-    idempotent_create: ClassVar[bool] = False
+    # How long the platform itself refuses to make a second post for the same idempotency key (or
+    # record key); None if it never does. Within it, a post the platform says it does not have may
+    # be sent again without doubling; past it, only a person may decide.
+    idempotency_window: ClassVar[dt.timedelta | None] = None
+
+    def may_resend(self, first_attempt_at: dt.datetime) -> bool:
+        """Whether a resend under the same key, for a post first attempted then, cannot make a second post."""
+        window = self.idempotency_window
+        return window is not None and timezone.now() - first_attempt_at < window
 
     def __init__(self, client: httpx.Client | None = None) -> None:
         self.client = client or shared_client()

@@ -9,6 +9,7 @@ second one. An access token about to expire, or refused as `invalid_token`, is r
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
 class SandboxAdapter(Adapter):
     platform = "sandbox"
-    idempotent_create = True  # the Idempotency-Key header replays the first post
+    # The sandbox replays the first post for a repeated Idempotency-Key, however old (Mastodon: 1 hour).
+    idempotency_window = dt.timedelta(days=7)
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account

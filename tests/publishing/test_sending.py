@@ -169,13 +169,20 @@ def test_a_send_whose_worker_died_after_the_platform_took_it_is_settled_as_publi
     assert ContentItem.objects.get(pk=due.item.pk).state == ContentItem.State.PUBLISHED
 
 
+def died_while_sending(world: object, started_ago: dt.timedelta = dt.timedelta(minutes=2)) -> None:
+    """The publication was claimed and its attempt recorded, then its worker died before the platform got it."""
+    now = timezone.now()
+    Publication.objects.filter(pk=world.publication.pk).update(
+        state=P.PUBLISHING, attempts=1, lease_expires_at=now - dt.timedelta(seconds=1)
+    )
+    PublicationAttempt.objects.create(publication=world.publication, number=1, started_at=now - started_ago)
+    dispatch_due()
+
+
 def test_a_send_whose_worker_died_before_the_platform_took_it_is_sent_again_under_the_same_key(due):
     from publishing.sending import reconcile
 
-    Publication.objects.filter(pk=due.publication.pk).update(
-        state=P.PUBLISHING, lease_expires_at=timezone.now() - dt.timedelta(seconds=1)
-    )
-    dispatch_due()
+    died_while_sending(due)
 
     assert reconcile(due.publication.pk) == P.RETRYING
     assert reconcile(due.publication.pk) is None  # a second reconcile message does nothing
@@ -186,20 +193,26 @@ def test_a_send_whose_worker_died_before_the_platform_took_it_is_sent_again_unde
 class NoIdempotencyAdapter(SandboxAdapter):
     """A platform that would make a second post for the same key (as X's API would)."""
 
-    idempotent_create = False
+    idempotency_window = None
 
 
 def test_without_idempotency_keys_a_send_whose_worker_died_waits_for_a_person(due, monkeypatch):
     from publishing.sending import reconcile
 
     monkeypatch.setitem(REGISTRY, due.account.platform, NoIdempotencyAdapter)
-    Publication.objects.filter(pk=due.publication.pk).update(
-        state=P.PUBLISHING, lease_expires_at=timezone.now() - dt.timedelta(seconds=1)
-    )
-    dispatch_due()
+    died_while_sending(due)
 
     assert reconcile(due.publication.pk) == P.UNCONFIRMED
     assert reconcile(due.publication.pk) == P.UNCONFIRMED  # asking again changes nothing
     publication = Publication.objects.get(pk=due.publication.pk)
     assert "Check and decide" in publication.last_error
+    assert posts() == []
+
+
+def test_past_the_platforms_idempotency_window_a_send_whose_worker_died_waits_for_a_person(due):
+    from publishing.sending import reconcile
+
+    died_while_sending(due, started_ago=SandboxAdapter.idempotency_window + dt.timedelta(minutes=1))
+
+    assert reconcile(due.publication.pk) == P.UNCONFIRMED
     assert posts() == []
