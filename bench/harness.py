@@ -66,6 +66,9 @@ PENDING = (
     Publication.State.RETRYING,
 )
 TICK_S = 0.2
+# How often the script looks at the publications' states while it waits: it times nothing itself (the
+# figures come from published_at and the sandbox's record), so it polls slowly to leave the CPU to the engine.
+POLL_S = 0.5
 
 
 def check_environment() -> str | None:
@@ -176,7 +179,7 @@ def wait_settled(timeout_s: float) -> dict[str, int]:
         if time.monotonic() - shown > 5:
             print(f"    … {counts}", flush=True)
             shown = time.monotonic()
-        time.sleep(0.1)
+        time.sleep(POLL_S)
     return counts
 
 
@@ -209,6 +212,83 @@ def peak_rss_mb(processes: list[subprocess.Popen[bytes]]) -> list[float]:
         kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
         peaks.append(kib / 1024)
     return peaks
+
+
+def cpu_s(pids: list[int]) -> float:
+    """CPU seconds (user + system, all threads) the processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of proc(5)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (its backends stay up: connections are reused)."""
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                pids.append(int(comm.parent.name))
+        except OSError:  # ended meanwhile
+            continue
+    return pids
+
+
+def _cpu_s_by_pid(pids: list[int]) -> dict[int, float]:
+    by_pid = {}
+    for pid in pids:
+        try:
+            by_pid[pid] = cpu_s([pid])
+        except OSError:  # ended meanwhile
+            continue
+    return by_pid
+
+
+def machine_cpu_s() -> tuple[float, float]:
+    """(busy, elapsed) CPU seconds of the whole machine, summed over its CPUs, since boot: the
+    difference over a phase shows how much of the machine it had (other work included)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return (sum(values) - idle) / os.sysconf("SC_CLK_TCK"), sum(values) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class CpuMeter:
+    """CPU used by the workers, the sandbox and this script (the dispatcher loop) between start and stop."""
+
+    workers: list[int]
+    sandbox: int
+    used: dict[str, float] | None = None
+
+    def __enter__(self) -> CpuMeter:
+        self._start, self._postgres = self._read(), _cpu_s_by_pid(postgres_pids())
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        end, postgres = self._read(), _cpu_s_by_pid(postgres_pids())
+        self.used = {key: end[key] - self._start[key] for key in end}
+        # Backends opened during the phase count whole; those closed during it are missed (a lower bound).
+        self.used["postgres"] = sum(cpu - self._postgres.get(pid, 0.0) for pid, cpu in postgres.items())
+
+    def _read(self) -> dict[str, float]:
+        busy, elapsed = machine_cpu_s()
+        return {
+            "workers": cpu_s(self.workers), "sandbox": cpu_s([self.sandbox]), "script": cpu_s([os.getpid()]),
+            "machine busy": busy, "machine": elapsed,
+        }  # fmt: skip
+
+    def summary(self, posts: int) -> str:
+        if not self.used or not posts:
+            return "CPU: not measured"
+        used, per = self.used, {k: v / posts * 1000 for k, v in self.used.items()}
+        share = used["machine busy"] / used["machine"] if used["machine"] else 0.0
+        return (
+            f"CPU per post: workers {per['workers']:.1f} ms, sandbox {per['sandbox']:.1f} ms, this script "
+            f"{per['script']:.1f} ms, PostgreSQL ≥ {per['postgres']:.1f} ms, the rest of the machine (Redis, other "
+            f"work) {per['machine busy'] - per['workers'] - per['sandbox'] - per['script'] - per['postgres']:.1f} ms; "
+            f"the machine was {share:.0%} busy ({os.cpu_count()} CPUs)"
+        )
 
 
 @contextmanager
@@ -295,20 +375,6 @@ class Dispatcher(threading.Thread):
         self.join()
         if self.error:
             raise RuntimeError("the dispatcher loop failed") from self.error
-
-
-def apply_what_ifs(what_ifs: list[str]) -> None:
-    """Experiments that change the engine in memory (never its files), to show what a fix would gain."""
-    if "shared-client" in what_ifs:  # read by bench/tasks.py in the workers started from now on
-        os.environ["BENCH_WHAT_IF_SHARED_CLIENT"] = "1"
-    if "no-requeue" in what_ifs:  # the dispatcher loop runs in this process
-        settings.PLANNER_QUEUED_STALE_AFTER_S = 3600.0
-
-
-WHAT_IFS = {
-    "shared-client": "one httpx.Client per worker process instead of one (and an SSL context) per send",
-    "no-requeue": "the dispatcher re-enqueues 'queued' rows after 1 h instead of 90 s",
-}
 
 
 def quantile(values: list[float], q: float) -> float:

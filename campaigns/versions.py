@@ -15,7 +15,20 @@ from campaigns.models import ContentItem
 
 def content_hash(item: ContentItem) -> str:
     """SHA-256 of the item's published content, stable across databases and runs."""
-    variants = item.variants.order_by("platform", "language").prefetch_related("attachments__asset")
+    # The variants with their media in one query (a row per attachment, one with None for a variant
+    # without media): it runs before every send and again when the item is marked published.
+    rows = item.variants.order_by("platform", "language", "attachments__position").values_list(
+        "pk", "platform", "language", "text", "link", "first_comment",
+        "attachments__position", "attachments__asset__checksum", "attachments__asset__alt_text",
+    )  # fmt: skip
+    variants: dict[int, dict] = {}
+    for pk, platform, language, text, link, first_comment, position, checksum, alt_text in rows:
+        variant = variants.setdefault(pk, {
+            "platform": platform, "language": language, "text": text, "link": link,
+            "first_comment": first_comment, "media": [],
+        })  # fmt: skip
+        if position is not None:
+            variant["media"].append([position, checksum, (alt_text or {}).get(language, "")])
     document = {
         "kind": item.kind,
         "title": item.title,
@@ -23,23 +36,6 @@ def content_hash(item: ContentItem) -> str:
         "health_advice": item.is_health_advice,
         "crisis": item.is_crisis,
         "sources": sorted(item.sources.values_list("url", flat=True)),
-        "variants": [
-            {
-                "platform": variant.platform,
-                "language": variant.language,
-                "text": variant.text,
-                "link": variant.link,
-                "first_comment": variant.first_comment,
-                "media": [
-                    [
-                        attachment.position,
-                        attachment.asset.checksum,
-                        attachment.asset.alt_text.get(variant.language, ""),
-                    ]
-                    for attachment in sorted(variant.attachments.all(), key=lambda a: a.position)
-                ],
-            }
-            for variant in variants
-        ],
+        "variants": list(variants.values()),
     }
     return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
