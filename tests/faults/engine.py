@@ -42,6 +42,8 @@ QUICK_RECOVERY = {
     "PLANNER_PLATFORM_READ_TIMEOUT_S": "4",
     "PLANNER_SEND_LEASE_S": "8",
     "PLANNER_QUEUED_STALE_AFTER_S": "10",
+    # As in production: connections kept between tasks, health-checked, so a restart is noticed.
+    "DATABASE_CONN_MAX_AGE": "60",
 }
 WORKER_THREADS = 16
 REDIS_SERVER = shutil.which("redis-server")
