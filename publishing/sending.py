@@ -21,7 +21,7 @@ from campaigns import workflow
 from campaigns.models import ContentItem
 from publishing import freezes, rate_limits, scheduling
 from publishing.adapters import adapter_for
-from publishing.adapters.base import AuthFailed, Permanent, PublishError, Transient, UnknownOutcome
+from publishing.adapters.base import Adapter, AuthFailed, Permanent, PublishError, Transient, UnknownOutcome
 from publishing.models import Publication, PublicationAttempt
 from publishing.tasks import tell_people
 
@@ -98,18 +98,40 @@ def _refusal(publication: Publication, now: dt.datetime) -> tuple[str, str]:
     return "", ""
 
 
-def _reconcile(publication: Publication, attempt: PublicationAttempt, adapter: object, error: PublishError) -> str:
+def _reconcile(publication: Publication, attempt: PublicationAttempt, adapter: Adapter, error: PublishError) -> str:
+    """The reply was lost: published if the platform has the post; if it says it has not and still honours
+    the key, sent again under that key once the lost request is surely over; else a person decides."""
     try:
         found = adapter.find_existing(publication)
     except PublishError as lookup_error:
-        found, error = None, lookup_error
+        _settle(
+            publication, attempt, P.UNCONFIRMED, A.UNKNOWN,
+            f"The platform may have accepted it ({error}) and could not be asked ({lookup_error}). Check and decide.",
+        )  # fmt: skip
+        return P.UNCONFIRMED
     if found is not None:
         _published(publication, attempt, found.remote_id, found.url)
         return P.PUBLISHED
+    if publication.attempts < MAX_ATTEMPTS and _may_resend(publication, adapter):
+        # A platform may still be working on a request whose reply we lost: resend only after the read
+        # timeout, by when it has either made the post (the key then returns it) or dropped the request.
+        later = timezone.now() + dt.timedelta(seconds=settings.PLANNER_PLATFORM_READ_TIMEOUT_S)
+        _settle(
+            publication, attempt, P.RETRYING, A.UNKNOWN,
+            f"No reply ({error}) and the platform has no such post: it is sent again under the same key.",
+            next_attempt_at=later,
+        )  # fmt: skip
+        return P.RETRYING
     _settle(
         publication, attempt, P.UNCONFIRMED, A.UNKNOWN, f"The platform may have accepted it: {error}. Check and decide."
     )
     return P.UNCONFIRMED
+
+
+def _may_resend(publication: Publication, adapter: Adapter) -> bool:
+    """Whether the platform still honours the idempotency key of the publication's first attempt."""
+    first = publication.attempt_log.order_by("number").values_list("started_at", flat=True).first()
+    return first is not None and adapter.may_resend(first)
 
 
 def _retry_or_fail(publication: Publication, attempt: PublicationAttempt, error: Transient) -> str:
@@ -160,8 +182,7 @@ def reconcile(publication_id: int) -> str | None:
     if found is not None:
         _published(publication, None, found.remote_id, found.url, from_state=P.UNCONFIRMED)
         return P.PUBLISHED
-    first = publication.attempt_log.order_by("number").values_list("started_at", flat=True).first()
-    if first is not None and adapter.may_resend(first):
+    if _may_resend(publication, adapter):
         reason = "The platform does not have it: sent again under the same idempotency key."
         return P.RETRYING if scheduling.resend_absent(publication_id, reason) else None
     if scheduling.note_unconfirmed(

@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -165,7 +166,13 @@ def _answers(client: redis.Redis) -> bool:
 
 
 class Engine:
-    """Dispatcher and worker processes on the test database and the test's Redis."""
+    """Dispatcher and worker processes on the test database and the test's Redis, supervised.
+
+    As systemd's `Restart=always` would in production, a worker that exits on its own is started
+    again: a Celery 5.7 worker can die of its own reconnect when Redis goes away under it (an
+    AttributeError in kombu while it restores unacknowledged messages). Killing one on purpose
+    (`kill_worker`) is not undone.
+    """
 
     def __init__(self, folder: Path, broker: RedisServer) -> None:
         self.folder = folder
@@ -173,19 +180,26 @@ class Engine:
             CELERY_BROKER_URL=broker.url, CELERY_RESULT_BACKEND=broker.url, PLANNER_RATE_LIMIT_REDIS_URL=broker.url,
             **QUICK_RECOVERY,
         )  # fmt: skip
-        self.workers: dict[str, subprocess.Popen[bytes]] = {}
+        self.workers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
         self.dispatchers: list[subprocess.Popen[bytes]] = []
+        self.restarts: list[str] = []
+        self.lock = threading.Lock()
+        self.halt = threading.Event()
+        self.supervisor = threading.Thread(target=self._supervise, daemon=True)
+        self.supervisor.start()
 
     def start_worker(self, name: str, threads: int = WORKER_THREADS) -> subprocess.Popen[bytes]:
         log = self.folder / f"worker-{name}.log"
         process = processes.start_worker(f"{name}-{os.getpid()}@localhost", log, self.env, concurrency=threads)
         processes.wait_for_line(process, log, "ready.")
-        self.workers[name] = process
+        with self.lock:
+            self.workers[name] = (process, threads)
         return process
 
     def kill_worker(self, name: str) -> None:
         """SIGKILL, as the kernel's OOM killer or a pulled plug would: no warm shutdown, no acks."""
-        process = self.workers.pop(name)
+        with self.lock:
+            process, _ = self.workers.pop(name)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
@@ -196,8 +210,20 @@ class Engine:
         self.dispatchers.append(process)
         return process
 
+    def _supervise(self) -> None:
+        while not self.halt.wait(0.5):
+            with self.lock:
+                exited = [(name, threads) for name, (p, threads) in self.workers.items() if p.poll() is not None]
+                for name, _ in exited:
+                    del self.workers[name]
+            for name, threads in exited:
+                self.restarts.append(name)
+                self.start_worker(name, threads)
+
     def stop(self) -> None:
-        for process in [*self.dispatchers, *self.workers.values()]:
+        self.halt.set()
+        self.supervisor.join()
+        for process in [*self.dispatchers, *(p for p, _ in self.workers.values())]:
             processes.stop(process)
         self.dispatchers, self.workers = [], {}
 

@@ -28,4 +28,4 @@ def test_a_broker_restart_mid_burst_loses_nothing_and_doubles_nothing(
     states = check_each_sent_once()
     assert stopped_at < BURST, "the burst was over before the restart: nothing was tested"
     assert states == {P.PUBLISHED: BURST}
-    print(f"settled {settled_in_s:.1f} s after Redis came back; {dict(states)}")
+    print(f"settled {settled_in_s:.1f} s after Redis came back; {dict(states)}; workers restarted: {engine.restarts}")

@@ -113,7 +113,20 @@ def test_a_lost_reply_is_reconciled_and_not_posted_again(due):
     assert PublicationAttempt.objects.get().outcome == "succeeded"
 
 
-def test_a_timeout_that_stored_nothing_becomes_unconfirmed_for_a_person(due):
+def test_a_timeout_that_stored_nothing_is_sent_again_under_the_same_key_after_the_read_timeout(due):
+    fault(due, "timeout", remaining=1)
+
+    assert claim_and_send(due) == P.RETRYING
+
+    publication = Publication.objects.get(pk=due.publication.pk)
+    assert posts() == []
+    assert publication.next_attempt_at >= timezone.now() + dt.timedelta(seconds=15)  # the read timeout, 20 s
+    assert claim_and_send(due) == P.PUBLISHED
+    assert len(posts()) == 1
+
+
+def test_without_idempotency_keys_a_timeout_that_stored_nothing_waits_for_a_person(due, monkeypatch):
+    monkeypatch.setitem(REGISTRY, due.account.platform, NoIdempotencyAdapter)
     fault(due, "timeout", remaining=1)
 
     assert claim_and_send(due) == P.UNCONFIRMED
@@ -213,7 +226,8 @@ def test_without_idempotency_keys_a_send_whose_worker_died_waits_for_a_person(du
 def test_past_the_platforms_idempotency_window_a_send_whose_worker_died_waits_for_a_person(due):
     from publishing.sending import reconcile
 
-    died_while_sending(due, started_ago=SandboxAdapter.idempotency_window + dt.timedelta(minutes=1))
+    window = REGISTRY[due.account.platform].idempotency_window
+    died_while_sending(due, started_ago=window + dt.timedelta(minutes=1))
 
     assert reconcile(due.publication.pk) == P.UNCONFIRMED
     assert posts() == []
