@@ -48,7 +48,7 @@ class PlatformRules:
     mixing_allowed: bool = False  # photos and videos in one post
     byte_limit: int | None = None  # UTF-8 bytes, where the platform also caps those
     # What any link counts for in `count`, where links are shortened. The count functions use
-    # URL_LENGTH; a Mastodon server's own value comes with the adapter reading GET /api/v2/instance.
+    # URL_LENGTH; a Mastodon server's own value is read by its adapter (publishing/adapters/mastodon.py).
     url_length: int | None = None
     needs_media: bool = False
     gif_is_video: bool = False  # an animated GIF takes the single-video slot
@@ -83,12 +83,12 @@ def _count_x_without_links(text: str) -> int:
     return sum(2 if EMOJI.search(cluster) else _x_weight(cluster) for cluster in GRAPHEME.findall(text))
 
 
-def count_mastodon(text: str) -> int:
-    """Mastodon's length: code points, each http(s) link 23, a remote mention counted as @user."""
+def count_mastodon(text: str, url_length: int = URL_LENGTH) -> int:
+    """Mastodon's length: code points, each http(s) link `url_length`, a remote mention counted as @user."""
     # mastodon/mastodon app/validators/status_length_validator.rb (countable_text): links become a
-    # 23-character placeholder (the server's characters_reserved_per_url, read from
-    # GET /api/v2/instance later), "@user@domain" counts as "@user"; links need a scheme there.
-    text = SCHEME_URL.sub("x" * URL_LENGTH, text)
+    # placeholder as long as the server's characters_reserved_per_url (23 by default; the adapter
+    # reads it from GET /api/v2/instance), "@user@domain" counts as "@user"; links need a scheme there.
+    text = SCHEME_URL.sub("x" * url_length, text)
     return len(REMOTE_MENTION.sub(r"\1", text))
 
 

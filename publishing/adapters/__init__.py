@@ -1,11 +1,15 @@
 """The registry: which adapter publishes to which platform. Nothing else knows a platform's quirks."""
 
 from publishing.adapters.base import Adapter
+from publishing.adapters.bluesky import BlueskyAdapter
+from publishing.adapters.mastodon import MastodonAdapter
 from publishing.adapters.sandbox import SandboxAdapter
 from publishing.platforms import Platform
 
 # Until each platform's own adapter exists (issue 5), every platform speaks the sandbox dialect.
 REGISTRY: dict[str, type[Adapter]] = dict.fromkeys(Platform.values, SandboxAdapter)
+REGISTRY[Platform.MASTODON] = MastodonAdapter
+REGISTRY[Platform.BLUESKY] = BlueskyAdapter
 
 
 def adapter_for(platform: str) -> Adapter:

@@ -84,6 +84,7 @@ def shared_client() -> httpx.Client:
 class Published:
     remote_id: str
     url: str
+    notes: tuple[str, ...] = ()  # what went wrong beside the post without failing it (a first comment)
 
 
 class Adapter:
@@ -94,6 +95,8 @@ class Adapter:
     # record key); None if it never does. Within it, a post the platform says it does not have may
     # be sent again without doubling; past it, only a person may decide.
     idempotency_window: ClassVar[dt.timedelta | None] = None
+    # The token endpoint's parameters as a JSON body, where the platform documents one; else a form (RFC 6749 §6).
+    refresh_sends_json: ClassVar[bool] = False
 
     def may_resend(self, first_attempt_at: dt.datetime) -> bool:
         """Whether a resend under the same key, for a post first attempted then, cannot make a second post."""
@@ -108,6 +111,14 @@ class Adapter:
 
     def find_existing(self, publication: Publication) -> Published | None:
         """The post this publication already made, if the platform has it (for unknown outcomes)."""
+        raise NotImplementedError
+
+    def delete(self, publication: Publication) -> None:
+        """Remove the publication's post from the platform."""
+        raise NotImplementedError
+
+    def fetch_metrics(self, publication: Publication) -> dict[str, int]:
+        """The post's engagement counts as the platform reports them, under the platform's own names."""
         raise NotImplementedError
 
     def request(self, method: str, url: str, *, token: str, **kwargs: Any) -> httpx.Response:
@@ -139,13 +150,28 @@ class Adapter:
             raise Transient(f"platform error {status}: {detail}", status=status, retry_after_s=retry_after(response))
         raise Permanent(f"the platform refused the post ({status}): {detail}", status=status)
 
+    def authorized_request(
+        self, account: SocialAccount, method: str, url: str, *, token_url: str, **kwargs: Any
+    ) -> httpx.Response:
+        """`request` with the account's token, refreshed first if it expires soon, or once after `TokenInvalid`."""
+        if should_refresh(account):
+            self.refresh_access_token(account, token_url)
+        try:
+            return self.request(method, url, token=account.credentials.get("access_token", ""), **kwargs)
+        except TokenInvalid:
+            if not account.credentials.get("refresh_token"):
+                raise
+            self.refresh_access_token(account, token_url)
+            return self.request(method, url, token=account.credentials.get("access_token", ""), **kwargs)
+
     def refresh_access_token(self, account: SocialAccount, token_url: str) -> None:
         """Trade the account's refresh token for new tokens (RFC 6749 §6) and save them on the account."""
         sent = account.credentials.get("refresh_token", "")
         form = {"grant_type": "refresh_token", "refresh_token": sent}
         form |= {k: account.credentials[k] for k in ("client_id", "client_secret") if account.credentials.get(k)}
         try:
-            response = self.client.post(token_url, data=form)
+            body = {"json": form} if self.refresh_sends_json else {"data": form}
+            response = self.client.post(token_url, **body)
         except httpx.TransportError as error:
             # Nothing was posted; if the platform rotated the tokens anyway, the next refresh will say so.
             raise Transient(f"could not refresh the access token: {error!r}") from error

@@ -55,6 +55,12 @@ class SandboxAdapter(Adapter):
         results = self._call(publication.account, "GET", "posts", params=params).json().get("results", [])
         return Published(remote_id=str(results[0]["id"]), url=results[0].get("url", "")) if results else None
 
+    def delete(self, publication: Publication) -> None:
+        self._call(publication.account, "DELETE", f"posts/{publication.remote_id}")
+
+    def fetch_metrics(self, publication: Publication) -> dict[str, int]:
+        return self._call(publication.account, "GET", f"posts/{publication.remote_id}/metrics").json()
+
     def check(self, response: httpx.Response) -> httpx.Response:
         # RFC 6750 §3: an expired or revoked token says `invalid_token`; a refresh may fix it.
         if response.status_code == 401 and oauth_error(response) == "invalid_token":

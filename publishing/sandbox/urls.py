@@ -1,6 +1,6 @@
 """The sandbox platform's addresses, mounted at /sandbox/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from publishing.sandbox import views
 
@@ -8,8 +8,12 @@ app_name = "sandbox"
 
 urlpatterns = [
     path("", views.timeline, name="timeline"),
+    # Mastodon's own API (publishing/sandbox/dialects/mastodon.py), before the generic dialect, which
+    # still answers /sandbox/mastodon/posts and /faults.
+    path("mastodon/", include("publishing.sandbox.dialects.mastodon")),
     # Left unnamed: a fake platform's API, not a planner page. Named patterns that take arguments
     # are what the organisation-scoping test walks (tests/campaigns/test_organisation_scoping.py).
+    path("bluesky/xrpc/", include("publishing.sandbox.dialects.bluesky")),  # Bluesky's XRPC, before the generic
     path("<str:platform>/posts", views.posts),
     path("<str:platform>/posts/<str:remote_id>", views.post_detail),
     path("<str:platform>/posts/<str:remote_id>/metrics", views.post_metrics),
