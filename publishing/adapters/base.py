@@ -23,6 +23,8 @@ from django.conf import settings
 from django.utils import timezone
 
 if TYPE_CHECKING:
+    from campaigns.checks import Problem
+    from campaigns.models import Variant
     from publishing.models import Publication, SocialAccount
 
 RETRY_AFTER_MAX_S = 3600.0
@@ -105,6 +107,11 @@ class Adapter:
 
     def __init__(self, client: httpx.Client | None = None) -> None:
         self.client = client or shared_client()
+
+    def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
+        """What the platform would refuse in this variant, found before any request (the account's own limits
+        where the platform has them)."""
+        return []
 
     def publish(self, publication: Publication) -> Published:
         raise NotImplementedError

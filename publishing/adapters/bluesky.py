@@ -17,6 +17,7 @@ import httpx
 from django.utils import timezone
 from PIL import Image
 
+from campaigns.checks import ERROR, Problem
 from publishing.adapters import atproto
 from publishing.adapters.base import (
     Adapter,
@@ -59,23 +60,35 @@ class BlueskyAdapter(Adapter):
     # a resend under it can never make a second post, however late.
     idempotency_window = dt.timedelta.max
 
-    def validate(self, variant: Variant) -> list[str]:
+    def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What Bluesky would refuse in this variant (lexicons/app/bsky/feed/post.json), before any request."""
         rules, text = rules_for(self.platform), _text(variant)
         assets = [a.asset for a in variant.attachments.select_related("asset")]
         limits = [
-            (rules.count(text), rules.text_limit, "graphemes"),
-            (len(text.encode()), rules.byte_limit, "bytes"),
-            (len(assets), rules.max_images, "images"),
+            ("text", (rules.count(text), rules.text_limit, "graphemes")),
+            ("text", (len(text.encode()), rules.byte_limit, "bytes")),
+            ("media", (len(assets), rules.max_images, "images")),
         ]
-        problems = [f"{n} {unit}; Bluesky takes at most {limit}" for n, limit, unit in limits if n > limit]
-        problems += [f"{a.title!r} is a video: not supported yet" for a in assets if a.kind == a.Kind.VIDEO]
-        return problems + [f"{a.title!r} has no alt text" for a in assets if not a.alt_text.get(variant.language)]
+        problems = [
+            Problem(field, "limit", f"{n} {unit}; Bluesky takes at most {limit}", ERROR, variant.pk)
+            for field, (n, limit, unit) in limits
+            if n > limit
+        ]
+        problems += [
+            Problem("media", "video", f"{a.title!r} is a video: not supported yet", ERROR, variant.pk)
+            for a in assets
+            if a.kind == a.Kind.VIDEO
+        ]
+        return problems + [
+            Problem("media", "alt_text", f"{a.title!r} has no alt text", ERROR, variant.pk)
+            for a in assets
+            if not a.alt_text.get(variant.language)
+        ]
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account
         if problems := self.validate(variant):
-            raise Permanent("Bluesky would refuse this post: " + "; ".join(problems))
+            raise Permanent("Bluesky would refuse this post: " + "; ".join(p.message for p in problems))
         text = _text(variant)
         record: dict[str, Any] = {
             "$type": POST,
