@@ -17,7 +17,7 @@ from django.utils import timezone
 from campaigns import workflow
 from campaigns.models import ContentItem, Variant
 from publishing.freezes import frozen_publications
-from publishing.models import PostingSlot, Publication, SocialAccount
+from publishing.models import PostingSlot, Publication, PublicationAttempt, SocialAccount
 
 P = Publication.State
 # Not yet handed to a platform: these can still be stopped. A publication being sent right now
@@ -35,9 +35,28 @@ def pending_publications(item: ContentItem) -> QuerySet[Publication]:
 
 
 def cancel_pending_publications(item: ContentItem, reason: str) -> int:
-    """Cancel every publication of `item` not yet handed to a platform; returns how many."""
+    """Cancel every publication of `item` not yet handed to a platform; returns how many.
+
+    One waiting to be sent again after a lost reply may be on the platform already: it is not cancelled
+    but left unconfirmed, and its people are told.
+    """
+    from publishing.tasks import tell_people
+
+    pending = pending_publications(item)
+    in_doubt = list(
+        pending.filter(state=P.RETRYING, attempt_log__outcome=PublicationAttempt.Outcome.UNKNOWN)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if in_doubt:
+        doubted = Publication.objects.filter(pk__in=in_doubt, state=P.RETRYING).update(
+            state=P.UNCONFIRMED, next_attempt_at=None,
+            last_error=f"{reason} A reply was lost earlier: it may be on the platform. Check and decide."[:1000],
+        )  # fmt: skip
+        if doubted:
+            tell_people.delay_on_commit(in_doubt)
     # A conditional update: a row the dispatcher claimed in the meantime is no longer pending and is left alone.
-    return pending_publications(item).update(state=P.CANCELLED, last_error=reason[:1000])
+    return pending.exclude(pk__in=in_doubt).update(state=P.CANCELLED, last_error=reason[:1000])
 
 
 def late_cutoff(item: ContentItem) -> dt.timedelta:

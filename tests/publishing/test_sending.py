@@ -125,6 +125,18 @@ def test_a_timeout_that_stored_nothing_is_sent_again_under_the_same_key_after_th
     assert len(posts()) == 1
 
 
+def test_cancelling_a_publication_waiting_to_be_resent_after_a_lost_reply_leaves_it_for_a_person(due):
+    fault(due, "timeout", remaining=1)
+    assert claim_and_send(due) == P.RETRYING
+
+    cancelled = scheduling.cancel_pending_publications(due.item, "Cancelled: the content was edited after approval.")
+
+    publication = Publication.objects.get(pk=due.publication.pk)
+    assert cancelled == 0
+    assert publication.state == P.UNCONFIRMED  # it may be on the platform: never silently cancelled
+    assert "may be on the platform" in publication.last_error
+
+
 def test_without_idempotency_keys_a_timeout_that_stored_nothing_waits_for_a_person(due, monkeypatch):
     monkeypatch.setitem(REGISTRY, due.account.platform, NoIdempotencyAdapter)
     fault(due, "timeout", remaining=1)
