@@ -55,8 +55,13 @@ def cancel_pending_publications(item: ContentItem, reason: str) -> int:
         )  # fmt: skip
         if doubted:
             tell_people.delay_on_commit(in_doubt)
-    # A conditional update: a row the dispatcher claimed in the meantime is no longer pending and is left alone.
-    return pending.exclude(pk__in=in_doubt).update(state=P.CANCELLED, last_error=reason[:1000])
+    # A conditional update on the row itself: one a worker claimed in the meantime is no longer pending and is
+    # left alone. (Filtered through the variant, Django would update by a subquery of ids, and PostgreSQL,
+    # after waiting for the worker's lock, would not look at the state again: a send in flight was cancelled.)
+    ids = list(pending.exclude(pk__in=in_doubt).values_list("pk", flat=True))
+    return Publication.objects.filter(pk__in=ids, state__in=PENDING_STATES).update(
+        state=P.CANCELLED, last_error=reason[:1000]
+    )
 
 
 def late_cutoff(item: ContentItem) -> dt.timedelta:
