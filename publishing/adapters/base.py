@@ -99,6 +99,9 @@ class Adapter:
     idempotency_window: ClassVar[dt.timedelta | None] = None
     # The token endpoint's parameters as a JSON body, where the platform documents one; else a form (RFC 6749 §6).
     refresh_sends_json: ClassVar[bool] = False
+    # A confidential client (one with a client_secret) authenticates to the token endpoint with HTTP Basic
+    # instead of form fields, where the platform requires it (RFC 6749 §2.3.1 allows both).
+    refresh_client_basic_auth: ClassVar[bool] = False
 
     def may_resend(self, first_attempt_at: dt.datetime) -> bool:
         """Whether a resend under the same key, for a post first attempted then, cannot make a second post."""
@@ -175,10 +178,13 @@ class Adapter:
         """Trade the account's refresh token for new tokens (RFC 6749 §6) and save them on the account."""
         sent = account.credentials.get("refresh_token", "")
         form = {"grant_type": "refresh_token", "refresh_token": sent}
-        form |= {k: account.credentials[k] for k in ("client_id", "client_secret") if account.credentials.get(k)}
+        client_id, secret = account.credentials.get("client_id", ""), account.credentials.get("client_secret", "")
+        auth = (client_id, secret) if self.refresh_client_basic_auth and secret else None
+        if auth is None:
+            form |= {k: v for k, v in (("client_id", client_id), ("client_secret", secret)) if v}
         try:
             body = {"json": form} if self.refresh_sends_json else {"data": form}
-            response = self.client.post(token_url, **body)
+            response = self.client.post(token_url, **body, **({"auth": auth} if auth else {}))
         except httpx.TransportError as error:
             # Nothing was posted; if the platform rotated the tokens anyway, the next refresh will say so.
             raise Transient(f"could not refresh the access token: {error!r}") from error

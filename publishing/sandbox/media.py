@@ -64,10 +64,12 @@ def check_upload(upload: UploadedFile | None, description: str) -> Measured:
     return Measured(media_type, IMAGE_TYPES[kind], upload.size, _sha256(upload), width, height)
 
 
-def store_media(account: SandboxAccount, measured: Measured, description: str) -> SandboxMedia:
-    """Record an upload of the account, ready to be attached to one post."""
+def store_media(
+    account: SandboxAccount, measured: Measured, description: str, remote_id: str | None = None
+) -> SandboxMedia:
+    """Record an upload of the account, ready to be attached to one post (under `remote_id` if one was promised)."""
     return SandboxMedia.objects.create(
-        account=account, remote_id=new_remote_id(), type=measured.type, mime_type=measured.mime_type,
+        account=account, remote_id=remote_id or new_remote_id(), type=measured.type, mime_type=measured.mime_type,
         size_bytes=measured.size_bytes, sha256=measured.sha256, width=measured.width, height=measured.height,
         description=description,
     )  # fmt: skip

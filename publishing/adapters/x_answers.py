@@ -1,0 +1,49 @@
+"""Reading the X API's answers: its problems, a post's text as it was sent, the reset of a daily cap."""
+
+from __future__ import annotations
+
+import html
+import time
+import unicodedata
+from typing import Any
+
+import httpx
+
+from publishing.adapters.base import RETRY_AFTER_MAX_S
+
+
+def shown_text(post: dict[str, Any]) -> str:
+    """A post's text as it was sent: X shows links as t.co addresses (entities.urls has the originals), appends
+    one for its media, and escapes &, < and > (https://docs.x.com/x-api/fundamentals/data-dictionary)."""
+    text = post.get("text", "")
+    for url in (post.get("entities") or {}).get("urls") or []:
+        original = "" if url.get("media_key") else url.get("expanded_url", url.get("url", ""))
+        text = text.replace(url.get("url", ""), original) if url.get("url") else text
+    return html.unescape(text)
+
+
+def comparable(text: str) -> str:
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n")).strip()
+
+
+def wait_until(epoch_s: str) -> float:
+    """Seconds from now to an epoch second (0 when absent or past), capped as every retry time is."""
+    if not epoch_s.strip().isdigit():
+        return 0.0
+    return min(max(float(epoch_s) - time.time(), 0.0), RETRY_AFTER_MAX_S)
+
+
+def body_of(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def problem_text(body: dict[str, Any]) -> str:
+    """X's own words: a problem's `detail` (else `title`), or those of each entry of `errors`."""
+    # https://docs.x.com/x-api/fundamentals/response-codes-and-errors
+    problems = [body, *(e for e in body.get("errors") or [] if isinstance(e, dict))]
+    words = [str(p.get("detail") or p.get("title") or p.get("message") or "") for p in problems]
+    return "; ".join(w for w in words if w)[:300]
