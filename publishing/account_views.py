@@ -161,13 +161,14 @@ def _page(request: HttpRequest, *, status: int = 200, refusal: str = "", **forms
     waiting = Publication.objects.for_user(request.user).filter(state__in=reconnect.WAITING, account__in=accounts)
     for publication in waiting.select_related("variant__item").order_by("scheduled_at"):
         upcoming[publication.account_id].append(publication)
+    user = request.user
+    managed = set(connecting.organisations_managed_by(user).values_list("pk", flat=True))
     rows = [
         {"account": a, "state": reconnect.connection_state(a), "scheduled": upcoming[a.pk][:SCHEDULED_SHOWN],
-         "scheduled_count": len(upcoming[a.pk]), "may_manage": connecting.may_manage(request.user, a.organisation)}
+         "scheduled_count": len(upcoming[a.pk]), "may_manage": a.organisation_id in managed}
         for a in accounts
     ]  # fmt: skip
-    user = request.user
-    may_connect = connecting.organisations_managed_by(user).exists()
+    may_connect = bool(managed)
     context = {
         "rows": rows, "refusal": refusal, "may_connect": may_connect,
         "mastodon_form": forms_given.get("mastodon_form") or MastodonForm(user=user),

@@ -94,10 +94,13 @@ def finish_oauth(user: AbstractBaseUser, session: SessionBase, params: Mapping[s
         raise ConnectRefused(f"The platform did not authorize the app ({error}): {params.get('error_description', '')}")
     if not (code := params.get("code", "")):
         raise ConnectRefused("The platform came back without an authorization code: nothing was connected.")
-    organisation = Organisation.objects.get(pk=pending.organisation_id)
+    organisation = Organisation.objects.filter(pk=pending.organisation_id).first()
+    if organisation is None:
+        raise ConnectRefused("The organisation this connection was started for is gone: nothing was connected.")
     _check_may_manage(user, organisation)
     if platform == Platform.MASTODON:
-        app = OAuthApplication.objects.get(pk=pending.application_id)
+        if not (app := OAuthApplication.objects.filter(pk=pending.application_id).first()):
+            raise ConnectRefused("The app registration this connection used is gone: start it again.")
         tokens = mastodon.exchange(client, app, code, pending.verifier)
         handle, display_name = mastodon.whoami(client, app.server_url, tokens.access_token)
         client_keys = {"client_id": app.client_id, "client_secret": app.secrets.get("client_secret", "")}
@@ -125,7 +128,7 @@ def connect_bluesky(user: AbstractBaseUser, organisation: Organisation, handle: 
     """Check the handle and app password by opening a session on the PDS, then save the account."""
     _check_may_manage(user, organisation)
     handle, app_password = bluesky.check_handle(handle), bluesky.check_app_password(app_password)
-    base = (pds.strip() or bluesky.DEFAULT_PDS).rstrip("/") + "/"
+    base = bluesky.pds_url(pds)
     credentials = bluesky.create_session(client, base, handle, app_password)
     shown = credentials.pop("handle")
     return save_connection(user, organisation, Platform.BLUESKY, f"@{shown}", base, credentials, None)

@@ -96,9 +96,14 @@ def warn_ahead(now: dt.datetime | None = None) -> int:
     warned = 0
     for publications in by_account.values():
         account = publications[0].account
-        blocked = [p for p in publications if connection_state(account, p.scheduled_at).needs_reconnecting]
+        # A refusal blocks every post; an expiry only those after it. One query per account, not per post.
+        if reason := _refusal(account):
+            blocked = publications
+        else:
+            blocked = [p for p in publications if _unusable(account, p.scheduled_at)]
+            reason = _unusable(account, blocked[0].scheduled_at) if blocked else ""
         if blocked and _claim(account, now.date(), len(blocked)):
-            _warn(account, blocked)
+            _warn(account, blocked, reason)
             warned += 1
     return warned
 
@@ -113,9 +118,8 @@ def _claim(account: SocialAccount, day: dt.date, count: int) -> bool:
     return True
 
 
-def _warn(account: SocialAccount, publications: list[Publication]) -> None:
+def _warn(account: SocialAccount, publications: list[Publication], reason: str) -> None:
     first = publications[0]
-    reason = connection_state(account, first.scheduled_at).reason
     titles = sorted({f"“{p.variant.item.title}”" for p in publications})
     message = (
         f"Reconnect {account.handle} ({account.get_platform_display()}) "

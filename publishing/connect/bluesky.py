@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from publishing.connect import addresses
 from publishing.connect.oauth import ConnectRefused
 
 APP_PASSWORD = re.compile(r"^[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}$")
@@ -30,6 +31,11 @@ def check_app_password(password: str) -> str:
             field="app_password",
         )
     return candidate
+
+
+def pds_url(typed: str) -> str:
+    """The PDS hosting the account; bsky.social's when left empty."""
+    return addresses.server_url(typed or DEFAULT_PDS, field="pds", example="bsky.social")
 
 
 def check_handle(handle: str) -> str:

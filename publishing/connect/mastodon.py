@@ -6,14 +6,12 @@ URI) with POST /api/v1/apps and remembered (OAuthApplication). https://docs.join
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
 
 import httpx
-from django.conf import settings
 from django.db import IntegrityError
 
-from publishing.connect import oauth
+from publishing.connect import addresses, oauth
 from publishing.connect.oauth import ConnectRefused, Tokens
 from publishing.models import OAuthApplication
 from publishing.platforms import Platform
@@ -25,19 +23,8 @@ SCOPES = "read write"
 
 
 def server_url(typed: str) -> str:
-    """The server's API base URL from what a person typed ("mastodon.social", a full URL), ending with a slash.
-
-    Only https, but for the sandbox on loopback while it is enabled (demo and tests).
-    """
-    text = typed.strip()
-    if not text:
-        raise ConnectRefused("Type the server of the account, e.g. mastodon.social.", field="server")
-    parts = urlsplit(text if "://" in text else f"https://{text}")
-    if not parts.hostname or parts.scheme not in ("http", "https") or parts.query or parts.fragment:
-        raise ConnectRefused(f"“{typed}” is not a server name such as mastodon.social.", field="server")
-    if parts.scheme == "http" and not (settings.PLANNER_SANDBOX_ENABLED and _is_loopback(parts.hostname)):
-        raise ConnectRefused("The server must be reached over https.", field="server")
-    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/"
+    """The server's API base URL from what a person typed ("mastodon.social", a full URL), ending with a slash."""
+    return addresses.server_url(typed, field="server", example="mastodon.social")
 
 
 def application(client: httpx.Client, server: str, redirect_uri: str) -> OAuthApplication:
@@ -107,12 +94,3 @@ def _call(client: httpx.Client, method: str, url: str, *, token: str = "", **kwa
         detail = data.get("error") if isinstance(data, dict) else response.text[:200]
         raise ConnectRefused(f"The server refused ({response.status_code}): {detail}", field="server")
     return data
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -87,3 +87,11 @@ def test_the_form_says_to_use_an_app_password_never_the_main_password(pds, clien
     page = client.get(reverse("accounts")).content.decode()
 
     assert "Connect a Bluesky account" in page and "never the account&#x27;s main password" in page
+
+
+def test_a_server_over_plain_http_is_a_form_error_on_the_server_field(pds, client):
+    response = connect(pds, client, pds="http://pds.example.org")
+
+    assert response.status_code == 400
+    assert "Server: The server must be reached over https." in response.content.decode()
+    assert not bluesky_accounts().exists()
