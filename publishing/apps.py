@@ -8,6 +8,7 @@ class PublishingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from publishing import account_tasks  # noqa: F401 -- registers its tasks (autodiscovery reads tasks.py only)
         from publishing.guards import drop_before_migrating, recreate_after_migrating
 
         pre_migrate.connect(drop_before_migrating, sender=self, dispatch_uid="publishing-guards-drop")

@@ -31,6 +31,9 @@ class SocialAccount(models.Model):
         _("credentials"), blank=True, default=dict, help_text=_("Encrypted at rest; never shown.")
     )
     token_expires_at = models.DateTimeField(_("token expires at"), null=True, blank=True)
+    # When a person last connected it from the accounts page: refusals of the platform before then are
+    # about the credentials it replaced (publishing/reconnect.py).
+    connected_at = models.DateTimeField(_("connected at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Secrets never reach the history tables.
@@ -52,6 +55,50 @@ class SocialAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.handle} ({self.get_platform_display()})"
+
+
+class OAuthApplication(models.Model):
+    """Our app as registered on one server of a platform that registers apps per server (Mastodon), remembered."""
+
+    platform = models.CharField(max_length=16, choices=Platform.choices)
+    server_url = models.URLField(max_length=300, help_text=_("The server's API base URL, ending with a slash."))
+    redirect_uri = models.URLField(max_length=500)
+    scopes = models.CharField(max_length=200)
+    client_id = models.CharField(max_length=500)
+    # {"client_secret": …}: encrypted at rest like an account's credentials.
+    secrets = EncryptedJSONField(blank=True, default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "server_url", "redirect_uri", "scopes"], name="oauth_application_once_per_server"
+            ),
+            models.CheckConstraint(condition=Q(platform__in=Platform.values), name="oauth_application_platform_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} app on {self.server_url}"
+
+
+class ReconnectWarning(models.Model):
+    """That the owners of an account's scheduled posts were warned, on one UTC day, that it needs reconnecting."""
+
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="reconnect_warnings")
+    day = models.DateField()
+    publications = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    organisation_path = "account__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day"]
+        # Once per account per day, however many beat processes run the warning at once.
+        constraints = [models.UniqueConstraint(fields=["account", "day"], name="reconnect_warning_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.account} warned on {self.day}"
 
 
 PUBLICATION_STATES = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing import calendar_views, freeze_views, log_views, views
+from publishing import account_views, calendar_views, freeze_views, log_views, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
@@ -9,6 +9,12 @@ urlpatterns = [
     path("publications/", log_views.publication_log, name="publication_log"),
     path("publications/<int:pk>/decide/", log_views.publication_decide, name="publication_decide"),
     path("freezes/<int:pk>/lift/", freeze_views.freeze_lift, name="freeze_lift"),
+    path("accounts/connected/", account_views.account_list, name="accounts"),
+    path("accounts/connected/mastodon/", account_views.connect_mastodon, name="account_connect_mastodon"),
+    path("accounts/connected/bluesky/", account_views.connect_bluesky, name="account_connect_bluesky"),
+    path("accounts/connected/oauth/", account_views.connect_oauth, name="account_connect_oauth"),
+    # The one redirect URL to register with every platform's app: the session says which flow comes back.
+    path("accounts/connected/callback/", account_views.oauth_callback, name="account_callback"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("calendar/data.json", calendar_views.calendar_data, name="calendar_data"),
     path("calendar/publications/<int:pk>/move/", calendar_views.move_publication, name="calendar_move"),

@@ -13,8 +13,12 @@ A token past the account's `token_expires_at`, or replaced by a refresh, is 401 
   client is not checked) → 200 `{"access_token", "token_type": "Bearer", "expires_in", "refresh_token",
   "scope", "created_at"}` (epoch s), `Cache-Control: no-store`. Both old tokens stop working. Refusals
   are 400 `{"error", "error_description"}` (RFC 6749 §5.2): `invalid_grant` (unknown or revoked
-  refresh token), `unsupported_grant_type`, `invalid_request`, `invalid_scope`. There is no
-  authorization step: an account's first refresh token is set on its row (`SandboxAccount.refresh_token`).
+  refresh token), `unsupported_grant_type`, `invalid_request`, `invalid_scope`. It also takes
+  `grant_type=authorization_code` with `code`, `redirect_uri` and the PKCE `code_verifier` (oauth.py).
+- `GET|POST <platform>/oauth/authorize` (RFC 6749 §4.1.1 with PKCE S256 required): a consent page with
+  "Authorize" and "Deny" that redirects back with `code` or `error=access_denied`, and the `state`;
+  `POST mastodon/api/v1/apps` registers an app (Mastodon's CredentialApplication). See oauth.py.
+  An account's first refresh token may also be set on its row (`SandboxAccount.refresh_token`).
 - `POST <platform>/media`, multipart, a `file` part and `description`? (alt text), as Mastodon's
   POST /api/v2/media → 200 `{"id", "type": "image"|"gifv"|"video", "url": null, "description",
   "meta": {"original": {"width", "height", "size", "aspect"}}, "mime_type", "size_bytes", "sha256"}`.

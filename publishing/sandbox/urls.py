@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.timeline, name="timeline"),
     # Mastodon's own API (publishing/sandbox/dialects/mastodon.py), before the generic dialect, which
     # still answers /sandbox/mastodon/posts and /faults.
+    path("mastodon/api/v1/apps", views.register_app, {"platform": "mastodon"}),  # per-server app registration
     path("mastodon/", include("publishing.sandbox.dialects.mastodon")),
     # Left unnamed: a fake platform's API, not a planner page. Named patterns that take arguments
     # are what the organisation-scoping test walks (tests/campaigns/test_organisation_scoping.py).
@@ -19,6 +20,7 @@ urlpatterns = [
     path("<str:platform>/posts/<str:remote_id>", views.post_detail),
     path("<str:platform>/posts/<str:remote_id>/metrics", views.post_metrics),
     path("<str:platform>/media", views.media),
+    path("<str:platform>/oauth/authorize", views.authorize),
     path("<str:platform>/oauth/token", views.oauth_token),
     path("<str:platform>/faults", views.faults),
 ]

@@ -12,9 +12,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 
 from publishing.platforms import Platform
@@ -112,8 +113,65 @@ def media(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
 
 
 @api("POST", bearer=False)
+def register_app(request: HttpRequest, platform: str) -> HttpResponse:
+    """POST /api/v1/apps (Mastodon): JSON or a form, as https://docs.joinmastodon.org/methods/apps/#create takes."""
+    if request.content_type == "application/json":
+        body = _json_body(request)
+    else:
+        body = request.POST.dict() | {"redirect_uris": request.POST.getlist("redirect_uris") or None}
+    if not isinstance(body, dict):
+        raise Refusal(422, "invalid_request", detail="the body must be a JSON object")
+    return JsonResponse(oauth.register_app(platform, body))
+
+
+def authorize(request: HttpRequest, platform: str) -> HttpResponse:
+    """The authorization page (RFC 6749 §4.1.1): a person authorizes or denies, and goes back with a code or an error.
+
+    The sandbox has no people: "sign in as" names one of its accounts (sandbox7), or none for a new one.
+    """
+    if not settings.PLANNER_SANDBOX_ENABLED or platform not in Platform.values:
+        raise Http404
+    params = request.POST if request.method == "POST" else request.GET
+    context = {"platform": platform, "params": params}
+    try:
+        client = oauth.check_client(platform, params.get("client_id", ""), params.get("redirect_uri", ""))
+    except Refusal as refusal:
+        # A client or redirect URI that cannot be trusted is told to the person, never redirected to.
+        return render(request, "sandbox/authorize.html", context | {"refusal": refusal.body}, status=refusal.status)
+    context |= {"client": client, "scopes": (params.get("scope") or "read").split()}
+    if request.method != "POST":
+        return render(request, "sandbox/authorize.html", context)
+    back = {"state": params["state"]} if params.get("state") else {}
+    if "authorize" not in request.POST:
+        back |= {"error": "access_denied", "error_description": "The user denied the authorization."}
+        return _redirect_back(client, params["redirect_uri"], back)
+    username = request.POST.get("username", "").strip()
+    account_pk = int(username.removeprefix("sandbox")) if username.removeprefix("sandbox").isdigit() else None
+    if username and not SandboxAccount.objects.filter(platform=platform, pk=account_pk).exists():
+        return render(request, "sandbox/authorize.html", context | {"unknown_user": username}, status=400)
+    try:
+        code = oauth.authorize(client, params, account_pk)
+    except Refusal as refusal:
+        # RFC 6749 §4.1.2.1: other errors go back to the client, with the state.
+        back |= {"error": refusal.body["error"], "error_description": refusal.body.get("error_description", "")}
+        return _redirect_back(client, params["redirect_uri"], back)
+    return _redirect_back(client, params["redirect_uri"], back | {"code": code})
+
+
+def _redirect_back(client: oauth.Client, redirect_uri: str, query: dict[str, str]) -> HttpResponse:
+    separator = "&" if "?" in redirect_uri else "?"
+    response = HttpResponseRedirect(f"{redirect_uri}{separator}{urlencode(query)}")
+    response.allowed_schemes = ["http", "https"]
+    return response
+
+
+@api("POST", bearer=False)
 def oauth_token(request: HttpRequest, platform: str) -> HttpResponse:
-    # client_id and client_secret (in the form or as HTTP Basic) are accepted and not checked.
+    # For the refresh grant, client_id and client_secret (in the form or as HTTP Basic) are accepted, not checked.
+    if request.POST.get("grant_type") == "authorization_code":
+        authorization = oauth.check_code_grant(platform, request.POST, _basic_secret(request))
+        tokens = oauth.exchange_code(platform, authorization)
+        return JsonResponse(tokens, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
     account, scope = oauth.check_refresh_grant(platform, request.POST)
     fault = services.take_fault(account, FaultScope.TOKEN)
     if fault and fault.kind == FaultKind.UNAUTHORIZED:
@@ -196,6 +254,20 @@ def _describe_fault(fault: SandboxFault) -> dict[str, Any]:
 
 def _instant(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _basic_secret(request: HttpRequest) -> str:
+    """The client secret of HTTP Basic client authentication (RFC 6749 §2.3.1), if sent that way."""
+    import base64
+    from urllib.parse import unquote
+
+    scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return ""
+    try:
+        return unquote(base64.b64decode(encoded.strip()).decode().partition(":")[2])
+    except (ValueError, UnicodeDecodeError):
+        return ""
 
 
 def _bearer_token(request: HttpRequest) -> str:
