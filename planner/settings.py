@@ -124,6 +124,10 @@ PLANNER_SANDBOX_ENABLED = env.bool("PLANNER_SANDBOX_ENABLED", default=True)
 # Where the demo's accounts find the sandbox: the web process that `scripts/run` starts.
 PLANNER_PORT = env.int("PLANNER_PORT", default=8000)
 PLANNER_SANDBOX_URL = env.str("PLANNER_SANDBOX_URL", default=f"http://127.0.0.1:{PLANNER_PORT}/sandbox/")
+# The apps registered with each OAuth 2 platform, for "Connect an account" (publishing/connect/): a JSON
+# object per platform with client_id and client_secret, and optionally authorize_url, token_url,
+# api_base_url and scopes. Mastodon registers itself on each server and Bluesky uses app passwords.
+PLANNER_OAUTH_CLIENTS: dict[str, dict[str, str]] = env.json("PLANNER_OAUTH_CLIENTS", default={})
 # How long its `timeout` and `drop_reply` faults hold a request: longer than any client's timeout.
 SANDBOX_TIMEOUT_SLEEP_S = 35
 
@@ -203,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
         for queue in ("default", "publish")
     },
     "expire-unapproved-items": {"task": "campaigns.tasks.expire_unapproved_items", "schedule": 60.0},
+    # Authors and managers hear a day ahead about posts on accounts that need reconnecting.
+    "warn-accounts-needing-reconnecting": {
+        "task": "publishing.account_tasks.warn_about_accounts_needing_reconnecting",
+        "schedule": 3600.0,
+    },
 }
 
 LOGGING = {

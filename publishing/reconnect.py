@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from campaigns.models import Notification
 from campaigns.notifications import managers_of, notify
 from publishing.models import Publication, ReconnectWarning, SocialAccount
 
@@ -24,7 +25,7 @@ WARN_AHEAD = dt.timedelta(hours=24)
 # What the engine writes on a publication the platform refused the credentials of (publishing/sending.py).
 REFUSED_PREFIX = "Reconnect the account"
 # Not among campaigns' Notification.Kind choices yet (that needs a campaigns migration): shown as is until then.
-NOTIFICATION_KIND = "account_reconnect"
+NOTIFICATION_KIND = Notification.Kind.ACCOUNT_RECONNECT
 WAITING = [P.SCHEDULED, P.RETRYING, P.QUEUED]
 # Any of these in the credentials lets an adapter act (Bluesky: a session, or the app password to open one).
 USABLE_CREDENTIALS = ("access_token", "refresh_token", "app_password", "access_jwt", "refresh_jwt")
