@@ -4,12 +4,14 @@ from publishing.adapters.base import Adapter
 from publishing.adapters.bluesky import BlueskyAdapter
 from publishing.adapters.mastodon import MastodonAdapter
 from publishing.adapters.sandbox import SandboxAdapter
+from publishing.adapters.youtube import YouTubeAdapter
 from publishing.platforms import Platform
 
 # Until each platform's own adapter exists (issue 5), every platform speaks the sandbox dialect.
 REGISTRY: dict[str, type[Adapter]] = dict.fromkeys(Platform.values, SandboxAdapter)
 REGISTRY[Platform.MASTODON] = MastodonAdapter
 REGISTRY[Platform.BLUESKY] = BlueskyAdapter
+REGISTRY[Platform.YOUTUBE] = YouTubeAdapter
 
 
 def adapter_for(platform: str) -> Adapter:
