@@ -2,6 +2,7 @@
 
 from publishing.adapters.base import Adapter
 from publishing.adapters.bluesky import BlueskyAdapter
+from publishing.adapters.linkedin import LinkedInAdapter
 from publishing.adapters.mastodon import MastodonAdapter
 from publishing.adapters.sandbox import SandboxAdapter
 from publishing.adapters.youtube import YouTubeAdapter
@@ -12,6 +13,7 @@ REGISTRY: dict[str, type[Adapter]] = dict.fromkeys(Platform.values, SandboxAdapt
 REGISTRY[Platform.MASTODON] = MastodonAdapter
 REGISTRY[Platform.BLUESKY] = BlueskyAdapter
 REGISTRY[Platform.YOUTUBE] = YouTubeAdapter
+REGISTRY[Platform.LINKEDIN] = LinkedInAdapter
 
 
 def adapter_for(platform: str) -> Adapter:

@@ -49,7 +49,7 @@ from publishing.sandbox.services import NewPost, Refusal
 PLATFORM = "youtube"
 GRANULE_BYTES = 256 * 1024
 CONTENT_RANGE = re.compile(r"bytes (?:(\d+)-(\d+)|\*)/(\d+)")
-VIDEO_PARTS = {"snippet", "status", "localizations", "statistics"}
+VIDEO_PARTS = {"id", "snippet", "status", "localizations", "statistics"}
 ACCESS_TOKEN_LIFETIME = dt.timedelta(hours=1)  # Google's access tokens: expires_in 3599
 SCOPE = "https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube"
 THUMBNAILS = {"default": (120, 90), "medium": (320, 180), "high": (480, 360)}
