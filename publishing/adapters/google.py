@@ -118,10 +118,12 @@ class GoogleAdapter(Adapter):
             chunk = {"Content-Type": mime_type, "Content-Range": f"bytes {offset}-{end - 1}/{size}"}
             try:
                 reply = self._call(account, "PUT", session_url, content=file.read(end - offset), headers=chunk)
-            except (Transient, UnknownOutcome):
+            except (Transient, UnknownOutcome) as error:
                 # A break mid-upload: ask the session what it has and go on from there (guide, "Resume an
                 # interrupted upload"). 5xx are resumed too: "resume the upload" is Google's advice for them.
                 if (resumes := resumes + 1) > UPLOAD_RESUMES_MAX:
+                    if end == size:  # the last chunk may have completed the upload: the video may exist
+                        raise UnknownOutcome(f"the upload's end got no answer: {error}", status=error.status) from error
                     raise
                 time.sleep(RESUME_PAUSE_S * resumes)
                 reply = self._upload_status(account, session_url, size, last_chunk=end == size)
@@ -138,10 +140,10 @@ class GoogleAdapter(Adapter):
         headers = {"Content-Range": f"bytes */{size}"}
         try:
             return self._call(account, "PUT", session_url, content=b"", headers=headers)
-        except UnknownOutcome as error:
-            if last_chunk:
-                raise  # the last chunk may have completed the upload: the video may exist
-            raise Transient(f"the upload was interrupted and its state unknown: {error}") from error
+        except (Transient, UnknownOutcome) as error:
+            if last_chunk:  # the last chunk may have completed the upload: the video may exist
+                raise UnknownOutcome(f"the upload's state is unknown after its end: {error}", status=error.status) from error
+            raise Transient(f"the upload was interrupted and its state unknown: {error}", status=error.status) from error
 
 
 def next_offset(reply: httpx.Response) -> int:

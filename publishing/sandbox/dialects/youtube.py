@@ -20,7 +20,6 @@ would); "all" to every request; "token" to oauth/token. Session state lives in f
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 import json
@@ -36,13 +35,21 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from publishing.adapters.youtube import DESCRIPTION_MAX_BYTES, TAGS_MAX_CHARS, TITLE_MAX_CHARS, tags_length
 from publishing.sandbox import media as uploads
 from publishing.sandbox import oauth, services, views
+from publishing.sandbox.dialects.youtube_resources import (
+    GoogleError,
+    check_metadata,
+    etag,
+    remote_id_of,
+    snippet_resource,
+    video_id,
+    video_resource,
+)
 from publishing.sandbox.models import FaultKind, FaultScope, RevokedToken, SandboxAccount, SandboxPost
 from publishing.sandbox.services import NewPost, Refusal
 
@@ -52,18 +59,6 @@ CONTENT_RANGE = re.compile(r"bytes (?:(\d+)-(\d+)|\*)/(\d+)")
 VIDEO_PARTS = {"id", "snippet", "status", "localizations", "statistics"}
 ACCESS_TOKEN_LIFETIME = dt.timedelta(hours=1)  # Google's access tokens: expires_in 3599
 SCOPE = "https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube"
-THUMBNAILS = {"default": (120, 90), "medium": (320, 180), "high": (480, 360)}
-
-
-class GoogleError(Exception):
-    def __init__(self, code: int, reason: str, message: str, domain: str = "youtube.api", **headers: str) -> None:
-        super().__init__(message)
-        self.code, self.reason, self.message, self.domain, self.headers = code, reason, message, domain, headers
-
-    def answer(self) -> JsonResponse:
-        detail = {"message": self.message, "domain": self.domain, "reason": self.reason}
-        body = {"error": {"code": self.code, "message": self.message, "errors": [detail]}}
-        return JsonResponse(body, status=self.code, headers=self.headers or None)
 
 
 FAULTS = {
@@ -119,7 +114,7 @@ def _start_session(request: HttpRequest, account: SandboxAccount) -> HttpRespons
     if request.GET.get("uploadType") != "resumable":
         raise GoogleError(400, "badRequest", "The sandbox takes resumable uploads only (uploadType=resumable).")
     parts = _parts(request)
-    metadata = _check_metadata(_json(request), parts)
+    metadata = check_metadata(_json(request), parts)
     size = request.headers.get("X-Upload-Content-Length", "")
     if not size.isdigit() or int(size) == 0:
         raise GoogleError(400, "mediaBodyRequired", "The request does not include the video content.")
@@ -173,7 +168,7 @@ def _receive_chunk(request: HttpRequest, account: SandboxAccount) -> HttpRespons
 def _state(request: HttpRequest, session: dict[str, Any], received: int) -> HttpResponse:
     if session["video"]:
         post = SandboxPost.objects.get(remote_id=session["video"])
-        return JsonResponse(_video(request, post, set(session["part"].split(","))), status=200)
+        return JsonResponse(video_resource(request, post, set(session["part"].split(","))), status=200)
     return HttpResponse(status=308, headers={"Range": f"bytes=0-{received - 1}"} if received else {})
 
 
@@ -187,7 +182,8 @@ def _store_video(account: SandboxAccount, session: dict[str, Any], content: byte
         raise GoogleError(400, "invalidFile", "The uploaded file is not a video.")
     media = uploads.store_media(account, measured, "")
     snippet = session["metadata"].get("snippet", {})
-    new = NewPost(text=snippet.get("description", ""), link="", media=[{"id": media.remote_id}], reply_to="",
+    text = f"{snippet.get('title', '')}\n\n{snippet.get('description', '')}".strip()  # as the timeline shows it
+    new = NewPost(text=text, link="", media=[{"id": media.remote_id}], reply_to="",
                   payload=session["metadata"] | {"part": session["part"]})  # fmt: skip
     post, _created = services.store_post(account, new, session["key"])
     return post.remote_id
@@ -204,7 +200,7 @@ def videos(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
     parts = _parts(request)
     posts = [post for video_id in ids if (post := _post(account, video_id, missing_ok=True))]
     return JsonResponse({
-        "kind": "youtube#videoListResponse", "etag": _etag(ids), "items": [_video(request, p, parts) for p in posts],
+        "kind": "youtube#videoListResponse", "etag": etag(ids), "items": [video_resource(request, p, parts) for p in posts],
         "pageInfo": {"totalResults": len(posts), "resultsPerPage": len(posts)},
     })  # fmt: skip
 
@@ -220,14 +216,14 @@ def search(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
         )
     limit = min(int(request.GET.get("maxResults", "5") or 5), 50)
     posts = account.posts.filter(deleted_at__isnull=True).order_by("-received_at", "-pk")[:limit]
-    items = [{"kind": "youtube#searchResult", "etag": _etag([p.remote_id]),
+    items = [{"kind": "youtube#searchResult", "etag": etag([p.remote_id]),
               "id": {"kind": "youtube#video", "videoId": video_id(p.remote_id)},
-              "snippet": _snippet(request, p) | {"title": html.escape(p.payload.get("snippet", {}).get("title", ""))}}
+              "snippet": snippet_resource(request, p) | {"title": html.escape(p.payload.get("snippet", {}).get("title", ""))}}
              for p in posts]  # fmt: skip
     for item in items:
         for name in ("tags", "categoryId", "defaultLanguage", "localized"):
             item["snippet"].pop(name, None)  # a search result's snippet is the short one (SearchResultSnippet)
-    return JsonResponse({"kind": "youtube#searchListResponse", "etag": _etag([]), "regionCode": "FR",
+    return JsonResponse({"kind": "youtube#searchListResponse", "etag": etag([]), "regionCode": "FR",
                          "pageInfo": {"totalResults": len(items), "resultsPerPage": limit}, "items": items})  # fmt: skip
 
 
@@ -256,94 +252,13 @@ def oauth_token(request: HttpRequest) -> HttpResponse:
                         headers={"Cache-Control": "no-store"})  # fmt: skip
 
 
-def video_id(remote_id: str) -> str:
-    """A YouTube-looking video id (11 base64url characters) for a sandbox post's numeric remote id."""
-    return base64.urlsafe_b64encode(int(remote_id).to_bytes(8, "big")).decode().rstrip("=")
-
-
-def _remote_id(video: str) -> str:
-    try:
-        return str(int.from_bytes(base64.urlsafe_b64decode(video + "=")))
-    except (ValueError, TypeError):
-        return ""
-
-
 def _post(account: SandboxAccount, video: str, *, missing_ok: bool = False) -> SandboxPost | None:
-    post = account.posts.filter(remote_id=_remote_id(video), deleted_at__isnull=True).first() if video else None
+    post = account.posts.filter(remote_id=remote_id_of(video), deleted_at__isnull=True).first() if video else None
     if post is None and not missing_ok:
         raise GoogleError(
             404, "videoNotFound", "The video that you are trying to use cannot be found.", "youtube.video"
         )
     return post
-
-
-def _video(request: HttpRequest, post: SandboxPost, parts: set[str]) -> dict[str, Any]:
-    """The Video resource of a stored upload, with the parts asked for (videos#resource)."""
-    payload, video = (
-        post.payload,
-        {"kind": "youtube#video", "etag": _etag([post.remote_id]), "id": video_id(post.remote_id)},
-    )
-    stored_parts = set(payload.get("part", "").split(","))
-    if "snippet" in parts:
-        video["snippet"] = _snippet(request, post)
-    if "status" in parts:
-        asked = payload.get("status", {}).get("privacyStatus", "public")
-        private = not getattr(settings, "SANDBOX_YOUTUBE_AUDITED", True)
-        video["status"] = {"uploadStatus": "uploaded", "privacyStatus": "private" if private else asked,
-                           "license": "youtube", "embeddable": True, "publicStatsViewable": True}  # fmt: skip
-    if "localizations" in parts and "localizations" in stored_parts and payload.get("localizations"):
-        video["localizations"] = payload["localizations"]
-    if "statistics" in parts:
-        metrics = services.metrics_for(post)
-        video["statistics"] = {"viewCount": str(metrics["impressions"]), "likeCount": str(metrics["likes"]),
-                               "favoriteCount": "0", "commentCount": str(metrics["replies"])}  # fmt: skip
-    return video
-
-
-def _snippet(request: HttpRequest, post: SandboxPost) -> dict[str, Any]:
-    snippet, base = post.payload.get("snippet", {}), request.build_absolute_uri(reverse("sandbox:timeline"))
-    found = {
-        "publishedAt": views._instant(post.received_at), "channelId": _channel(post.account),
-        "title": snippet.get("title", ""), "description": snippet.get("description", ""),
-        "thumbnails": {name: {"url": f"{base}youtube/vi/{video_id(post.remote_id)}/{name}.jpg", "width": w, "height": h}
-                       for name, (w, h) in THUMBNAILS.items()},
-        "channelTitle": f"Sandbox channel {post.account.pk}", "categoryId": snippet.get("categoryId", "22"),
-        "liveBroadcastContent": "none", "localized": {"title": snippet.get("title", ""), "description": snippet.get("description", "")},
-    }  # fmt: skip
-    for name in ("tags", "defaultLanguage"):
-        if snippet.get(name):
-            found[name] = snippet[name]
-    return found
-
-
-def _check_metadata(body: object, parts: set[str]) -> dict[str, Any]:
-    """A videos.insert body checked as YouTube checks it (videos/insert#errors); the parts not asked are dropped."""
-    if not isinstance(body, dict):
-        raise GoogleError(400, "invalidVideoMetadata", "The request metadata is invalid.", "youtube.video")
-    snippet = body.get("snippet") if "snippet" in parts else None
-    if not isinstance(snippet, dict) or not isinstance(title := snippet.get("title"), str) or not title.strip():
-        raise GoogleError(
-            400, "invalidTitle", "The request metadata specifies an invalid or empty video title.", "youtube.video"
-        )
-    description = snippet.get("description", "")
-    if len(title) > TITLE_MAX_CHARS or set("<>") & set(title):
-        raise GoogleError(
-            400, "invalidTitle", "The request metadata specifies an invalid video title.", "youtube.video"
-        )
-    if (
-        not isinstance(description, str)
-        or len(description.encode()) > DESCRIPTION_MAX_BYTES
-        or set("<>") & set(description)
-    ):
-        raise GoogleError(
-            400, "invalidDescription", "The request metadata specifies an invalid video description.", "youtube.video"
-        )
-    if tags_length(snippet.get("tags") or []) > TAGS_MAX_CHARS:
-        raise GoogleError(400, "invalidTags", "The request metadata specifies invalid video keywords.", "youtube.video")
-    if body.get("localizations") and "localizations" in parts and not snippet.get("defaultLanguage"):
-        raise GoogleError(400, "defaultLanguageNotSet", "The request is trying to add localized video details without "
-                          "specifying the default language of the video details.", "youtube.video")  # fmt: skip
-    return {name: value for name, value in body.items() if name in parts}
 
 
 def _parts(request: HttpRequest) -> set[str]:
@@ -397,14 +312,6 @@ def _load(upload_id: str, account: SandboxAccount) -> dict[str, Any]:
     if session["account"] != account.pk:
         raise GoogleError(403, "forbidden", "The upload session belongs to another account.", "global")
     return session
-
-
-def _channel(account: SandboxAccount) -> str:
-    return f"UCsandbox{account.pk:013d}"
-
-
-def _etag(ids: list[str]) -> str:
-    return base64.urlsafe_b64encode(",".join(ids).encode()).decode()[:27] or "sandbox"
 
 
 # Left unnamed, as the generic dialect's (see publishing/sandbox/urls.py).
