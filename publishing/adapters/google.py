@@ -142,8 +142,12 @@ class GoogleAdapter(Adapter):
             return self._call(account, "PUT", session_url, content=b"", headers=headers)
         except (Transient, UnknownOutcome) as error:
             if last_chunk:  # the last chunk may have completed the upload: the video may exist
-                raise UnknownOutcome(f"the upload's state is unknown after its end: {error}", status=error.status) from error
-            raise Transient(f"the upload was interrupted and its state unknown: {error}", status=error.status) from error
+                raise UnknownOutcome(
+                    f"the upload's state is unknown after its end: {error}", status=error.status
+                ) from error
+            raise Transient(
+                f"the upload was interrupted and its state unknown: {error}", status=error.status
+            ) from error
 
 
 def next_offset(reply: httpx.Response) -> int:

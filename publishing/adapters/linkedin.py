@@ -1,4 +1,4 @@
-"""LinkedIn (Posts API, versioned REST): images through the Images API first, then one post.
+"""LinkedIn (Posts API, versioned REST): images or a video uploaded first (linkedin_media.py), then one post.
 
 https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api: every call carries
 `LinkedIn-Version` (YYYYMM) and `X-Restli-Protocol-Version: 2.0.0`; the post's URN comes back in `x-restli-id`.
@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from campaigns.checks import ERROR, Problem
 from publishing.adapters.base import Adapter, AuthFailed, Permanent, Published, TokenInvalid, Transient, UnknownOutcome
+from publishing.adapters.linkedin_media import upload_image, upload_video
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
-    from campaigns.models import MediaAsset, Variant
+    from campaigns.models import Variant
     from publishing.models import Publication, SocialAccount
 
 logger = logging.getLogger(__name__)
@@ -46,15 +47,16 @@ class LinkedInAdapter(Adapter):
     # The Posts API has no idempotency key: a lost reply is looked for among the author's recent posts.
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
-        """What LinkedIn would refuse here: 3,000 characters; images only (video uploads are not supported yet)."""
+        """What LinkedIn would refuse here: 3,000 characters; several images, or one video alone."""
         rules, problems = rules_for(self.platform), []
         if (length := len(variant.text)) > rules.text_limit:
             message = _("LinkedIn takes at most %(limit)s characters; this post has %(count)s.")
             problems.append(Problem("text", "length", message % {"limit": rules.text_limit, "count": length}, ERROR))
         assets = [a.asset for a in variant.attachments.select_related("asset")]
-        if any(asset.kind == asset.Kind.VIDEO for asset in assets):
-            message = _("Videos on LinkedIn are not supported yet: attach images.")
-            problems.append(Problem("media", "video_unsupported", message, ERROR))
+        videos = sum(asset.kind == asset.Kind.VIDEO for asset in assets)
+        if videos and len(assets) > 1:
+            message = _("LinkedIn takes one video alone, or images: not both, nor several videos.")
+            problems.append(Problem("media", "media_mixed", message, ERROR))
         if len(assets) > rules.max_images:
             message = _("LinkedIn takes at most %(limit)s images; this post has %(count)s.")
             problems.append(
@@ -66,18 +68,21 @@ class LinkedInAdapter(Adapter):
         variant, account = publication.variant, publication.account
         if problems := self.validate(variant):
             raise Permanent("LinkedIn would refuse this post: " + "; ".join(p.message for p in problems))
-        attachments = variant.attachments.select_related("asset").order_by("position")
-        images = [{"id": self._upload(account, a.asset), "altText": a.asset.alt_text.get(variant.language, "")}
-                  for a in attachments]  # fmt: skip
+        assets = [a.asset for a in variant.attachments.select_related("asset").order_by("position")]
         body: dict[str, Any] = {
             "author": _author(account), "commentary": commentary(variant), "visibility": "PUBLIC",
             "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": []},
             "lifecycleState": "PUBLISHED", "isReshareDisabledByAuthor": False,
         }  # fmt: skip
-        if len(images) == 1:
-            body["content"] = {"media": images[0]}
-        elif images:  # .../shares/multiimage-post-api
-            body["content"] = {"multiImage": {"images": images}}
+        if videos := [asset for asset in assets if asset.kind == asset.Kind.VIDEO]:
+            # .../shares/videos-api: a post's media is one video, titled.
+            body["content"] = {
+                "media": {"id": upload_video(self, account, _author(account), videos[0]), "title": videos[0].title}
+            }
+        elif images := [{"id": upload_image(self, account, _author(account), asset), "altText": asset.alt_text.get(variant.language, "")}
+                        for asset in assets]:  # fmt: skip
+            # .../shares/multiimage-post-api for two images or more.
+            body["content"] = {"media": images[0]} if len(images) == 1 else {"multiImage": {"images": images}}
         # LinkedIn ignores Idempotency-Key; the sandbox files the post under it, as for every platform.
         headers = {"Idempotency-Key": str(publication.idempotency_key)}
         urn = self._call(account, "POST", "rest/posts", json=body, headers=headers).headers.get("x-restli-id", "")
@@ -129,20 +134,6 @@ class LinkedInAdapter(Adapter):
         if 400 <= status < 500:
             raise Permanent(f"LinkedIn refused the request ({status}): {message}", status=status)
         return super().check(response)
-
-    def _upload(self, account: SocialAccount, asset: MediaAsset) -> str:
-        """Register one image (.../community-management/shares/images-api), PUT its bytes; its image URN."""
-        body = {"initializeUploadRequest": {"owner": _author(account)}}
-        try:
-            value = self._call(account, "POST", "rest/images?action=initializeUpload", json=body).json()["value"]
-            with asset.file.open("rb") as file:
-                self._call(account, "PUT", value["uploadUrl"], content=file.read(),
-                           headers={"Content-Type": asset.mime_type or "application/octet-stream"})  # fmt: skip
-        except UnknownOutcome as error:
-            raise Transient(f"an image upload got no answer: {error}", status=error.status) from error  # no post yet
-        except OSError as error:
-            raise Permanent(f"the attached file {asset.title!r} cannot be read: {error}") from error
-        return value["image"]
 
     def _call(self, account: SocialAccount, method: str, path: str, **kwargs: Any) -> httpx.Response:
         url = path if path.startswith(("https://", "http://")) else f"{account.api_base_url.rstrip('/')}/{path}"

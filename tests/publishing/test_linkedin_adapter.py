@@ -127,10 +127,35 @@ def test_several_images_become_a_multi_image_post_in_order(on_linkedin):
     assert [image["altText"] for image in images] == ["First", "Second"]
 
 
-def test_a_video_or_a_text_over_3000_characters_is_refused_by_validate(on_linkedin):
-    on_linkedin.variant.text = "a" * 3001
+def test_a_video_is_uploaded_in_the_parts_linkedin_names_finalized_then_posted_with_its_title(on_linkedin):
+    video = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 20_000  # over 4 MiB: two parts
+    asset = builders.make_media(on_linkedin.ministry, "Nurse explains", file=ContentFile(video, name="clip.mp4"),
+                                checksum=hashlib.sha256(video).hexdigest(), kind="video", mime_type="video/mp4")  # fmt: skip
+    VariantMedia.objects.create(variant=on_linkedin.variant, asset=asset, position=0)
 
-    assert [p.rule for p in on_linkedin.adapter.validate(on_linkedin.variant)] == ["length"]
+    publish(on_linkedin)
+
+    media = SandboxMedia.objects.get()
+    assert (media.type, media.sha256, media.post) == ("video", asset.checksum, SandboxPost.objects.get())
+    assert SandboxPost.objects.get().payload["content"] == {
+        "media": {"id": f"urn:li:video:{media.remote_id}", "title": "Nurse explains"}
+    }
+    assert [c.split("/")[0] + " " + c.rsplit(" ", 1)[1] for c in calls(on_linkedin)] == [
+        "POST rest 200",
+        "PUT upload 200",
+        "PUT upload 200",
+        "POST rest 200",
+        "POST rest 201",
+    ]
+
+
+def test_a_video_beside_an_image_or_a_text_over_3000_characters_is_refused_by_validate(on_linkedin):
+    on_linkedin.variant.text = "a" * 3001
+    attach(on_linkedin, 500, "A card")
+    clip = builders.make_media(on_linkedin.ministry, "clip", kind="video", mime_type="video/mp4")
+    VariantMedia.objects.create(variant=on_linkedin.variant, asset=clip, position=9)
+
+    assert [p.rule for p in on_linkedin.adapter.validate(on_linkedin.variant)] == ["length", "media_mixed"]
     with pytest.raises(Permanent, match="3000"):
         on_linkedin.adapter.publish(Publication(variant=on_linkedin.variant, account=on_linkedin.account))
     assert on_linkedin.contract.calls == []

@@ -278,3 +278,14 @@ def test_a_video_is_deleted_and_its_statistics_are_read(on_youtube):
 
     assert SandboxPost.objects.get().deleted_at is not None
     assert calls(on_youtube)[-3:] == ["GET youtube/v3/videos 200", "DELETE youtube/v3/videos 204", "DELETE youtube/v3/videos 404"]  # fmt: skip
+
+
+def test_with_the_default_8_mib_chunks_a_3_mb_video_goes_in_one_request(on_youtube):
+    VariantMedia.objects.filter(variant=on_youtube.variant).delete()
+    attach(on_youtube, on_youtube.variant, VIDEO * 6)  # 3.2 MB: above what Django reads into request.body
+    on_youtube.adapter.chunk_bytes = YouTubeAdapter.chunk_bytes
+
+    publish(on_youtube)
+
+    assert SandboxMedia.objects.get().size_bytes == len(VIDEO) * 6
+    assert calls(on_youtube) == ["POST upload/youtube/v3/videos 200", "PUT upload/youtube/v3/videos 200"]

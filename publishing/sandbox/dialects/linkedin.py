@@ -3,6 +3,10 @@
 - `POST rest/images?action=initializeUpload` `{"initializeUploadRequest": {"owner"}}` → `{"value": {"uploadUrl",
   "uploadUrlExpiresAt", "image": "urn:li:image:…"}}`; `PUT` the bytes to `uploadUrl` (signed, bearer required)
   → 201, measured by `media.py` and kept as a SandboxMedia under the image's id.
+- `POST rest/videos?action=initializeUpload` `{"initializeUploadRequest": {"owner", "fileSizeBytes"}}` → upload
+  instructions, one signed URL per 4 MiB part; each `PUT` part → 200 with its `ETag`; `?action=finalizeUpload`
+  `{"finalizeUploadRequest": {"video", "uploadToken", "uploadedPartIds"}}` with every ETag in order → 200, the
+  video measured and kept as a SandboxMedia under the video's id (parts wait in files under DATA_DIR).
 - `POST rest/posts` (author, commentary ≤ 3,000, visibility, distribution, lifecycleState, content.media or
   content.multiImage of uploaded images) → 201, no body, the URN in `x-restli-id`; stored as a SandboxPost under
   the planner's `Idempotency-Key`. `GET rest/posts?q=author&author=…` → `{"elements", "paging"}`;
@@ -14,10 +18,12 @@ image calls, "all" every call; a rate limit is 429 (LinkedIn's daily limits); "t
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -39,6 +45,7 @@ PLATFORM = "linkedin"
 VERSION = re.compile(r"20\d{2}(0[1-9]|1[0-2])")
 UPLOAD_SALT = "publishing.sandbox.linkedin.upload"
 UPLOAD_URL_LIFETIME_S = 24 * 3600
+VIDEO_PART_BYTES = 4 * 1024 * 1024  # the Videos API's parts: "4 MB", the last one shorter
 REQUIRED = ("author", "commentary", "visibility", "distribution", "lifecycleState")
 FAULTS = {
     FaultKind.RATE_LIMIT: (429, 101, "TOO_MANY_REQUESTS", "Resource level throttle APPLICATION DAY limit reached"),
@@ -125,9 +132,14 @@ def upload(request: HttpRequest, signed: str) -> HttpResponse:
         return LinkedInError(401, 65600, "INVALID_ACCESS_TOKEN", "Invalid access token or upload URL").answer()
     if request.method != "PUT" or account.pk != grant["account"]:
         return LinkedInError(403, 0, "ACCESS_DENIED", "Not allowed to upload here").answer()
+    # From the stream: `request.body` refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); a video part is 4 MiB.
+    content = request.read()
     try:
         _inject(services.take_fault(account, FaultScope.MEDIA))
-        measured = uploads.check_upload(SimpleUploadedFile("image", request.body), "")
+        if "video" in grant:  # one part of a video: kept until finalizeUpload, answered with its ETag
+            _part_path(grant["video"], grant["part"]).write_bytes(content)
+            return HttpResponse(status=200, headers={"ETag": hashlib.sha256(content).hexdigest()})
+        measured = uploads.check_upload(SimpleUploadedFile("image", content), "")
     except LinkedInError as error:
         return error.answer()
     except Refusal as refusal:
@@ -135,6 +147,53 @@ def upload(request: HttpRequest, signed: str) -> HttpResponse:
     media = uploads.store_media(account, measured, "")
     SandboxMedia.objects.filter(pk=media.pk).update(remote_id=grant["image"])
     return HttpResponse(status=201)
+
+
+@rest_api("POST", fault=FaultScope.MEDIA)
+def videos(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
+    """POST rest/videos?action=initializeUpload (upload instructions, 4 MiB parts) or ?action=finalizeUpload."""
+    body, action = views._json_body(request), request.GET.get("action")
+    if (
+        action == "initializeUpload"
+        and isinstance(size := (body.get("initializeUploadRequest") or {}).get("fileSizeBytes"), int)
+        and size > 0
+    ):
+        video = services.new_remote_id()
+        instructions = []
+        for part, first in enumerate(range(0, size, VIDEO_PART_BYTES)):
+            grant = {"account": account.pk, "video": video, "part": part}
+            url = request.build_absolute_uri(
+                reverse("sandbox:timeline") + f"{PLATFORM}/upload/{signing.dumps(grant, salt=UPLOAD_SALT)}"
+            )
+            instructions.append(
+                {"uploadUrl": url, "firstByte": first, "lastByte": min(first + VIDEO_PART_BYTES, size) - 1}
+            )
+        expires = int((time.time() + UPLOAD_URL_LIFETIME_S) * 1000)
+        value = {
+            "uploadUrlsExpireAt": expires,
+            "video": f"urn:li:video:{video}",
+            "uploadInstructions": instructions,
+            "uploadToken": "",
+        }
+        return JsonResponse({"value": value})
+    if action == "finalizeUpload" and isinstance(final := body.get("finalizeUploadRequest"), dict):
+        video = str(final.get("video", "")).removeprefix("urn:li:video:")
+        parts = sorted(_uploads().glob(f"{video}.*"), key=lambda p: int(p.suffix[1:])) if video.isdigit() else []
+        content = [p.read_bytes() for p in parts]
+        if not parts or final.get("uploadedPartIds") != [hashlib.sha256(c).hexdigest() for c in content]:
+            raise LinkedInError(400, 100, "ILLEGAL_ARGUMENT", "uploadedPartIds must be every part's ETag, in order")
+        try:
+            measured = uploads.check_upload(SimpleUploadedFile("video", b"".join(content)), "")
+        except Refusal as refusal:
+            raise LinkedInError(400, 100, "ILLEGAL_ARGUMENT", str(refusal.body)) from refusal
+        media = uploads.store_media(account, measured, "")
+        SandboxMedia.objects.filter(pk=media.pk).update(remote_id=video)
+        for part in parts:
+            part.unlink()
+        return HttpResponse(status=200)
+    raise LinkedInError(
+        400, 100, "ILLEGAL_ARGUMENT", "initializeUpload takes fileSizeBytes; finalizeUpload its parts' ETags"
+    )
 
 
 @rest_api("GET", "POST")
@@ -210,7 +269,7 @@ def _check_post(account: SandboxAccount, body: object) -> NewPost:
     )
     media = []
     for image in images:
-        image_id = str(image.get("id", "")).removeprefix("urn:li:image:")
+        image_id = re.sub(r"^urn:li:(image|video):", "", str(image.get("id", "")))
         if not account.media.filter(remote_id=image_id, post__isnull=True).exists():
             raise LinkedInError(422, 100, "INVALID_CONTENT", f"Image {image.get('id')} was not uploaded, or is used")
         media.append({"id": image_id, "alt": str(image.get("altText", ""))})
@@ -228,6 +287,16 @@ def _inject(fault: services.SandboxFault | None) -> None:
     raise LinkedInError(*FAULTS[fault.kind])
 
 
+def _uploads() -> Path:
+    folder = Path(settings.DATA_DIR) / "sandbox-linkedin-uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _part_path(video: str, part: int) -> Path:
+    return _uploads() / f"{int(video)}.{int(part)}"
+
+
 def _urn(post: SandboxPost) -> str:
     return f"urn:li:share:{post.remote_id}"
 
@@ -235,6 +304,7 @@ def _urn(post: SandboxPost) -> str:
 # Left unnamed, as the generic dialect's (see publishing/sandbox/urls.py).
 urlpatterns = [
     path("rest/images", images),
+    path("rest/videos", videos),
     path("upload/<str:signed>", upload),
     path("rest/posts", posts),
     path("rest/posts/<path:urn>", post_detail),

@@ -140,7 +140,8 @@ def _receive_chunk(request: HttpRequest, account: SandboxAccount) -> HttpRespons
         _inject(services.take_fault(account))
         return _state(request, session, received)
     first, last, size = (int(g) for g in match.groups())
-    content = request.body
+    # Read from the stream: `request.body` refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), and chunks are 8 MiB.
+    content = request.read()
     last_chunk = last + 1 == size
     if len(content) != last - first + 1 or first > received or (not last_chunk and len(content) % GRANULE_BYTES):
         raise GoogleError(400, "badRequest", f"Chunks are multiples of {GRANULE_BYTES} bytes, from a byte received.")
