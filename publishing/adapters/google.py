@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 import httpx
-from django.utils import timezone
 
 from publishing.adapters.base import (
     Adapter,
@@ -26,6 +25,7 @@ from publishing.adapters.base import (
     Transient,
     UnknownOutcome,
     retry_after,
+    seconds_until_midnight,
 )
 
 if TYPE_CHECKING:
@@ -61,9 +61,7 @@ def google_error(response: httpx.Response) -> tuple[str, set[str]]:
 
 def seconds_until_quota_reset(now: dt.datetime | None = None) -> float:
     """Seconds from now to the next midnight in Pacific Time, when Google resets every project's daily quota."""
-    local = (now or timezone.now()).astimezone(QUOTA_ZONE)
-    midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=QUOTA_ZONE)
-    return (midnight - local).total_seconds()
+    return seconds_until_midnight(QUOTA_ZONE, now)
 
 
 class GoogleAdapter(Adapter):

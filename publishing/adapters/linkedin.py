@@ -10,7 +10,6 @@ Credentials: `access_token`, `refresh_token` (for apps LinkedIn allows programma
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -20,15 +19,24 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from campaigns.checks import ERROR, Problem
-from publishing.adapters.base import Adapter, AuthFailed, Permanent, Published, TokenInvalid, Transient, UnknownOutcome
+from publishing.adapters.base import (
+    Adapter,
+    AuthFailed,
+    Permanent,
+    Published,
+    TokenInvalid,
+    Transient,
+    UnknownOutcome,
+    first_attempt_at,
+    seconds_until_midnight,
+    sole_unclaimed,
+)
 from publishing.adapters.linkedin_media import upload_image, upload_video
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
     from campaigns.models import Variant
     from publishing.models import Publication, SocialAccount
-
-logger = logging.getLogger(__name__)
 
 # https://learn.microsoft.com/en-us/linkedin/shared/authentication/programmatic-refresh-tokens (a form).
 LINKEDIN_TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"  # noqa: S105 (an address, not a secret)
@@ -39,7 +47,6 @@ LINKEDIN_VERSION = "202510"
 LITTLE_TEXT = re.compile(r"(?<![\w#])#(\w+)|([\\|{}@\[\]()<>*_~#])")
 RESERVED = re.compile(r"([\\|{}@\[\]()<>*_~#])")
 POSTS_PAGE = 20
-CLOCK_SKEW = dt.timedelta(seconds=5)
 
 
 class LinkedInAdapter(Adapter):
@@ -92,24 +99,15 @@ class LinkedInAdapter(Adapter):
 
     def find_existing(self, publication: Publication) -> Published | None:
         """The author's one post with this commentary made since the first attempt; None if none or several."""
-        from publishing.models import Publication
-
-        account = publication.account
-        first = publication.attempt_log.order_by("number").values_list("started_at", flat=True).first()
-        since_ms = ((first or publication.created_at) - CLOCK_SKEW).timestamp() * 1000
+        since_ms = first_attempt_at(publication).timestamp() * 1000
         # .../posts-api#find-posts-by-authors
-        params = {"q": "author", "author": _author(account), "count": POSTS_PAGE, "sortBy": "CREATED"}
-        posts = self._call(account, "GET", "rest/posts", params=params).json().get("elements", [])
+        params = {"q": "author", "author": _author(publication.account), "count": POSTS_PAGE, "sortBy": "CREATED"}
+        posts = self._call(publication.account, "GET", "rest/posts", params=params).json().get("elements", [])
         text = commentary(publication.variant)
-        found = [p["id"] for p in posts if p.get("commentary") == text and p.get("createdAt", 0) >= since_ms]
-        claimed = set(Publication.objects.filter(account=account, remote_id__in=found).exclude(pk=publication.pk)
-                      .values_list("remote_id", flat=True))  # fmt: skip
-        mine = [urn for urn in found if urn not in claimed]
-        if len(mine) > 1:
-            logger.warning(
-                "publication %s: %d LinkedIn posts could be its post; none chosen", publication.pk, len(mine)
-            )
-        return Published(remote_id=mine[0], url=post_url(mine[0])) if len(mine) == 1 else None
+        urn = sole_unclaimed(
+            publication, [p["id"] for p in posts if p.get("commentary") == text and p.get("createdAt", 0) >= since_ms]
+        )
+        return Published(remote_id=urn, url=post_url(urn)) if urn else None
 
     def delete(self, publication: Publication) -> None:
         # .../posts-api#delete-posts: the URN URL-encoded in the path, X-RestLi-Method DELETE; 204.
@@ -128,8 +126,7 @@ class LinkedInAdapter(Adapter):
             raise AuthFailed(f"LinkedIn refused the account's permissions (403): {message}", status=403)
         if status == 429:
             # .../shared/api-guide/concepts/rate-limits: daily limits, reset at midnight UTC.
-            midnight = dt.datetime.combine(dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1), dt.time(), dt.UTC)
-            wait_s = (midnight - dt.datetime.now(dt.UTC)).total_seconds()
+            wait_s = seconds_until_midnight(dt.UTC)
             raise Transient(f"LinkedIn rate limit (429): {message}", status=429, retry_after_s=wait_s)
         if 400 <= status < 500:
             raise Permanent(f"LinkedIn refused the request ({status}): {message}", status=status)

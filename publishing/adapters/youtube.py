@@ -9,23 +9,19 @@ YouTube variants in other languages become `localizations`. The account's `api_b
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-import logging
 from typing import TYPE_CHECKING, Any
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from campaigns.checks import ERROR, Problem
-from publishing.adapters.base import Permanent, Published
+from publishing.adapters.base import Permanent, Published, first_attempt_at, sole_unclaimed
 from publishing.adapters.google import GoogleAdapter
 
 if TYPE_CHECKING:
     from campaigns.models import MediaAsset, Variant
     from publishing.models import Publication, SocialAccount
-
-logger = logging.getLogger(__name__)
 
 # https://developers.google.com/youtube/v3/docs/videos#properties: title "a maximum length of 100 characters",
 # description "a maximum length of 5000 bytes", both "all valid UTF-8 characters except < and >"; tags 500.
@@ -34,7 +30,6 @@ DESCRIPTION_MAX_BYTES = 5_000
 TAGS_MAX_CHARS = 500
 REFUSED_CHARACTERS = "<>"
 SEARCH_PAGE = 50  # search.list maxResults: at most 50
-CLOCK_SKEW = dt.timedelta(seconds=5)  # Google's clock against ours, comparing publishedAt with our first attempt
 
 
 class YouTubeAdapter(GoogleAdapter):
@@ -82,15 +77,10 @@ class YouTubeAdapter(GoogleAdapter):
 
     def find_existing(self, publication: Publication) -> Published | None:
         """The channel's one video with this title uploaded since the first attempt; None if none or several."""
-        from publishing.models import Publication
-
-        account = publication.account
-        first = publication.attempt_log.order_by("number").values_list("started_at", flat=True).first()
-        since = (first or publication.created_at) - CLOCK_SKEW
-        title, _description = title_and_description(publication.variant)
+        since, (title, _description) = first_attempt_at(publication), title_and_description(publication.variant)
         # https://developers.google.com/youtube/v3/docs/search/list: forMine with type=video, newest first.
         params = {"part": "snippet", "forMine": "true", "type": "video", "order": "date", "maxResults": SEARCH_PAGE}
-        results = self._call(account, "GET", "youtube/v3/search", params=params).json().get("items", [])
+        results = self._call(publication.account, "GET", "youtube/v3/search", params=params).json().get("items", [])
         found = [
             item["id"]["videoId"]
             for item in results
@@ -99,11 +89,8 @@ class YouTubeAdapter(GoogleAdapter):
             and (published := parse_datetime(item["snippet"].get("publishedAt", ""))) is not None
             and published >= since
         ]
-        claimed = Publication.objects.filter(account=account, remote_id__in=found).exclude(pk=publication.pk)
-        mine = [video_id for video_id in found if video_id not in set(claimed.values_list("remote_id", flat=True))]
-        if len(mine) > 1:
-            logger.warning("publication %s: %d videos could be its upload; none chosen", publication.pk, len(mine))
-        return Published(remote_id=mine[0], url=watch_url(mine[0])) if len(mine) == 1 else None
+        video_id = sole_unclaimed(publication, found)
+        return Published(remote_id=video_id, url=watch_url(video_id)) if video_id else None
 
     def delete(self, publication: Publication) -> None:
         # https://developers.google.com/youtube/v3/docs/videos/delete: 204; a video already gone is done.

@@ -178,7 +178,11 @@ def videos(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
         return JsonResponse({"value": value})
     if action == "finalizeUpload" and isinstance(final := body.get("finalizeUploadRequest"), dict):
         video = str(final.get("video", "")).removeprefix("urn:li:video:")
-        parts = sorted(_uploads().glob(f"{video}.*"), key=lambda p: int(p.suffix[1:])) if video.isdigit() else []
+        parts = (
+            sorted(uploads.pending_uploads(PLATFORM).glob(f"{video}.*"), key=lambda p: int(p.suffix[1:]))
+            if video.isdigit()
+            else []
+        )
         content = [p.read_bytes() for p in parts]
         if not parts or final.get("uploadedPartIds") != [hashlib.sha256(c).hexdigest() for c in content]:
             raise LinkedInError(400, 100, "ILLEGAL_ARGUMENT", "uploadedPartIds must be every part's ETag, in order")
@@ -287,14 +291,8 @@ def _inject(fault: services.SandboxFault | None) -> None:
     raise LinkedInError(*FAULTS[fault.kind])
 
 
-def _uploads() -> Path:
-    folder = Path(settings.DATA_DIR) / "sandbox-linkedin-uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _part_path(video: str, part: int) -> Path:
-    return _uploads() / f"{int(video)}.{int(part)}"
+    return uploads.pending_uploads(PLATFORM) / f"{int(video)}.{int(part)}"
 
 
 def _urn(post: SandboxPost) -> str:

@@ -291,22 +291,16 @@ def _json(request: HttpRequest) -> object:
         raise GoogleError(400, "parseError", "Parse Error", "global") from None
 
 
-def _sessions() -> Path:
-    folder = Path(settings.DATA_DIR) / "sandbox-youtube-uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _bytes_path(upload_id: str) -> Path:
-    return _sessions() / f"{upload_id}.bin"
+    return uploads.pending_uploads(PLATFORM) / f"{upload_id}.bin"
 
 
 def _save(upload_id: str, session: dict[str, Any]) -> None:
-    (_sessions() / f"{upload_id}.json").write_text(json.dumps(session))
+    (uploads.pending_uploads(PLATFORM) / f"{upload_id}.json").write_text(json.dumps(session))
 
 
 def _load(upload_id: str, account: SandboxAccount) -> dict[str, Any]:
-    file = _sessions() / f"{upload_id}.json"
+    file = uploads.pending_uploads(PLATFORM) / f"{upload_id}.json"
     if not re.fullmatch(r"[\w-]+", upload_id) or not file.exists():
         raise GoogleError(404, "notFound", "The upload session does not exist or expired.", "global")
     session = json.loads(file.read_text())
