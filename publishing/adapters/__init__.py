@@ -2,9 +2,11 @@
 
 from publishing.adapters.base import Adapter
 from publishing.adapters.bluesky import BlueskyAdapter
+from publishing.adapters.linkedin import LinkedInAdapter
 from publishing.adapters.mastodon import MastodonAdapter
 from publishing.adapters.sandbox import SandboxAdapter
 from publishing.adapters.x import XAdapter
+from publishing.adapters.youtube import YouTubeAdapter
 from publishing.platforms import Platform
 
 # Until each platform's own adapter exists (issue 5), every platform speaks the sandbox dialect.
@@ -12,6 +14,8 @@ REGISTRY: dict[str, type[Adapter]] = dict.fromkeys(Platform.values, SandboxAdapt
 REGISTRY[Platform.MASTODON] = MastodonAdapter
 REGISTRY[Platform.BLUESKY] = BlueskyAdapter
 REGISTRY[Platform.X] = XAdapter
+REGISTRY[Platform.YOUTUBE] = YouTubeAdapter
+REGISTRY[Platform.LINKEDIN] = LinkedInAdapter
 
 
 def adapter_for(platform: str) -> Adapter:

@@ -13,6 +13,7 @@ trades the refresh token for new ones (RFC 6749 §6), the same way on every OAut
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -27,7 +28,11 @@ if TYPE_CHECKING:
     from campaigns.models import Variant
     from publishing.models import Publication, SocialAccount
 
+logger = logging.getLogger(__name__)
+
 RETRY_AFTER_MAX_S = 3600.0
+# A platform's clock against ours, when comparing the time it gives a post with our first attempt.
+CLOCK_SKEW = dt.timedelta(seconds=5)
 # Refresh this long before the expiry: a request started just before it must not arrive just after.
 TOKEN_REFRESH_AHEAD = dt.timedelta(minutes=5)
 # RFC 6749 §5.2: the refresh token or the app is not accepted (any more); only reconnecting helps.
@@ -242,3 +247,31 @@ def oauth_error(response: httpx.Response) -> str:
     except ValueError:
         return ""
     return body["error"] if isinstance(body, dict) and isinstance(body.get("error"), str) else ""
+
+
+def seconds_until_midnight(zone: dt.tzinfo, now: dt.datetime | None = None) -> float:
+    """Seconds from now to the next midnight in `zone`, when platforms with daily quotas reset them."""
+    local = (now or timezone.now()).astimezone(zone)
+    midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return (midnight - local).total_seconds()
+
+
+def first_attempt_at(publication: Publication) -> dt.datetime:
+    """The earliest its post can date from on the platform: its first attempt (else its creation), less clock skew."""
+    first = publication.attempt_log.order_by("number").values_list("started_at", flat=True).first()
+    return (first or publication.created_at) - CLOCK_SKEW
+
+
+def sole_unclaimed(publication: Publication, remote_ids: list[str]) -> str | None:
+    """The one of these posts no other publication of the account recorded as its own; None if none or several."""
+    from publishing.models import Publication
+
+    others = Publication.objects.filter(account=publication.account, remote_id__in=remote_ids).exclude(
+        pk=publication.pk
+    )
+    claimed = set(others.values_list("remote_id", flat=True))
+    mine = [remote_id for remote_id in remote_ids if remote_id not in claimed]
+    if len(mine) > 1:
+        # The same post made more than once since: which one is this publication's cannot be told.
+        logger.warning("publication %s: %d posts could be its own; none chosen", publication.pk, len(mine))
+    return mine[0] if len(mine) == 1 else None

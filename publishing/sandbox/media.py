@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, UnidentifiedImageError
 
@@ -73,6 +75,14 @@ def store_media(
         size_bytes=measured.size_bytes, sha256=measured.sha256, width=measured.width, height=measured.height,
         description=description,
     )  # fmt: skip
+
+
+def pending_uploads(platform: str) -> Path:
+    """The folder where a platform's uploads in several requests (resumable sessions, parts) wait to be complete."""
+    # Files, not memory: the web processes that take the parts need not be the same one.
+    folder = Path(settings.DATA_DIR) / f"sandbox-{platform}-uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _video_type(head: bytes) -> str | None:

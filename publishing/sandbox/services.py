@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -266,12 +267,18 @@ def clear_faults(account: SandboxAccount) -> int:
     return deleted
 
 
-def take_fault(account: SandboxAccount, endpoint: FaultScope | None = None) -> SandboxFault | None:
+def take_fault(
+    account: SandboxAccount, endpoint: FaultScope | None = None, kinds: Collection[str] | None = None
+) -> SandboxFault | None:
     """The oldest active fault for this request, one use of it consumed; None if none.
 
     `endpoint`: the scope naming this request's endpoint; None for one that only "all" reaches (lookups).
+    `kinds`: only faults of these kinds, where a dialect spreads one endpoint's faults over several requests
+    (a resumable upload: a lost reply belongs to its last request, a refusal to its first).
     """
     candidates = active_faults(account).filter(Q(applies_to=FaultScope.ALL) | Q(applies_to=endpoint))
+    if kinds is not None:
+        candidates = candidates.filter(kind__in=kinds)
     for fault in candidates:
         if fault.remaining is None:
             return fault

@@ -16,6 +16,8 @@ urlpatterns = [
     # are what the organisation-scoping test walks (tests/campaigns/test_organisation_scoping.py).
     path("bluesky/xrpc/", include("publishing.sandbox.dialects.bluesky")),  # Bluesky's XRPC, before the generic
     path("x/", include("publishing.sandbox.dialects.x")),  # the X API v2 (/sandbox/x/2/…), before the generic
+    path("youtube/", include("publishing.sandbox.dialects.youtube")),  # the YouTube Data API v3, before the generic
+    path("linkedin/", include("publishing.sandbox.dialects.linkedin")),  # LinkedIn's REST API, before the generic
     path("<str:platform>/posts", views.posts),
     path("<str:platform>/posts/<str:remote_id>", views.post_detail),
     path("<str:platform>/posts/<str:remote_id>/metrics", views.post_metrics),
