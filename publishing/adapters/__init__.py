@@ -2,14 +2,18 @@
 
 from publishing.adapters.base import Adapter
 from publishing.adapters.bluesky import BlueskyAdapter
+from publishing.adapters.instagram import InstagramAdapter
 from publishing.adapters.mastodon import MastodonAdapter
 from publishing.adapters.sandbox import SandboxAdapter
+from publishing.adapters.threads import ThreadsAdapter
 from publishing.platforms import Platform
 
 # Until each platform's own adapter exists (issue 5), every platform speaks the sandbox dialect.
 REGISTRY: dict[str, type[Adapter]] = dict.fromkeys(Platform.values, SandboxAdapter)
 REGISTRY[Platform.MASTODON] = MastodonAdapter
 REGISTRY[Platform.BLUESKY] = BlueskyAdapter
+REGISTRY[Platform.INSTAGRAM] = InstagramAdapter
+REGISTRY[Platform.THREADS] = ThreadsAdapter
 
 
 def adapter_for(platform: str) -> Adapter:

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from publishing.sandbox import views
+from publishing.sandbox.dialects import meta
 
 app_name = "sandbox"
 
@@ -14,6 +15,8 @@ urlpatterns = [
     # Left unnamed: a fake platform's API, not a planner page. Named patterns that take arguments
     # are what the organisation-scoping test walks (tests/campaigns/test_organisation_scoping.py).
     path("bluesky/xrpc/", include("publishing.sandbox.dialects.bluesky")),  # Bluesky's XRPC, before the generic
+    path("instagram/", include(meta.urls("instagram"))),  # Meta's Graph API under a version prefix, before the generic
+    path("threads/", include(meta.urls("threads"))),
     path("<str:platform>/posts", views.posts),
     path("<str:platform>/posts/<str:remote_id>", views.post_detail),
     path("<str:platform>/posts/<str:remote_id>/metrics", views.post_metrics),
