@@ -19,7 +19,7 @@ version stay the generic dialect's (posts, media, faults, oauth/token).
 - GET /{user-id}/content_publishing_limit or /threads_publishing_limit, GET /{user-id}/media or /threads
   (recent posts, `since`, `limit`, `fields`), GET /{media-id}, GET /{media-id}/insights?metric=…,
   DELETE /{media-id} (Threads only: Instagram's API has no delete).
-Users: "me" or the id `user_id_for(token)`. Errors are {"error": {"message", "type", "code",
+Users: "me" or the id `user_id_for(account)`. Errors are {"error": {"message", "type", "code",
 "error_subcode", "fbtrace_id"}}, with 400 as Meta answers. Faults: "media" is the container call,
 "create" the publish call, "token" the refresh, "all" every call; `reject` on media makes the container
 end in ERROR, on create error 368; a rate limit is code 4 with X-Business-Use-Case-Usage.
@@ -29,16 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import re_path
@@ -46,17 +43,18 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from publishing.platform_rules import SCHEME_URL, rules_for
-from publishing.sandbox import media as uploads
 from publishing.sandbox import services
-from publishing.sandbox.models import FaultKind, FaultScope, MediaType, RevokedToken, SandboxAccount, SandboxFault
+from publishing.sandbox.dialects import graph
+from publishing.sandbox.dialects.graph import user_id_for
+from publishing.sandbox.models import FaultKind, FaultScope, RevokedToken, SandboxAccount
 from publishing.sandbox.services import NewPost, Refusal
 
 CONTAINER_PROCESSING = dt.timedelta(milliseconds=300)
 CONTAINER_LIFETIME_S = 24 * 3600  # "containers expire after 24 hours" (content publishing, Limitations)
 LONG_LIVED_TOKEN = dt.timedelta(days=60)
-FETCH_TIMEOUT_S = 10.0
 LIST_DEFAULT, LIST_MAX = 25, 100
 QUOTA_DURATION_S = 86_400
+ASPECT = (4 / 5, 1.91)  # Instagram's feed images, 4:5 to 1.91:1
 
 
 @dataclass(frozen=True)
@@ -93,31 +91,14 @@ DIALECTS = {
 }  # fmt: skip
 
 
-class GraphError(Exception):
-    def __init__(self, code: int, message: str, *, subcode: int | None = None, status: int = 400, **extra: Any) -> None:
-        super().__init__(message)
-        self.status, self.headers = status, extra.pop("headers", None)
-        self.error = {"message": message, "type": extra.pop("type", "OAuthException"), "code": code}
-        self.error |= ({"error_subcode": subcode} if subcode else {}) | extra
-
-
-class GatewayTimeout(Exception):
-    """What the proxy in front answers when the server took too long (the sandbox's timeout faults)."""
-
-
-def user_id_for(account: SandboxAccount) -> str:
-    """The sandbox's user id of an account (it stays when its token is refreshed): digits, as Meta's ids are."""
-    return f"178414{account.pk:011d}"
-
-
 @csrf_exempt  # an API called with a bearer token, never by a browser form
-def graph(request: HttpRequest, platform: str, path: str) -> HttpResponse:
+def dispatch(request: HttpRequest, platform: str, path: str) -> HttpResponse:
     if not settings.PLANNER_SANDBOX_ENABLED:
-        return _answer(GraphError(803, "Some of the aliases you requested do not exist", status=404))
-    dialect, params = DIALECTS[platform], _params(request)
+        return graph.answer(graph.GraphError(803, "Some of the aliases you requested do not exist", status=404))
+    dialect, params = DIALECTS[platform], graph.parameters(request)
     try:
-        token = _token(request)
-        account = _account(platform, token)
+        token = graph.bearer(request)
+        account = graph.account_of(platform, token)
         parts = path.strip("/").split("/")
         if len(parts) == 2 and parts[0] in ("me", user_id_for(account)):
             view = {
@@ -131,26 +112,26 @@ def graph(request: HttpRequest, platform: str, path: str) -> HttpResponse:
         else:
             view = None
         if view is None:
-            raise _unsupported(request.method, parts[-1])
+            raise graph.unsupported(request.method, parts[-1])
         return JsonResponse(view(request, account, dialect, params))
     except Refusal as refusal:  # the services' own refusals (a bad `since`, a deleted post's key)
-        return _answer(GraphError(100, json.dumps(refusal.body), status=400))
-    except GraphError as error:
-        return _answer(error)
-    except GatewayTimeout:
+        return graph.answer(graph.GraphError(100, json.dumps(refusal.body), status=400))
+    except graph.GraphError as error:
+        return graph.answer(error)
+    except graph.GatewayTimeout:
         return HttpResponse("Gateway Timeout", status=504, content_type="text/plain")
 
 
 def create_container(request: HttpRequest, account: SandboxAccount, d: Dialect, params: dict[str, str]) -> dict:
-    fault = _inject(services.take_fault(account, FaultScope.MEDIA))
+    fault = graph.inject(services.take_fault(account, FaultScope.MEDIA))
     text, media_type = params.get(d.text_field, ""), params.get("media_type", "").upper()
     if d.platform == "threads" and media_type not in ("TEXT", "IMAGE", "VIDEO", "CAROUSEL"):
-        raise GraphError(100, "Param media_type must be one of {TEXT, IMAGE, VIDEO, CAROUSEL}")
+        raise graph.GraphError(100, "Param media_type must be one of {TEXT, IMAGE, VIDEO, CAROUSEL}")
     if d.platform == "instagram" and media_type not in ("", "IMAGE", "CAROUSEL"):
-        raise GraphError(100, f"The sandbox takes image and carousel containers only (media_type {media_type})")
+        raise graph.GraphError(100, f"The sandbox takes image and carousel containers only (media_type {media_type})")
     rules = rules_for(d.platform)
     if rules.count(text) > rules.text_limit:
-        raise GraphError(100, f"Param {d.text_field} must be at most {rules.text_limit} characters long.")
+        raise graph.GraphError(100, f"Param {d.text_field} must be at most {rules.text_limit} characters long.")
     container: dict[str, Any] = {
         "account": account.pk, "platform": d.platform, "media_type": media_type or "IMAGE", "text": text,
         "is_carousel_item": params.get("is_carousel_item") == "true", "media": [], "children": [],
@@ -159,14 +140,24 @@ def create_container(request: HttpRequest, account: SandboxAccount, d: Dialect, 
     if media_type == "CAROUSEL":
         children = [c for c in params.get("children", "").split(",") if c]
         if not 2 <= len(children) <= d.max_items:
-            raise GraphError(100, f"A carousel has 2 to {d.max_items} children", subcode=2207018)
+            raise graph.GraphError(100, f"A carousel has 2 to {d.max_items} children", subcode=2207018)
         for child in children:
             item = _container(account, child)
             if item is None or not item["is_carousel_item"]:
-                raise GraphError(100, f"The carousel item {child} is not a carousel item container", subcode=2207006)
+                raise graph.GraphError(
+                    100, f"The carousel item {child} is not a carousel item container", subcode=2207006
+                )
         container["children"] = children
     elif media_type != "TEXT":
-        container["media"] = [_fetch(account, d, params)]
+        container["media"] = [
+            graph.fetch_media(
+                account,
+                params.get("image_url") or params.get("video_url") or "",
+                params.get("alt_text", ""),
+                d.image_types,
+                ASPECT if d.platform == "instagram" else None,
+            )
+        ]
     if fault and fault.kind == FaultKind.REJECT:
         container["error"] = "The media could not be processed (sandbox fault)."
     container_id = services.new_remote_id()
@@ -175,22 +166,22 @@ def create_container(request: HttpRequest, account: SandboxAccount, d: Dialect, 
 
 
 def publish(request: HttpRequest, account: SandboxAccount, d: Dialect, params: dict[str, str]) -> dict:
-    fault = _inject(services.take_fault(account, FaultScope.CREATE))
+    fault = graph.inject(services.take_fault(account, FaultScope.CREATE))
     if fault and fault.kind == FaultKind.REJECT:
-        raise GraphError(368, "The action attempted has been deemed abusive or is otherwise disallowed")
+        raise graph.GraphError(368, "The action attempted has been deemed abusive or is otherwise disallowed")
     creation_id = params.get("creation_id", "")
     container = _container(account, creation_id) if creation_id.isdigit() else None
     if container is None or container["is_carousel_item"]:
-        raise GraphError(100, "Param creation_id must name a container of this user", subcode=2207006)
+        raise graph.GraphError(100, "Param creation_id must name a container of this user", subcode=2207006)
     if (status := _status(container)) in ("ERROR", "IN_PROGRESS"):
-        raise GraphError(
+        raise graph.GraphError(
             9007, "Media ID is not available", subcode=2207027, error_user_msg=f"The container is {status}"
         )
     key = services.check_idempotency_key(request.headers.get("Idempotency-Key")) or f"container-{creation_id}"
     since = timezone.now() - dt.timedelta(seconds=QUOTA_DURATION_S)
     replay = account.posts.filter(idempotency_key=key).exists()
     if not replay and account.posts.filter(received_at__gte=since).count() >= d.quota_total:
-        raise GraphError(9, "Application request limit reached", subcode=2207042,
+        raise graph.GraphError(9, "Application request limit reached", subcode=2207042,
                          error_user_msg="The maximum number of posts that were published has been reached.")  # fmt: skip
     children = [_container(account, c) or {} for c in container["children"]]
     media = [m for c in [container, *children] for m in c.get("media", [])]
@@ -201,12 +192,12 @@ def publish(request: HttpRequest, account: SandboxAccount, d: Dialect, params: d
     cache.set(_key(creation_id), container | {"published": post.remote_id}, CONTAINER_LIFETIME_S)
     if fault and fault.kind == FaultKind.DROP_REPLY:
         time.sleep(services.fault_sleep_s(fault))  # stored and committed; the reply is what gets lost
-        raise GatewayTimeout
+        raise graph.GatewayTimeout
     return {"id": post.remote_id}
 
 
 def publishing_limit(request: HttpRequest, account: SandboxAccount, d: Dialect, params: dict[str, str]) -> dict:
-    _inject(services.take_fault(account))
+    graph.inject(services.take_fault(account))
     since = timezone.now() - dt.timedelta(seconds=QUOTA_DURATION_S)
     used = account.posts.filter(received_at__gte=since).count()
     return {
@@ -215,42 +206,42 @@ def publishing_limit(request: HttpRequest, account: SandboxAccount, d: Dialect, 
 
 
 def list_posts(request: HttpRequest, account: SandboxAccount, d: Dialect, params: dict[str, str]) -> dict:
-    _inject(services.take_fault(account))
+    graph.inject(services.take_fault(account))
     posts = account.posts.filter(deleted_at__isnull=True).order_by("-received_at", "-pk")
     if since := params.get("since"):
         instant = dt.datetime.fromtimestamp(int(since), dt.UTC) if since.isdigit() else services.parse_since(since)
         posts = posts.filter(received_at__gte=instant)
     limit = min(max(int(params.get("limit") or LIST_DEFAULT), 1), LIST_MAX)
-    return {"data": [_fields(_media(request, d, p), params) for p in posts[:limit]]}
+    return {"data": [graph.select_fields(_media(request, d, p), params) for p in posts[:limit]]}
 
 
 def node(request: HttpRequest, account: SandboxAccount, d: Dialect, params: dict[str, str], node_id: str) -> dict:
-    _inject(services.take_fault(account))
+    graph.inject(services.take_fault(account))
     if request.method == "GET" and (container := _container(account, node_id)) is not None:
         status = _status(container)
         if d.platform == "instagram":
             detail = container["error"] or {
                 "FINISHED": "Finished: Media has been uploaded and it is ready to be published."
             }.get(status, status.title())
-            return _fields({"id": node_id, "status_code": status, "status": detail}, params)
-        return _fields({"id": node_id, "status": status, "error_message": container["error"] or ""}, params)
+            return graph.select_fields({"id": node_id, "status_code": status, "status": detail}, params)
+        return graph.select_fields({"id": node_id, "status": status, "error_message": container["error"] or ""}, params)
     post = account.posts.filter(remote_id=node_id, deleted_at__isnull=True).first()
     if post is None or (request.method == "DELETE" and not d.can_delete):
-        raise _unsupported(request.method, node_id)
+        raise graph.unsupported(request.method, node_id)
     if request.method == "DELETE":
         services.delete_post(account, node_id)
         return {"success": True, "deleted_id": node_id}
-    return _fields(_media(request, d, post), params)
+    return graph.select_fields(_media(request, d, post), params)
 
 
 def insights(request: HttpRequest, account: SandboxAccount, d: Dialect, params: dict[str, str], media_id: str) -> dict:
-    _inject(services.take_fault(account))
+    graph.inject(services.take_fault(account))
     post = account.posts.filter(remote_id=media_id, deleted_at__isnull=True).first()
     if post is None:
-        raise _unsupported("GET", media_id)
+        raise graph.unsupported("GET", media_id)
     names = [m for m in params.get("metric", "").split(",") if m]
     if not names or any(m not in d.metrics for m in names):
-        raise GraphError(100, f"(#100) metric[0] must be one of the following values: {', '.join(d.metrics)}")
+        raise graph.GraphError(100, f"(#100) metric[0] must be one of the following values: {', '.join(d.metrics)}")
     counts = services.metrics_for(post)
     return {"data": [
         {"name": m, "period": "lifetime", "values": [{"value": counts[d.metrics[m]]}], "title": m.title(),
@@ -263,11 +254,11 @@ def insights(request: HttpRequest, account: SandboxAccount, d: Dialect, params: 
 def refresh_access_token(request: HttpRequest, platform: str) -> HttpResponse:
     """GET refresh_access_token?grant_type=ig_refresh_token (th_refresh_token)&access_token=…: 60 more days."""
     try:
-        token, params = _token(request), _params(request)
-        account = _account(platform, token)
-        _inject(services.take_fault(account, FaultScope.TOKEN))
+        token, params = graph.bearer(request), graph.parameters(request)
+        account = graph.account_of(platform, token)
+        graph.inject(services.take_fault(account, FaultScope.TOKEN))
         if params.get("grant_type") != DIALECTS[platform].refresh_grant:
-            raise GraphError(100, f"Param grant_type must be {DIALECTS[platform].refresh_grant}")
+            raise graph.GraphError(100, f"Param grant_type must be {DIALECTS[platform].refresh_grant}")
         fresh, now = secrets.token_urlsafe(32), timezone.now()
         with transaction.atomic():
             SandboxAccount.objects.filter(pk=account.pk).update(token=fresh, token_expires_at=now + LONG_LIVED_TOKEN)
@@ -275,40 +266,18 @@ def refresh_access_token(request: HttpRequest, platform: str) -> HttpResponse:
         return JsonResponse(
             {"access_token": fresh, "token_type": "bearer", "expires_in": int(LONG_LIVED_TOKEN.total_seconds())}
         )
-    except GraphError as error:
-        return _answer(error)
-    except GatewayTimeout:
+    except graph.GraphError as error:
+        return graph.answer(error)
+    except graph.GatewayTimeout:
         return HttpResponse("Gateway Timeout", status=504, content_type="text/plain")
 
 
 def urls(platform: str) -> list:
     """The dialect's patterns for one platform, mounted at /sandbox/<platform>/ before the generic dialect."""
     return [
-        re_path(r"^v\d+\.\d+/(?P<path>.+)$", graph, {"platform": platform}),
+        re_path(r"^v\d+\.\d+/(?P<path>.+)$", dispatch, {"platform": platform}),
         re_path(r"^refresh_access_token$", refresh_access_token, {"platform": platform}),
     ]
-
-
-def _fetch(account: SandboxAccount, d: Dialect, params: dict[str, str]) -> dict[str, str]:
-    """Download the container's media as Meta does, measure it, keep its facts (not its bytes)."""
-    url = params.get("image_url") or params.get("video_url") or ""
-    try:
-        response = httpx.get(url, timeout=FETCH_TIMEOUT_S)
-        response.raise_for_status()
-    except (httpx.HTTPError, ValueError) as error:
-        # Meta's table: 2207052 "Media download has failed. The media URI doesn't meet our requirements."
-        raise GraphError(9004, f"Media download has failed ({error.__class__.__name__})", subcode=2207052) from error
-    alt = params.get("alt_text", "")
-    try:
-        measured = uploads.check_upload(SimpleUploadedFile("media", response.content), alt)
-    except Refusal as refusal:
-        raise GraphError(9004, "Only photo or video can be accepted as media type.", subcode=2207052) from refusal
-    if measured.type == MediaType.IMAGE and measured.mime_type not in d.image_types:
-        # The code is the sandbox's choice; the rule is the platform's (JPEG only on Instagram).
-        raise GraphError(36001, f"The image format {measured.mime_type} is not supported.", subcode=2207005)
-    if d.platform == "instagram" and not 0.8 <= measured.width / measured.height <= 1.91:
-        raise GraphError(36003, "The aspect ratio is not supported.", subcode=2207009)
-    return {"id": uploads.store_media(account, measured, alt).remote_id, "alt": alt}
 
 
 def _container(account: SandboxAccount, container_id: str) -> dict[str, Any] | None:
@@ -338,70 +307,5 @@ def _media(request: HttpRequest, d: Dialect, post: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _fields(values: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
-    """Only the fields asked for, and the id (Graph API field selection); all without `fields`."""
-    if not (asked := {f for f in params.get("fields", "").split(",") if f}):
-        return values
-    return {k: v for k, v in values.items() if k in asked or k == "id"}
-
-
-def _inject(fault: SandboxFault | None) -> SandboxFault | None:
-    """Raise the answer a fault imposes now, or return it (after its latency) for the view to finish."""
-    if fault is None or fault.kind in (FaultKind.DROP_REPLY, FaultKind.REJECT):
-        return fault
-    if fault.kind in (FaultKind.LATENCY, FaultKind.TIMEOUT):
-        time.sleep(services.fault_sleep_s(fault))
-        if fault.kind == FaultKind.TIMEOUT:
-            raise GatewayTimeout
-        return fault
-    if fault.kind == FaultKind.RATE_LIMIT:
-        wait_s = services.DEFAULT_RETRY_AFTER_S if fault.retry_after_s is None else fault.retry_after_s
-        usage = {"type": fault.account.platform, "call_count": 100, "total_cputime": 10, "total_time": 10,
-                 "estimated_time_to_regain_access": math.ceil(wait_s / 60)}  # fmt: skip
-        headers = {"X-Business-Use-Case-Usage": json.dumps({user_id_for(fault.account): [usage]})}
-        raise GraphError(4, "Application request limit reached", headers=headers, is_transient=True)
-    if fault.kind == FaultKind.SERVER_ERROR:
-        raise GraphError(2, "An unexpected error has occurred. Please retry your request later.", status=500,
-                         is_transient=True)  # fmt: skip
-    raise GraphError(
-        190, "Error validating access token: The session has been invalidated (sandbox fault).", subcode=460
-    )
-
-
-def _token(request: HttpRequest) -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    token = token.strip() if scheme.lower() in ("bearer", "oauth") else ""
-    if not (token := token or request.GET.get("access_token", "").strip()):
-        raise GraphError(2500, "An active access token must be used to query information about the current user.")
-    return token
-
-
-def _account(platform: str, token: str) -> SandboxAccount:
-    try:
-        return services.account_for(platform, token)
-    except Refusal as refusal:
-        expired = "expired" in str(refusal.body.get("error_description", ""))
-        message = "Session has expired" if expired else "The session has been invalidated"
-        raise GraphError(190, f"Error validating access token: {message}.", subcode=463 if expired else 460) from None
-
-
-def _params(request: HttpRequest) -> dict[str, str]:
-    """Graph parameters come in the query string or a form body alike; the token is not one."""
-    values = request.GET.dict() | (request.POST.dict() if request.method == "POST" else {})
-    values.pop("access_token", None)
-    return values
-
-
 def _key(container_id: str) -> str:
     return f"sandbox:meta:container:{container_id}"
-
-
-def _unsupported(method: str, name: str) -> GraphError:
-    message = (f"Unsupported {method.lower()} request. Object with ID '{name}' does not exist, cannot be loaded due to "
-               "missing permissions, or does not support this operation.")  # fmt: skip
-    return GraphError(100, message, subcode=33, type="GraphMethodException")
-
-
-def _answer(error: GraphError) -> JsonResponse:
-    body = {"error": error.error | {"fbtrace_id": secrets.token_urlsafe(8)}}
-    return JsonResponse(body, status=error.status, headers=error.headers)
