@@ -2,6 +2,7 @@
 
 from publishing.adapters.base import Adapter
 from publishing.adapters.bluesky import BlueskyAdapter
+from publishing.adapters.facebook import FacebookAdapter
 from publishing.adapters.instagram import InstagramAdapter
 from publishing.adapters.mastodon import MastodonAdapter
 from publishing.adapters.sandbox import SandboxAdapter
@@ -12,6 +13,7 @@ from publishing.platforms import Platform
 REGISTRY: dict[str, type[Adapter]] = dict.fromkeys(Platform.values, SandboxAdapter)
 REGISTRY[Platform.MASTODON] = MastodonAdapter
 REGISTRY[Platform.BLUESKY] = BlueskyAdapter
+REGISTRY[Platform.FACEBOOK] = FacebookAdapter
 REGISTRY[Platform.INSTAGRAM] = InstagramAdapter
 REGISTRY[Platform.THREADS] = ThreadsAdapter
 

@@ -148,10 +148,10 @@ class GraphAdapter(Adapter):
             "limit": RECENT_POSTS_LIMIT,
         }
         recent = self.edge(account, "GET", self.container_edge, params=params).json().get("data", [])
-        text = _normalised(self.post_text(publication))
+        text = normalised(self.post_text(publication))
         found = [
             item for item in recent
-            if _normalised(item.get(self.text_field) or "") == text
+            if normalised(item.get(self.text_field) or "") == text
             and (made := parse_datetime(item.get("timestamp") or "")) is not None and made >= since
         ]  # fmt: skip
         others = Publication.objects.filter(account=account, remote_id__in=[i["id"] for i in found])
@@ -193,5 +193,6 @@ class GraphAdapter(Adapter):
         return f"{self.platform}:publishing_limit:{account.pk}:{account.api_base_url}"
 
 
-def _normalised(text: str) -> str:
+def normalised(text: str) -> str:
+    """A post's text as compared when reconciling: whitespace runs as one space, none at the ends."""
     return re.sub(r"\s+", " ", text).strip()

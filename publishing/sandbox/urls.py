@@ -17,6 +17,7 @@ urlpatterns = [
     path("bluesky/xrpc/", include("publishing.sandbox.dialects.bluesky")),  # Bluesky's XRPC, before the generic
     path("instagram/", include(meta.urls("instagram"))),  # Meta's Graph API under a version prefix, before the generic
     path("threads/", include(meta.urls("threads"))),
+    path("facebook/", include("publishing.sandbox.dialects.facebook")),
     path("<str:platform>/posts", views.posts),
     path("<str:platform>/posts/<str:remote_id>", views.post_detail),
     path("<str:platform>/posts/<str:remote_id>/metrics", views.post_metrics),

@@ -6,7 +6,7 @@ definition does not have, sends a parameter the edge does not list, misses a req
 value its declared type cannot hold; `fields=` must name fields of the node it reads. A reply fails if
 it carries a field its return type does not have, or an error that is not Meta's error object.
 
-Instagram: ../shared/specs/facebook/*.json (facebook/facebook-business-sdk-codegen `api_specs/specs/`):
+Instagram and Facebook Pages: ../shared/specs/facebook/*.json (facebook/facebook-business-sdk-codegen `api_specs/specs/`):
 `apis[]` gives each edge's method, parameters with types and required flags, and return type; the
 type's own file gives its `fields[]`. Patches, as the specs README asks (not OpenAPI, read apis[]):
 - the Graph API's own parameters, on every call and in no spec file: `fields` (field selection) and
@@ -14,7 +14,9 @@ type's own file gives its `fields[]`. Patches, as the specs README asks (not Ope
 - a container (what POST /{ig-user-id}/media makes) is read as ShadowIGMediaBuilder, the spec of the IG
   Container node (id, status, status_code), though `apis[]` names IGMedia as POST media's return;
 - ContentPublishingLimitResponse has no file: its reply's fields are checked against the Instagram
-  reference (config, quota_usage).
+  reference (config, quota_usage); InsightsResult (a Page post's insights) has none either: unchecked;
+- POST /{page-id}/photos answers {"id", "post_id"} (developers.facebook.com/docs/graph-api/reference/page/photos,
+  return type), though Photo has no `post_id` field.
 Threads: ../shared/specs/community/threads-api-openapi.yml, names only (its README: low fidelity; the
 Threads documentation is the authority). Patches from developers.facebook.com/docs/threads/posts:
 POST /me/threads also takes image_url, video_url, is_carousel_item, children and alt_text; GET
@@ -39,6 +41,14 @@ from tests.contracts.openapi import GATEWAY_ANSWERS, SPECS
 GRAPH_PARAMS = {"fields": "string", "limit": "unsigned int", "after": "string", "before": "string"}
 VERSION = re.compile(r"v\d+\.\d+")
 CONTAINER_NODE = "ShadowIGMediaBuilder"
+# The node a user id names, and the one any other id names unless a reply said what it made.
+NODES = {"instagram": ("IGUser", "IGMedia"), "facebook": ("Page", "PagePost")}
+# What a POST edge makes: the reply's field → the node type of that id.
+MADE = {
+    "media": {"id": CONTAINER_NODE}, "photos": {"id": "Photo", "post_id": "PagePost"},
+    "videos": {"id": "AdVideo"}, "feed": {"id": "PagePost"},
+}  # fmt: skip
+REPLY_EXTRAS = {("Page", "photos"): {"post_id"}}
 PUBLISHING_LIMIT_FIELDS = {"config", "quota_usage"}
 THREADS_PATCHES = {
     ("post", "/me/threads"): {"image_url", "video_url", "is_carousel_item", "children", "alt_text"},
@@ -94,7 +104,7 @@ class GraphContract:
         self.platform, self.base_path, self.user_ids = platform, base_path.rstrip("/") + "/", user_ids | {"me"}
         self.problems: list[str] = []
         self.calls: list[tuple[str, str, int]] = []
-        self.containers: set[str] = set()
+        self.kinds: dict[str, str] = {}
 
     def client(self, **kwargs: Any) -> httpx.Client:
         return httpx.Client(event_hooks={"response": [self.check]}, **kwargs)
@@ -112,14 +122,13 @@ class GraphContract:
         if not VERSION.fullmatch(parts[0]):
             self.problems.append(f"{name}: no Graph API version in the path")
             return
-        check = self._check_instagram if self.platform == "instagram" else self._check_threads
+        check = self._check_threads if self.platform == "threads" else self._check_codegen
         for problem in check(request.method.lower(), parts[1:], params, response):
             self.problems.append(f"{name} ({response.status_code}): {problem}")
 
-    def _check_instagram(
-        self, method: str, parts: list[str], params: dict[str, str], reply: httpx.Response
-    ) -> list[str]:
-        node = "IGUser" if parts[0] in self.user_ids else CONTAINER_NODE if parts[0] in self.containers else "IGMedia"
+    def _check_codegen(self, method: str, parts: list[str], params: dict[str, str], reply: httpx.Response) -> list[str]:
+        user_node, other_node = NODES[self.platform]
+        node = user_node if parts[0] in self.user_ids else self.kinds.get(parts[0], other_node)
         edge = parts[1] if len(parts) > 1 else None
         api = next(
             (a for a in codegen(node)["apis"] if a["method"].lower() == method and a.get("endpoint") == edge), None
@@ -138,11 +147,13 @@ class GraphContract:
             for n, v in params.items()
             if n in declared and not value_fits(declared[n]["type"], v)
         ]
-        returned = node if edge is None else api["return"]
+        returned = node if edge is None and method == "get" else api["return"]
         fields = self._fields_of(returned)
         if fields is not None and (unknown := set(params.get("fields", "").split(",")) - fields - {""}):
             problems.append(f"fields {sorted(unknown)} are not fields of {returned}")
-        return problems + self._check_reply(reply, fields, returned, method == "post" and edge == "media")
+        extras = REPLY_EXTRAS.get((node, edge or ""), set())
+        made = MADE.get(edge or "", {}) if method == "post" and node == user_node else {}
+        return problems + self._check_reply(reply, fields | extras if fields else fields, returned, made)
 
     def _check_threads(self, method: str, parts: list[str], params: dict[str, str], reply: httpx.Response) -> list[str]:
         user = parts[0] in self.user_ids
@@ -153,10 +164,10 @@ class GraphContract:
         if declared is None:
             return [f"the Threads definition has no {method.upper()} {template}"]
         problems = [f"parameter {n!r} is not in {template}" for n in params if n not in declared | set(GRAPH_PARAMS)]
-        return problems + self._check_reply(reply, None, template, method == "post" and template == "/me/threads")
+        return problems + self._check_reply(reply, None, template, {})
 
     def _check_reply(
-        self, reply: httpx.Response, fields: set[str] | None, returned: str, makes_container: bool
+        self, reply: httpx.Response, fields: set[str] | None, returned: str, made: dict[str, str]
     ) -> list[str]:
         if reply.status_code in GATEWAY_ANSWERS:
             return []  # a proxy's answer in front of the server, not the platform's
@@ -171,8 +182,7 @@ class GraphContract:
             return [
                 f"error.{k} is not a {t.__name__}" for k, t in ERROR_FIELDS.items() if not isinstance(error.get(k), t)
             ]
-        if makes_container:
-            self.containers.add(str(body.get("id")))
+        self.kinds |= {str(body[k]): node for k, node in made.items() if k in body}
         items = body["data"] if isinstance(body.get("data"), list) else [body]
         if fields is None:
             return []

@@ -13,6 +13,7 @@ from PIL import Image
 
 from campaigns.models import VariantMedia
 from publishing.adapters.base import Permanent, TokenInvalid, Transient, UnknownOutcome
+from publishing.adapters.facebook import FacebookAdapter
 from publishing.adapters.instagram import InstagramAdapter
 from publishing.adapters.threads import ThreadsAdapter
 from publishing.models import Publication
@@ -39,7 +40,7 @@ def meta_world(world, live_server, platform: str):
     world.sandbox = f"{live_server.url}/sandbox/{platform}/"
     world.account = builders.make_account(
         world.ministry, platform=platform, handle="@ministry", api_base_url=world.sandbox,
-        credentials={"access_token": TOKEN, "user_id": world.uid},
+        credentials={"access_token": TOKEN, "user_id": world.uid, "page_id": world.uid},
     )  # fmt: skip
     world.variant = builders.make_variant(world.item, platform=platform, text="Free flu jabs this week #FluVaccine 💉")
     attach(world)
@@ -58,6 +59,13 @@ def instagram(world, live_server, transactional_db):
 @pytest.fixture
 def threads(world, live_server, transactional_db):
     checked = meta_world(world, live_server, "threads")
+    yield checked
+    assert checked.contract.problems == [], "\n".join(checked.contract.problems)
+
+
+@pytest.fixture
+def facebook(world, live_server, transactional_db):
+    checked = meta_world(world, live_server, "facebook")
     yield checked
     assert checked.contract.problems == [], "\n".join(checked.contract.problems)
 
@@ -155,3 +163,23 @@ def test_the_contract_catches_an_unknown_parameter_a_missing_one_and_a_wrong_typ
     assert any("required parameter 'creation_id' is missing" in p for p in found)
     assert any("creation_id='not-a-number' is not a unsigned int" in p for p in found)
     assert any("['status_code'] are not fields of IGMedia" in p for p in found)
+
+
+def test_facebook_text_photos_reconciliation_insights_and_delete_keep_to_the_definition(facebook):
+    adapter = FacebookAdapter(facebook.contract.client(timeout=5.0))
+    made = adapter.publish(publication(facebook))  # one photo
+    attach(facebook)
+    second = builders.make_publication(facebook.variant, facebook.account)
+    adapter.publish(Publication.objects.get(pk=second.pk))  # two photos, then one feed post
+    VariantMedia.objects.filter(variant=facebook.variant).delete()
+    facebook.variant.link = "https://example.org/flu"
+    facebook.variant.save()
+    third = builders.make_publication(facebook.variant, facebook.account)
+    adapter.publish(Publication.objects.get(pk=third.pk))  # text and link
+    Publication.objects.filter(pk=facebook.publication.pk).update(remote_id=made.remote_id)
+
+    adapter.fetch_metrics(publication(facebook))
+    adapter.find_existing(publication(facebook))
+    adapter.delete(publication(facebook))
+
+    assert {("POST", "{id}/photos"), ("POST", "{id}/feed"), ("GET", "{id}/published_posts")} <= endpoints(facebook)
