@@ -24,6 +24,10 @@ from publishing.sandbox.models import SandboxAccount, SandboxMedia, SandboxPost
 from tests import builders
 
 TOKEN = "instagram-token-of-the-ministry"
+# A lost reply is held this long by the sandbox; the client gives up sooner, but not so soon that a loaded
+# test run's ordinary calls (a container's media download) time out too.
+LOST_REPLY_HELD_S = 2.0
+LOST_REPLY_TIMEOUT = httpx.Timeout(5.0, read=1.0)
 CAPTION = "Flu season is here. Book your free vaccine today. #FluVaccine"
 
 
@@ -36,6 +40,7 @@ def jpeg_bytes(width: int = 1080, height: int = 1350, colour: tuple[int, int, in
 @pytest.fixture(autouse=True)
 def public_base_url_and_fresh_cache(settings, live_server) -> None:
     """Meta fetches our signed addresses: in the tests, the live server that also runs the sandbox."""
+    settings.SANDBOX_TIMEOUT_SLEEP_S = LOST_REPLY_HELD_S
     settings.PLANNER_PUBLIC_BASE_URL = live_server.url
     cache.clear()
 
@@ -253,7 +258,7 @@ def test_a_refused_post_is_permanent(on_instagram):
 
 def test_a_lost_reply_is_reconciled_with_the_post_the_account_made(on_instagram):
     fault(on_instagram, "drop_reply", applies_to="create", remaining=1)
-    adapter = InstagramAdapter(httpx.Client(timeout=httpx.Timeout(0.2, connect=5.0)))
+    adapter = InstagramAdapter(httpx.Client(timeout=LOST_REPLY_TIMEOUT))
 
     with pytest.raises(UnknownOutcome):
         adapter.publish(publication(on_instagram))

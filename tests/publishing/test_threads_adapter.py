@@ -22,11 +22,16 @@ from publishing.sandbox.models import SandboxMedia, SandboxPost
 from tests import builders
 
 TOKEN = "threads-token-of-the-ministry"
+# A lost reply is held this long by the sandbox; the client gives up sooner, but not so soon that a loaded
+# test run's ordinary calls (a container's media download) time out too.
+LOST_REPLY_HELD_S = 2.0
+LOST_REPLY_TIMEOUT = httpx.Timeout(5.0, read=1.0)
 FOUR_BYTE_EMOJI = "💉"  # U+1F489: one character, four UTF-8 bytes; Threads counts it as 4
 
 
 @pytest.fixture(autouse=True)
 def public_base_url_and_fresh_cache(settings, live_server) -> None:
+    settings.SANDBOX_TIMEOUT_SLEEP_S = LOST_REPLY_HELD_S
     settings.PLANNER_PUBLIC_BASE_URL = live_server.url
     cache.clear()
 
@@ -143,7 +148,7 @@ def test_a_lost_reply_is_reconciled(on_threads):
                headers={"Authorization": f"Bearer {TOKEN}"}).raise_for_status()  # fmt: skip
 
     with pytest.raises(UnknownOutcome):
-        ThreadsAdapter(httpx.Client(timeout=httpx.Timeout(0.2, connect=5.0))).publish(publication(on_threads))
+        ThreadsAdapter(httpx.Client(timeout=LOST_REPLY_TIMEOUT)).publish(publication(on_threads))
 
     assert ThreadsAdapter().find_existing(publication(on_threads)).remote_id == SandboxPost.objects.get().remote_id
 
