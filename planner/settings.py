@@ -124,6 +124,9 @@ PLANNER_SANDBOX_ENABLED = env.bool("PLANNER_SANDBOX_ENABLED", default=True)
 # Where the demo's accounts find the sandbox: the web process that `scripts/run` starts.
 PLANNER_PORT = env.int("PLANNER_PORT", default=8000)
 PLANNER_SANDBOX_URL = env.str("PLANNER_SANDBOX_URL", default=f"http://127.0.0.1:{PLANNER_PORT}/sandbox/")
+# The planner's address as the internet sees it: Instagram, Threads and Facebook fetch media from signed
+# addresses under it (publishing/media_urls.py). Empty: http://127.0.0.1:$PLANNER_PORT, which only the sandbox reaches.
+PLANNER_PUBLIC_BASE_URL = env.str("PLANNER_PUBLIC_BASE_URL", default="")
 # The apps registered with each OAuth 2 platform, for "Connect an account" (publishing/connect/): a JSON
 # object per platform with client_id and client_secret, and optionally authorize_url, token_url,
 # api_base_url and scopes. Mastodon registers itself on each server and Bluesky uses app passwords.

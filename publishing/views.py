@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
+from campaigns.models import MediaAsset
 from publishing import health as engine_health
+from publishing import media_urls
 from publishing.models import Heartbeat, Publication
 
 
@@ -29,3 +32,21 @@ def status(request: HttpRequest) -> HttpResponse:
     )
     heartbeats = Heartbeat.objects.order_by("name")
     return render(request, "publishing/status.html", {"report": report, "overdue": overdue, "heartbeats": heartbeats})
+
+
+@require_safe
+def public_media(request: HttpRequest, token: str) -> HttpResponse:
+    """The file of the one asset a signed address names, without a login: 404 if not ours, 410 once expired."""
+    try:
+        asset = media_urls.asset_for(token)
+    except media_urls.ExpiredAddress:
+        return HttpResponse("This address has expired.", status=410, content_type="text/plain")
+    except MediaAsset.DoesNotExist:
+        raise Http404("No such media.") from None
+    try:
+        file = asset.file.open("rb")
+    except OSError:
+        raise Http404("No such media.") from None
+    response = FileResponse(file, content_type=asset.mime_type or "application/octet-stream")
+    response["Cache-Control"] = "private, no-store"  # the address is the permission: no shared cache keeps it
+    return response

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from publishing.sandbox import views
+from publishing.sandbox.dialects import meta
 
 app_name = "sandbox"
 
@@ -18,6 +19,9 @@ urlpatterns = [
     path("x/", include("publishing.sandbox.dialects.x")),  # the X API v2 (/sandbox/x/2/…), before the generic
     path("youtube/", include("publishing.sandbox.dialects.youtube")),  # the YouTube Data API v3, before the generic
     path("linkedin/", include("publishing.sandbox.dialects.linkedin")),  # LinkedIn's REST API, before the generic
+    path("instagram/", include(meta.urls("instagram"))),  # Meta's Graph API under a version prefix, before the generic
+    path("threads/", include(meta.urls("threads"))),
+    path("facebook/", include("publishing.sandbox.dialects.facebook")),
     path("<str:platform>/posts", views.posts),
     path("<str:platform>/posts/<str:remote_id>", views.post_detail),
     path("<str:platform>/posts/<str:remote_id>/metrics", views.post_metrics),
