@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from publishing.models import Publication, SocialAccount
 
 # developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media#image-specifications:
-# JPEG only, aspect ratio 4:5 to 1.91:1, width 320 to 1440 px.
+# JPEG only, aspect ratio 4:5 to 1.91:1, width 320 to 1440 px. Our signed address serves PNG and WebP
+# converted, so those are accepted too.
+CONVERTIBLE_TO_JPEG = ("image/jpeg", "image/jpg", "image/png", "image/webp")
 ASPECT_MIN, ASPECT_MAX = 4 / 5, 1.91
 WIDTH_MIN_PX, WIDTH_MAX_PX = 320, 1440
 HASHTAG = re.compile(r"(?<![\w&])#\w+")
@@ -99,7 +101,7 @@ def caption_text(variant: Variant) -> str:
 
 def _image(asset: MediaAsset, language: str) -> dict[str, str]:
     # alt_text: "for image posts" (ig-user/media reference, since 2025); Meta fetches image_url itself.
-    fields = {"image_url": media_urls.signed_url(asset)}
+    fields = {"image_url": media_urls.signed_url(asset, as_jpeg=True)}  # a PNG or WebP is served as a JPEG
     return fields | ({"alt_text": alt} if (alt := asset.alt_text.get(language, "")) else {})
 
 
@@ -110,8 +112,9 @@ def _image_problems(asset: MediaAsset, variant: Variant) -> list[Problem]:
                 "media", "media_kind", f"{asset.title!r}: only still images are supported on Instagram yet", variant
             )
         ]
-    if (asset.mime_type or "").lower() not in ("image/jpeg", "image/jpg"):
-        return [_problem("media", "file_type", f"{asset.title!r} is not a JPEG: Instagram takes JPEG only", variant)]
+    if (asset.mime_type or "").lower() not in CONVERTIBLE_TO_JPEG:
+        message = f"{asset.title!r} is {asset.mime_type}: Instagram takes JPEG (PNG and WebP are sent as JPEG)"
+        return [_problem("media", "file_type", message, variant)]
     width, height = asset.width, asset.height
     if not width or not height:
         try:

@@ -189,7 +189,7 @@ def test_the_hashtag_cap_follows_the_settings(on_instagram, settings):
         (1440, 700, "image/jpeg", "aspect_ratio"),  # wider than 1.91:1
         (300, 300, "image/jpeg", "width"),
         (1600, 1600, "image/jpeg", "width"),
-        (1080, 1080, "image/png", "file_type"),
+        (1080, 1080, "image/gif", "file_type"),
     ],
 )
 def test_an_image_instagram_would_refuse_is_found_before_any_request(on_instagram, width, height, mime_type, rule):

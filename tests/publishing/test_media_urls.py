@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import time
 
 import pytest
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.test import Client
+from PIL import Image
 
 from publishing import media_urls
 from tests import builders
@@ -79,3 +81,19 @@ def test_an_expired_address_is_gone(card, monkeypatch):
 
 def test_only_reading_is_allowed(card):
     assert Client().post(path_of(media_urls.signed_url(card))).status_code == 405
+
+
+def test_an_address_for_instagram_serves_a_png_as_a_jpeg_flattened_on_white(world, settings):
+    settings.PLANNER_PUBLIC_BASE_URL = "https://planner.example.org/"
+    buffer = io.BytesIO()
+    Image.new("RGBA", (40, 30), (200, 30, 60, 0)).save(buffer, "PNG")  # fully transparent
+    poster = builders.make_media(
+        world.ministry, "Poster", file=ContentFile(buffer.getvalue(), name="poster.png"), mime_type="image/png"
+    )
+
+    response = Client().get(path_of(media_urls.signed_url(poster, as_jpeg=True)))
+
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    with Image.open(io.BytesIO(response.content)) as image:
+        assert (image.format, image.size) == ("JPEG", (40, 30))
+        assert image.getpixel((0, 0)) == (255, 255, 255)
