@@ -163,6 +163,10 @@ def _campaign(
     return _upsert(Campaign, {"organisation": organisations[spec.organisation], "name": spec.name}, values)
 
 
+# What a platform's adapter needs beyond a token (publishing/adapters/linkedin.py posts as this URN).
+DEMO_CREDENTIALS = {"linkedin": {"author": "urn:li:organization:2026"}}
+
+
 def _accounts(organisations: dict[str, Organisation], days: dict[str, date]) -> dict[tuple[str, str], SocialAccount]:
     accounts = {}
     for slug, handles in HANDLES.items():
@@ -173,7 +177,7 @@ def _accounts(organisations: dict[str, Organisation], days: dict[str, date]) -> 
             values = {
                 "display_name": organisation.name,
                 "api_base_url": f"{settings.PLANNER_SANDBOX_URL.rstrip('/')}/{platform}/",
-                "credentials": {"access_token": f"demo-token-{platform}"},
+                "credentials": {"access_token": f"demo-token-{platform}", **DEMO_CREDENTIALS.get(platform, {})},
                 "token_expires_at": expires_at,
                 "is_active": True,
             }
