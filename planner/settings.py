@@ -131,6 +131,8 @@ PLANNER_PUBLIC_BASE_URL = env.str("PLANNER_PUBLIC_BASE_URL", default="")
 # object per platform with client_id and client_secret, and optionally authorize_url, token_url,
 # api_base_url and scopes. Mastodon registers itself on each server and Bluesky uses app passwords.
 PLANNER_OAUTH_CLIENTS: dict[str, dict[str, str]] = env.json("PLANNER_OAUTH_CLIENTS", default={})
+# The LinkedIn API version the adapter asks for (a version is served for at least a year).
+PLANNER_LINKEDIN_VERSION = env.str("PLANNER_LINKEDIN_VERSION", default="202510")
 # How long its `timeout` and `drop_reply` faults hold a request: longer than any client's timeout.
 SANDBOX_TIMEOUT_SLEEP_S = 35
 
