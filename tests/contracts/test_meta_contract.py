@@ -26,15 +26,9 @@ from tests.contracts.graph import GraphContract
 TOKEN = "meta-token-of-the-ministry"
 # A lost reply is held this long by the sandbox; the client gives up sooner, but not so soon that a loaded
 # test run's ordinary calls (a container's media download) time out too.
-LOST_REPLY_HELD_S = 2.0
 LOST_REPLY_TIMEOUT = httpx.Timeout(5.0, read=1.0)
 
-
-@pytest.fixture(autouse=True)
-def public_base_url_and_fresh_cache(settings, live_server) -> None:
-    settings.SANDBOX_TIMEOUT_SLEEP_S = LOST_REPLY_HELD_S
-    settings.PLANNER_PUBLIC_BASE_URL = live_server.url
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("graph_sandbox")
 
 
 def meta_world(world, live_server, platform: str):

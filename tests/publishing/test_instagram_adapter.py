@@ -8,7 +8,6 @@ import io
 
 import httpx
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
@@ -26,23 +25,16 @@ from tests import builders
 TOKEN = "instagram-token-of-the-ministry"
 # A lost reply is held this long by the sandbox; the client gives up sooner, but not so soon that a loaded
 # test run's ordinary calls (a container's media download) time out too.
-LOST_REPLY_HELD_S = 2.0
 LOST_REPLY_TIMEOUT = httpx.Timeout(5.0, read=1.0)
 CAPTION = "Flu season is here. Book your free vaccine today. #FluVaccine"
+
+pytestmark = pytest.mark.usefixtures("graph_sandbox")
 
 
 def jpeg_bytes(width: int = 1080, height: int = 1350, colour: tuple[int, int, int] = (200, 30, 60)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), colour).save(buffer, "JPEG")
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def public_base_url_and_fresh_cache(settings, live_server) -> None:
-    """Meta fetches our signed addresses: in the tests, the live server that also runs the sandbox."""
-    settings.SANDBOX_TIMEOUT_SLEEP_S = LOST_REPLY_HELD_S
-    settings.PLANNER_PUBLIC_BASE_URL = live_server.url
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import io
 
 import httpx
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from PIL import Image
 
@@ -24,16 +23,10 @@ from tests import builders
 TOKEN = "threads-token-of-the-ministry"
 # A lost reply is held this long by the sandbox; the client gives up sooner, but not so soon that a loaded
 # test run's ordinary calls (a container's media download) time out too.
-LOST_REPLY_HELD_S = 2.0
 LOST_REPLY_TIMEOUT = httpx.Timeout(5.0, read=1.0)
 FOUR_BYTE_EMOJI = "💉"  # U+1F489: one character, four UTF-8 bytes; Threads counts it as 4
 
-
-@pytest.fixture(autouse=True)
-def public_base_url_and_fresh_cache(settings, live_server) -> None:
-    settings.SANDBOX_TIMEOUT_SLEEP_S = LOST_REPLY_HELD_S
-    settings.PLANNER_PUBLIC_BASE_URL = live_server.url
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("graph_sandbox")
 
 
 @pytest.fixture
