@@ -262,6 +262,23 @@ def first_attempt_at(publication: Publication) -> dt.datetime:
     return (first or publication.created_at) - CLOCK_SKEW
 
 
+def has_rival_in_doubt(publication: Publication) -> bool:
+    """Whether another publication of the account, with the same text, may have posted without our knowing.
+
+    A lookup by text cannot tell such a pair's posts apart (a burst of one message, a lost reply in each):
+    whichever post it found could be the other's. The engine then resends under the key, or asks a person.
+    """
+    from publishing.models import Publication
+
+    S = Publication.State
+    return (
+        Publication.objects.filter(account=publication.account, variant__text=publication.variant.text, remote_id="")
+        .filter(state__in=(S.QUEUED, S.PUBLISHING, S.RETRYING, S.UNCONFIRMED), attempts__gt=0)
+        .exclude(pk=publication.pk)
+        .exists()
+    )
+
+
 def sole_unclaimed(publication: Publication, remote_ids: list[str]) -> str | None:
     """The one of these posts no other publication of the account recorded as its own; None if none or several."""
     from publishing.models import Publication

@@ -22,7 +22,15 @@ from django.utils.dateparse import parse_datetime
 from campaigns.checks import ERROR, Problem
 from publishing import media_urls
 from publishing.adapters import graph_api
-from publishing.adapters.base import Adapter, Permanent, Published, PublishError, Transient, UnknownOutcome
+from publishing.adapters.base import (
+    Adapter,
+    Permanent,
+    Published,
+    PublishError,
+    Transient,
+    UnknownOutcome,
+    has_rival_in_doubt,
+)
 from publishing.adapters.graph import CLOCK_SKEW, RECENT_POSTS_LIMIT, normalised
 from publishing.platform_rules import rules_for
 
@@ -92,6 +100,8 @@ class FacebookAdapter(Adapter):
         return Published(remote_id=str(post_id), url=self._permalink(account, str(post_id)))
 
     def find_existing(self, publication: Publication) -> Published | None:
+        if has_rival_in_doubt(publication):
+            return None
         # No lookup by key: the Page's own post with our text, made since the first attempt.
         from publishing.models import Publication
 

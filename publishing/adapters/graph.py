@@ -32,6 +32,7 @@ from publishing.adapters.base import (
     PublishError,
     Transient,
     UnknownOutcome,
+    has_rival_in_doubt,
 )
 from publishing.adapters.graph_api import Quota, user_id
 
@@ -136,6 +137,8 @@ class GraphAdapter(Adapter):
         return quota
 
     def find_existing(self, publication: Publication) -> Published | None:
+        if has_rival_in_doubt(publication):
+            return None
         # No lookup by key: the post is the account's one with our text, made since the first attempt.
         from publishing.models import Publication
 

@@ -28,6 +28,7 @@ from publishing.adapters.base import (
     Transient,
     UnknownOutcome,
     first_attempt_at,
+    has_rival_in_doubt,
     seconds_until_midnight,
     sole_unclaimed,
 )
@@ -99,6 +100,8 @@ class LinkedInAdapter(Adapter):
 
     def find_existing(self, publication: Publication) -> Published | None:
         """The author's one post with this commentary made since the first attempt; None if none or several."""
+        if has_rival_in_doubt(publication):
+            return None
         since_ms = first_attempt_at(publication).timestamp() * 1000
         # .../posts-api#find-posts-by-authors
         params = {"q": "author", "author": _author(publication.account), "count": POSTS_PAGE, "sortBy": "CREATED"}

@@ -33,6 +33,7 @@ from publishing.adapters.base import (
     TokenInvalid,
     Transient,
     UnknownOutcome,
+    has_rival_in_doubt,
     oauth_error,
     retry_after,
 )
@@ -87,6 +88,8 @@ class MastodonAdapter(Adapter):
         return published
 
     def find_existing(self, publication: Publication) -> Published | None:
+        if has_rival_in_doubt(publication):
+            return None
         # No lookup by idempotency key exists: the status is the account's one with the variant's text,
         # posted since the first attempt. https://docs.joinmastodon.org/methods/accounts/#statuses
         from publishing.models import Publication

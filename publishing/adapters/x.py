@@ -26,6 +26,7 @@ from publishing.adapters.base import (
     PublishError,
     TokenInvalid,
     Transient,
+    has_rival_in_doubt,
     oauth_error,
     retry_after,
 )
@@ -96,6 +97,8 @@ class XAdapter(Adapter):
         return published
 
     def find_existing(self, publication: Publication) -> Published | None:
+        if has_rival_in_doubt(publication):
+            return None
         # No lookup by key exists: the post is the account's one with exactly the variant's text since the
         # first attempt. https://docs.x.com/x-api/users/get-my-user, https://docs.x.com/x-api/users/get-posts
         from publishing.models import Publication

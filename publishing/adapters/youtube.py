@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from campaigns.checks import ERROR, Problem
-from publishing.adapters.base import Permanent, Published, first_attempt_at, sole_unclaimed
+from publishing.adapters.base import Permanent, Published, first_attempt_at, has_rival_in_doubt, sole_unclaimed
 from publishing.adapters.google import GoogleAdapter
 
 if TYPE_CHECKING:
@@ -77,6 +77,8 @@ class YouTubeAdapter(GoogleAdapter):
 
     def find_existing(self, publication: Publication) -> Published | None:
         """The channel's one video with this title uploaded since the first attempt; None if none or several."""
+        if has_rival_in_doubt(publication):
+            return None
         since, (title, _description) = first_attempt_at(publication), title_and_description(publication.variant)
         # https://developers.google.com/youtube/v3/docs/search/list: forMine with type=video, newest first.
         params = {"part": "snippet", "forMine": "true", "type": "video", "order": "date", "maxResults": SEARCH_PAGE}

@@ -18,6 +18,7 @@ from publishing.dispatcher import dispatch_due
 from publishing.models import Publication, PublicationAttempt
 from publishing.sandbox.models import SandboxPost
 from publishing.sending import send
+from tests import builders
 
 P = Publication.State
 TOKEN = "secret-token-value"  # the builders' default account token
@@ -243,3 +244,14 @@ def test_past_the_platforms_idempotency_window_a_send_whose_worker_died_waits_fo
 
     assert reconcile(due.publication.pk) == P.UNCONFIRMED
     assert posts() == []
+
+
+def test_a_lost_reply_is_not_settled_with_a_post_another_publication_of_the_same_text_may_have_made(due):
+    """Found by the worker-killed fault test: 250 posts of one text, and a lookup by text took another's post."""
+    adapter = REGISTRY[due.account.platform]()
+    rival = builders.make_publication(due.variant, due.account, scheduled_at=timezone.now() - dt.timedelta(minutes=1))
+    adapter.publish(rival)  # the platform has the rival's post; its reply was lost: nobody recorded it
+    Publication.objects.filter(pk=rival.pk).update(state=P.UNCONFIRMED, attempts=1)
+    PublicationAttempt.objects.create(publication=due.publication, number=1, started_at=timezone.now())
+
+    assert adapter.find_existing(due.publication) is None  # it could be either one's: never guessed
