@@ -125,3 +125,9 @@ def graph_sandbox(settings: object, live_server: object) -> None:
     settings.SANDBOX_TIMEOUT_SLEEP_S = GRAPH_LOST_REPLY_HELD_S
     settings.PLANNER_PUBLIC_BASE_URL = live_server.url
     cache.clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests with a real worker run last: until then no worker consumes the messages other tests enqueue
+    (a notification, a reconcile), so none is handled while a test's tables are being flushed."""
+    items.sort(key=lambda item: item.get_closest_marker("worker") is not None)
