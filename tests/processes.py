@@ -85,3 +85,20 @@ def stop(process: subprocess.Popen[bytes], timeout_s: float = 20) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_for_other_sessions(timeout_s: float = 10.0) -> None:
+    """Before a test's tables are flushed, let what another thread or process still does on them finish
+    (a live-server request the test stopped waiting for): flushing under it deadlocks on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout_s
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND state IN ('active', 'idle in transaction')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests import builders
+from tests import builders, processes
 
 
 @pytest.fixture(autouse=True)
@@ -20,4 +20,5 @@ def on_sandbox(world, live_server, transactional_db):
     world.account.api_base_url = world.sandbox
     world.account.save(update_fields=["api_base_url"])
     world.publication = builders.make_publication(world.variant, world.account)
-    return world
+    yield world
+    processes.wait_for_other_sessions()

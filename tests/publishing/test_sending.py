@@ -18,7 +18,7 @@ from publishing.dispatcher import dispatch_due
 from publishing.models import Publication, PublicationAttempt
 from publishing.sandbox.models import SandboxPost
 from publishing.sending import send
-from tests import builders
+from tests import builders, processes
 
 P = Publication.State
 TOKEN = "secret-token-value"  # the builders' default account token
@@ -36,7 +36,8 @@ def due(world, live_server, transactional_db):
     [publication] = scheduling.schedule(world.item, world.editor, [(world.variant, world.account)], timezone.now())
     world.publication = publication
     world.sandbox = f"{live_server.url}/sandbox/mastodon/"
-    return world
+    yield world
+    processes.wait_for_other_sessions()
 
 
 def fault(world: object, kind: str, **fields: object) -> None:
