@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from campaigns.models import Organisation, Role
 from campaigns.scoping import role_in
+from publishing.adapters.base import Connection, PublishError
 from publishing.connect import bluesky, mastodon, oauth, providers
 from publishing.connect.oauth import ConnectRefused
 from publishing.models import OAuthApplication, SocialAccount
@@ -104,7 +105,9 @@ def finish_oauth(user: AbstractBaseUser, session: SessionBase, params: Mapping[s
         tokens = mastodon.exchange(client, app, code, pending.verifier)
         handle, display_name = mastodon.whoami(client, app.server_url, tokens.access_token)
         client_keys = {"client_id": app.client_id, "client_secret": app.secrets.get("client_secret", "")}
-        base = app.server_url
+        connection = Connection(
+            handle, app.server_url, _credentials(tokens, client_keys), tokens.expires_in_s, display_name
+        )
     else:
         if not (found := providers.configured(platform)):
             raise ConnectRefused(not_configured_message(platform, pending.redirect_uri))
@@ -115,12 +118,29 @@ def finish_oauth(user: AbstractBaseUser, session: SessionBase, params: Mapping[s
         if not provider.basic_auth and app_client.client_secret:
             form["client_secret"] = app_client.client_secret
         tokens = oauth.exchange_code(client, provider.token_url, form, basic_auth=basic)
-        handle, display_name, base = pending.handle, "", provider.api_base_url
         client_keys = {"client_id": app_client.client_id, "client_secret": app_client.client_secret}
+        connection = _completed(platform, Connection(
+            pending.handle, provider.api_base_url, _credentials(tokens, client_keys), tokens.expires_in_s
+        ))  # fmt: skip
+    return save_connection(user, organisation, platform, connection.handle, connection.api_base_url,
+                           connection.credentials, connection.expires_in_s, connection.display_name)  # fmt: skip
+
+
+def _credentials(tokens: oauth.Tokens, client_keys: dict[str, str]) -> dict[str, Any]:
     credentials = {"access_token": tokens.access_token, **client_keys}
     if tokens.refresh_token:
         credentials["refresh_token"] = tokens.refresh_token
-    return save_connection(user, organisation, platform, handle, base, credentials, tokens.expires_in_s, display_name)
+    return credentials
+
+
+def _completed(platform: str, connection: Connection) -> Connection:
+    """The platform's own name for the account, and the credentials it says to keep (its adapter knows how)."""
+    from publishing.adapters import adapter_for
+
+    try:
+        return adapter_for(platform).complete_connection(connection)
+    except PublishError as error:
+        raise ConnectRefused(f"The platform did not accept the new tokens: {error}") from error
 
 
 def connect_bluesky(user: AbstractBaseUser, organisation: Organisation, handle: str, app_password: str, pds: str,

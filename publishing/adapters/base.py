@@ -88,6 +88,17 @@ def shared_client() -> httpx.Client:
 
 
 @dataclass(frozen=True)
+class Connection:
+    """An account being connected, right after the authorization code was traded for tokens."""
+
+    handle: str  # as the person typed it, until the platform says better
+    api_base_url: str
+    credentials: dict[str, Any]
+    expires_in_s: int | None
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
 class Published:
     remote_id: str
     url: str
@@ -115,6 +126,12 @@ class Adapter:
 
     def __init__(self, client: httpx.Client | None = None) -> None:
         self.client = client or shared_client()
+
+    def complete_connection(self, connection: Connection) -> Connection:
+        """The account as the platform names it, with any credentials to keep instead (a long-lived token, a
+        Page's token), asked of the platform with the new tokens. Raise `PublishError` if it refuses them.
+        The default keeps the handle the person typed."""
+        return connection
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What the platform would refuse in this variant, found before any request (the account's own limits
