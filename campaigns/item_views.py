@@ -209,7 +209,7 @@ def item_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             when = form.cleaned_data["when"]
             warnings = [
                 w for variant, account in form.chosen() for w in scheduling.duplicate_warnings(variant, account, when)
-            ]
+            ] + scheduling.same_text_elsewhere_warnings(form.chosen(), when)
             scheduling.schedule(item, request.user, form.chosen(), when)
         except WorkflowError as refusal:
             return _refused(

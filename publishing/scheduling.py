@@ -18,6 +18,7 @@ from campaigns import workflow
 from campaigns.models import ContentItem, Variant
 from publishing.freezes import frozen_publications
 from publishing.models import PostingSlot, Publication, PublicationAttempt, SocialAccount
+from publishing.platforms import Platform
 
 P = Publication.State
 # Not yet handed to a platform: these can still be stopped. A publication being sent right now
@@ -105,6 +106,33 @@ def duplicate_warnings(variant: Variant, account: SocialAccount, when: dt.dateti
         scheduled_at__range=(when - DUPLICATE_WINDOW, when + DUPLICATE_WINDOW),
     ).exclude(variant=variant)  # fmt: skip
     return [f"The same text goes to {account} at {p.scheduled_at:%Y-%m-%d %H:%M} UTC." for p in nearby[:3]]
+
+
+def same_text_elsewhere_warnings(chosen: list[tuple[Variant, SocialAccount]], when: dt.datetime) -> list[str]:
+    """Warnings where a platform's rules forbid the same text on several accounts (X's automation rules):
+    among the accounts chosen now, and against the organisation's other accounts near that time."""
+    from publishing.adapters import adapter_for
+
+    accounts_by_text: dict[tuple[str, str], set[SocialAccount]] = {}
+    for variant, account in chosen:
+        accounts_by_text.setdefault((account.platform, variant.text), set()).add(account)
+    warnings = []
+    for (platform, text), accounts in accounts_by_text.items():
+        if (window := adapter_for(platform).same_text_elsewhere_window) is None or not text.strip():
+            continue
+        elsewhere = Publication.objects.filter(
+            account__organisation_id=next(iter(accounts)).organisation_id, account__platform=platform,
+            variant__text=text, state__in=[*PENDING_STATES, P.PUBLISHING, P.PUBLISHED],
+            scheduled_at__range=(when - window, when + window),
+        ).exclude(account__in=accounts)  # fmt: skip
+        names = sorted({a.handle for a in accounts} | set(elsewhere.values_list("account__handle", flat=True)[:10]))
+        if len(names) > 1:
+            hours = round(window.total_seconds() / 3600)
+            warnings.append(
+                f"{Platform(platform).label}'s rules forbid the same text on several accounts: {', '.join(names)} "
+                f"would post it within {hours} hours of each other. Give each account its own text."
+            )
+    return warnings
 
 
 # Not yet handed to a worker: these can be moved to another time.

@@ -113,6 +113,9 @@ class Adapter:
     # record key); None if it never does. Within it, a post the platform says it does not have may
     # be sent again without doubling; past it, only a person may decide.
     idempotency_window: ClassVar[dt.timedelta | None] = None
+    # Where the platform's rules forbid the same text on several of one's accounts, how near in time two such
+    # posts draw a warning when scheduling; None where the platform allows it.
+    same_text_elsewhere_window: ClassVar[dt.timedelta | None] = None
     # The token endpoint's parameters as a JSON body, where the platform documents one; else a form (RFC 6749 §6).
     refresh_sends_json: ClassVar[bool] = False
     # A confidential client (one with a client_secret) authenticates to the token endpoint with HTTP Basic

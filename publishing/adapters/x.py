@@ -52,6 +52,9 @@ class XAdapter(Adapter):
     # No idempotency key on POST /2/tweets (https://docs.x.com/x-api/posts/create-post): a post whose
     # reply was lost is never sent again on its own; find_existing or a person decides.
     idempotency_window = None
+    # https://help.x.com/en/rules-and-policies/x-automation: no identical or substantially similar posts
+    # across several accounts.
+    same_text_elsewhere_window = dt.timedelta(hours=24)
     # https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/user-access-token: a confidential
     # client sends its id and secret as HTTP Basic; a public client sends client_id in the form.
     refresh_client_basic_auth: ClassVar[bool] = True

@@ -404,3 +404,27 @@ def test_a_contributor_cannot_move_a_publication(world):
 
     assert response.status_code == 403
     assert Publication.objects.get(pk=publication.pk).scheduled_at == publication.scheduled_at
+
+
+def test_scheduling_the_same_text_on_two_x_accounts_warns_that_x_forbids_it(world):
+    from campaigns.workflow import perform as move
+
+    variant = builders.make_variant(world.item, platform="x")
+    health, vaccines = (builders.make_account(world.ministry, "x", handle) for handle in ("@health", "@vaccines"))
+    world.item.author = world.contributor
+    world.item.save()
+    move(world.item, "submit", world.contributor)
+    move(world.item, "approve", world.manager)
+    when = timezone_now_plus(days=30)
+
+    response = logged_in(world.editor).post(
+        reverse("item_schedule", args=[world.item.pk]),
+        {
+            "when": when.astimezone(world.ministry.zone).strftime("%Y-%m-%dT%H:%M"),
+            "targets": [f"{variant.pk}:{health.pk}", f"{variant.pk}:{vaccines.pk}"],
+        },
+        follow=True,
+    )
+
+    assert "X&#x27;s rules forbid the same text on several accounts: @health, @vaccines" in response.text
+    assert variant.publications.count() == 2  # a warning: scheduled all the same

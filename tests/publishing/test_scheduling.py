@@ -183,3 +183,26 @@ def test_a_duplicate_message_does_nothing(approved):
 
     assert scheduling.start_sending(publication.pk, timezone.now(), dt.timedelta(seconds=60)) is False
     assert Publication.objects.get(pk=publication.pk).attempts == 0
+
+
+def test_the_same_text_on_another_x_account_near_then_draws_a_warning_but_mastodon_does_not(approved):
+    world = approved
+    when = timezone.now() + dt.timedelta(days=3)
+    x_variant = builders.make_variant(world.item, platform="x")
+    mine, theirs = (builders.make_account(world.ministry, "x", handle) for handle in ("@health", "@vaccines"))
+    other_item = builders.make_item(world.campaign, "Same words elsewhere")
+    twin = builders.make_variant(other_item, platform="x", text=x_variant.text)
+    builders.make_publication(twin, theirs, scheduled_at=when + dt.timedelta(hours=20))
+    far = builders.make_variant(builders.make_item(world.campaign, "Later"), platform="x", text=x_variant.text)
+    builders.make_publication(
+        far, builders.make_account(world.ministry, "x", "@later"), scheduled_at=when + dt.timedelta(days=2)
+    )
+    mastodon_twin = builders.make_account(world.ministry, "mastodon", "@vaccines")
+
+    [warning] = scheduling.same_text_elsewhere_warnings([(x_variant, mine)], when)
+    assert "@health, @vaccines" in warning and "within 24 hours" in warning
+    assert (
+        scheduling.same_text_elsewhere_warnings([(world.variant, world.account), (world.variant, mastodon_twin)], when)
+        == []
+    )
+    assert scheduling.same_text_elsewhere_warnings([(x_variant, theirs)], when) == []  # only its own post
