@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
+from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
@@ -41,6 +42,7 @@ from campaigns.demo_content import (
     Kind,
     P,
     State,
+    VideoSpec,
 )
 from campaigns.editing import FROZEN_STATES
 from campaigns.infographics import can_draw, draw_infographic
@@ -59,6 +61,8 @@ from campaigns.models import (
 )
 from campaigns.versions import content_hash
 from publishing.models import Publication, SocialAccount
+
+DEMO_MEDIA = Path(__file__).resolve().parent / "demo_media"
 
 
 class Login(NamedTuple):
@@ -226,6 +230,7 @@ def _content(spec: ItemSpec, campaign: Campaign, users: dict[str, AbstractUser])
     for username, body in spec.comments:
         _upsert(Comment, {"item": item, "author": users[username], "body": body}, {})
     cards = _cards(spec, campaign, author)
+    video = [_video(spec.video, campaign.organisation, author)] if spec.video else []
     languages = campaign.organisation.languages
     for language, (short, long) in spec.texts.items():
         platforms = [(p, short, "") for p in spec.short_on] + [
@@ -236,7 +241,7 @@ def _content(spec: ItemSpec, campaign: Campaign, users: dict[str, AbstractUser])
             link = "" if platform == P.INSTAGRAM else spec.link.format(language=language)
             lookup = {"item": item, "platform": platform, "language": language}
             variant = _upsert(Variant, lookup, {"text": text, "link": link, "first_comment": first_comment})
-            _attach(variant, cards.get(language) or cards.get(languages[0], []))
+            _attach(variant, video or cards.get(language) or cards.get(languages[0], []))
     return item
 
 
@@ -282,25 +287,29 @@ def _cards(spec: ItemSpec, campaign: Campaign, uploader: AbstractUser) -> dict[s
 def _asset(
     organisation: Organisation, title: str, png: bytes, alt_text: dict[str, str], uploader: AbstractUser
 ) -> MediaAsset:
-    checksum = hashlib.sha256(png).hexdigest()
     with Image.open(BytesIO(png)) as image:
         width, height = image.size
+    values = {"title": title, "kind": MediaAsset.Kind.IMAGE, "mime_type": "image/png", "alt_text": alt_text,
+              "width": width, "height": height}  # fmt: skip
+    return _stored_asset(organisation, png, "png", values, uploader)
+
+
+def _video(spec: VideoSpec, organisation: Organisation, uploader: AbstractUser) -> MediaAsset:
+    values = {"title": spec.title, "kind": MediaAsset.Kind.VIDEO, "mime_type": "video/mp4", "alt_text": {},
+              "width": spec.width, "height": spec.height, "duration_ms": spec.duration_ms}  # fmt: skip
+    return _stored_asset(organisation, (DEMO_MEDIA / spec.file).read_bytes(), "mp4", values, uploader)
+
+
+def _stored_asset(organisation: Organisation, content: bytes, extension: str, values: dict[str, Any],
+                  uploader: AbstractUser) -> MediaAsset:  # fmt: skip
+    """The organisation's asset of this content, its file stored once."""
+    checksum = hashlib.sha256(content).hexdigest()
     existing = MediaAsset.objects.filter(organisation=organisation, checksum=checksum).first()
     if existing and existing.file and existing.file.storage.exists(existing.file.name):
         file_name = existing.file.name
     else:
-        file_name = _store(f"{organisation.slug}-{checksum[:16]}.png", png)
-    values = {
-        "title": title,
-        "file": file_name,
-        "kind": MediaAsset.Kind.IMAGE,
-        "mime_type": "image/png",
-        "alt_text": alt_text,
-        "width": width,
-        "height": height,
-        "size_bytes": len(png),
-        "uploaded_by": uploader,
-    }
+        file_name = _store(f"{organisation.slug}-{checksum[:16]}.{extension}", content)
+    values = {**values, "file": file_name, "size_bytes": len(content), "uploaded_by": uploader}
     return _upsert(MediaAsset, {"organisation": organisation, "checksum": checksum}, values)
 
 

@@ -78,6 +78,17 @@ class CardSpec:
 
 
 @dataclass(frozen=True)
+class VideoSpec:
+    """A short demo video in campaigns/demo_media/, made with ffmpeg for the demo (a title card)."""
+
+    file: str
+    title: str
+    width: int
+    height: int
+    duration_ms: int
+
+
+@dataclass(frozen=True)
 class ItemSpec:
     campaign: str
     kind: str
@@ -92,6 +103,7 @@ class ItemSpec:
     sources: tuple[tuple[str, str], ...] = ()
     first_comment: dict[str, str] = field(default_factory=dict)  # on the long_on platforms
     cards: tuple[str, ...] = ()
+    video: VideoSpec | None = None  # attached to every variant
     when: tuple[int, int, int] | None = None  # days from today, local hour, minute
     comments: tuple[tuple[str, str], ...] = ()
     changes_requested: str = ""  # the reviewer's note when asking for changes; the details are in `comments`
@@ -307,29 +319,36 @@ ITEMS = [
                    "للوقاية، ويبدأ مفعوله بعد أسبوعين تقريبًا، لذا احرص على أخذه قبل انتشار الإنفلونزا. اللقاح مجاني في "
                    f"مركزك الصحي. {FLU_TAGS}"),
         },
-        short_on=(P.X,), long_on=(P.FACEBOOK, P.INSTAGRAM), link=f"{HEALTH_SITE}/flu-vaccine",
+        short_on=(P.X,), long_on=(P.FACEBOOK, P.INSTAGRAM, P.LINKEDIN), link=f"{HEALTH_SITE}/flu-vaccine",
         sources=(WHO_FLU,), cards=("flu-numbers", "flu-priority"), when=(2, 10, 0),
     ),
     ItemSpec(
-        "flu", Kind.VIDEO, "Nurse explains: why you need a flu vaccine every year", State.DRAFT, "contributor",
+        "flu", Kind.VIDEO, "Nurse explains: why you need a flu vaccine every year", State.SCHEDULED, "contributor",
         "Ninety-second interview with a vaccination nurse; chapters in the description. Subtitled in French and Arabic. "
-        "Submit once the studio delivers the edited video: YouTube takes nothing else.",
+        "The first line of each text is the video's title on YouTube.",
         {
-            "en": ("", "Why do you need a flu vaccine every year? Nurse Fatima, who runs a vaccination clinic, answers the "
+            "en": ("", "Why a flu vaccine every year? A nurse explains\nWhy do you need a flu vaccine every year? Nurse Fatima, who runs a vaccination clinic, answers the "
                    "question we hear most. Flu viruses change from one season to the next and the protection from the "
                    "vaccine fades over time, so the vaccine is updated every year to match the viruses expected to "
                    f"circulate.\n\n00:00 Why every year?\n00:40 Is the vaccine safe?\n01:25 Who should get it first?\n\n{FLU_TAGS}"),
-            "fr": ("", "Pourquoi se faire vacciner contre la grippe chaque année ? Fatima, infirmière dans un centre de "
+            "fr": ("", "La grippe : pourquoi un vaccin chaque année ? Une infirmière répond\nPourquoi se faire vacciner contre la grippe chaque année ? Fatima, infirmière dans un centre de "
                    "vaccination, répond à la question qu'on nous pose le plus. Les virus de la grippe changent d'une saison "
                    "à l'autre et la protection du vaccin diminue avec le temps : le vaccin est donc mis à jour chaque année. "
                    "\n\n00:00 Pourquoi chaque année ?\n00:40 Le vaccin est-il sûr ?\n01:25 Qui doit se faire vacciner en "
                    f"premier ?\n\n{FLU_TAGS}"),
-            "ar": ("", "لماذا نحتاج إلى لقاح الإنفلونزا كل عام؟ تجيب الممرضة فاطمة، المسؤولة عن مركز للتلقيح، عن السؤال "
+            "ar": ("", "لقاح الإنفلونزا كل عام: لماذا؟ ممرضة تجيب\nلماذا نحتاج إلى لقاح الإنفلونزا كل عام؟ تجيب الممرضة فاطمة، المسؤولة عن مركز للتلقيح، عن السؤال "
                    "الأكثر تداولًا: فيروسات الإنفلونزا تتغير من موسم إلى آخر، والحماية التي يوفرها اللقاح تضعف مع مرور "
                    "الوقت، لذلك يُحدَّث اللقاح كل عام ليتلاءم مع الفيروسات المتوقع انتشارها.\n\n00:00 لماذا كل عام؟\n"
                    f"00:40 هل اللقاح آمن؟\n01:25 من يجب أن يتلقاه أولًا؟\n\n{FLU_TAGS}"),
         },
         long_on=(P.YOUTUBE, P.FACEBOOK), link=f"{HEALTH_SITE}/flu-vaccine", sources=(WHO_FLU, CDC_FLU_MYTHS),
+        video=VideoSpec("flu-nurse.mp4", "Nurse explains: flu vaccine every year (demo cut)", 1280, 720, 8000),
+        when=(4, 11, 0),
+        first_comment={
+            "en": f"Sources: {WHO_FLU[0]} and {CDC_FLU_MYTHS[0]}",
+            "fr": f"Sources : {WHO_FLU[0]} et {CDC_FLU_MYTHS[0]}",
+            "ar": f"المصادر: {WHO_FLU[0]} و{CDC_FLU_MYTHS[0]}",
+        },
     ),
     ItemSpec(
         "flu", Kind.POST, "Myth vs fact: the flu vaccine cannot give you flu", State.IN_REVIEW, "contributor",
@@ -378,7 +397,7 @@ ITEMS = [
                    "تناول وجبة واشرب كمية كافية من الماء وأحضر وثيقة هويتك. لا يستغرق التبرع نفسه سوى عشر دقائق تقريبًا. "
                    f"{BLOOD_TAGS}"),
         },
-        short_on=SHORT_PLATFORMS, long_on=(P.FACEBOOK,), link=f"{HEALTH_SITE}/give-blood", when=(3, 8, 30),
+        short_on=SHORT_PLATFORMS, long_on=(P.FACEBOOK, P.LINKEDIN), link=f"{HEALTH_SITE}/give-blood", when=(3, 8, 30),
         first_comment={
             "en": f"Find your nearest donation centre and its opening hours: {HEALTH_SITE.format(language='en')}/give-blood",
             "fr": f"Trouvez le centre de don le plus proche et ses horaires : {HEALTH_SITE.format(language='fr')}/give-blood",
@@ -402,14 +421,15 @@ ITEMS = [
         long_on=(P.INSTAGRAM, P.FACEBOOK), link=f"{HEALTH_SITE}/give-blood", sources=(WHO_BLOOD,), cards=("blood",),
     ),
     ItemSpec(
-        "blood", Kind.VIDEO, "Who can give blood? Eligibility in 60 seconds", State.DRAFT, "contributor",
+        "blood", Kind.VIDEO, "Who can give blood? Eligibility in 60 seconds", State.APPROVED, "contributor",
         "Short vertical video with the blood service doctor: the basic eligibility rules and the health check.",
         {
-            "en": ("", "Who can give blood? In 60 seconds, our blood service doctor explains the basics: most healthy adults "
+            "en": ("", "Who can give blood? Eligibility in 60 seconds\nIn 60 seconds, our blood service doctor explains the basics: most healthy adults "
                    "aged 18 to 65 who weigh at least 50 kg can donate. Before donating you answer a few health questions "
                    f"and have a quick check, to keep both you and the patient safe. {BLOOD_TAGS}"),
         },
         long_on=(P.YOUTUBE,), link=f"{HEALTH_SITE}/give-blood", sources=(WHO_DONORS,),
+        video=VideoSpec("blood-eligibility.mp4", "Who can give blood? (vertical demo cut)", 720, 1280, 8000),
     ),
     ItemSpec(
         "heat", Kind.ALERT, "Heat-wave alert: extreme heat expected from tomorrow", State.SCHEDULED, "editor",

@@ -188,7 +188,7 @@ def test_short_texts_fit_their_platform_with_the_link(seed: Callable[[], str]) -
 
 def test_every_infographic_image_is_a_png_matching_its_stored_size_and_checksum(seed: Callable[[], str]) -> None:
     seed()
-    assets = MediaAsset.objects.all()
+    assets = MediaAsset.objects.filter(kind=MediaAsset.Kind.IMAGE)
     assert assets
     for asset in assets:
         with asset.file.open("rb") as stored:
@@ -202,6 +202,23 @@ def test_every_infographic_image_is_a_png_matching_its_stored_size_and_checksum(
         assert set(asset.alt_text) <= set(asset.organisation.languages)
     infographics = Variant.objects.filter(item__kind=ContentItem.Kind.INFOGRAPHIC)
     assert all(variant.attachments.exists() for variant in infographics)
+
+
+def test_every_video_item_carries_an_mp4_on_each_variant_and_youtube_and_linkedin_have_scheduled_posts(
+    seed: Callable[[], str],
+) -> None:
+    seed()
+    videos = Variant.objects.filter(item__kind=ContentItem.Kind.VIDEO)
+    assert videos.filter(platform=Platform.YOUTUBE).count() >= 2
+    for variant in videos:
+        [asset] = [attachment.asset for attachment in variant.attachments.all()]
+        with asset.file.open("rb") as stored:
+            content = stored.read()
+        assert content[4:8] == b"ftyp" and asset.mime_type == "video/mp4", asset  # ISO/IEC 14496-12 §4.3
+        assert (len(content), hashlib.sha256(content).hexdigest()) == (asset.size_bytes, asset.checksum)
+        assert asset.duration_ms and asset.width and asset.height
+    scheduled = Publication.objects.filter(state=Publication.State.SCHEDULED)
+    assert {Platform.YOUTUBE, Platform.LINKEDIN} <= set(scheduled.values_list("account__platform", flat=True))
 
 
 def test_every_ministry_platform_has_an_account_whose_credentials_are_encrypted_at_rest(
