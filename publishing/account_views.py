@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -137,6 +137,20 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     except ConnectRefused as refusal:
         return _page(request, refusal=refusal.message, status=400)
     messages.success(request, f"{account.handle} is connected.")
+    return redirect("accounts")
+
+
+@login_required
+@require_POST
+def disconnect(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(SocialAccount.objects.for_user(request.user), pk=pk)
+    if not connecting.may_manage(request.user, account.organisation):
+        return _page(request, refusal="Only the organisation's admins and managers disconnect accounts.", status=403)
+    cancelled = connecting.disconnect(request.user, account)
+    done = f"{account.handle} is disconnected: the planner forgot its credentials."
+    if cancelled:
+        done += f" {cancelled} scheduled publication{'s were' if cancelled != 1 else ' was'} cancelled."
+    messages.success(request, done)
     return redirect("accounts")
 
 

@@ -27,7 +27,7 @@ from campaigns.scoping import role_in
 from publishing.adapters.base import Connection, PublishError
 from publishing.connect import bluesky, mastodon, oauth, providers
 from publishing.connect.oauth import ConnectRefused
-from publishing.models import OAuthApplication, SocialAccount
+from publishing.models import OAuthApplication, Publication, SocialAccount
 from publishing.platforms import Platform
 
 MANAGING_ROLES = (Role.ADMIN, Role.MANAGER)
@@ -177,6 +177,29 @@ def save_connection(user: AbstractBaseUser, organisation: Organisation, platform
             raise ConnectRefused(f"{field}: {' '.join(messages)}") from error
         account.save()
     return account
+
+
+def disconnect(user: AbstractBaseUser, account: SocialAccount) -> int:
+    """Forget the account's credentials and switch it off; what was scheduled on it is cancelled, and an item
+    left with nothing scheduled goes back to approved. Returns how many publications were cancelled.
+    Reconnecting the same handle later switches it on again (`save_connection`)."""
+    from campaigns import workflow
+    from campaigns.models import ContentItem
+    from publishing import scheduling
+
+    _check_may_manage(user, account.organisation)
+    with transaction.atomic():
+        locked = SocialAccount.objects.select_for_update().get(pk=account.pk)
+        waiting = Publication.objects.filter(account=locked, state__in=scheduling.PENDING_STATES)
+        items = set(waiting.values_list("variant__item_id", flat=True))
+        cancelled = scheduling.cancel_account_publications(locked, f"Cancelled: {locked} was disconnected.")
+        locked.credentials, locked.is_active, locked.token_expires_at, locked.connected_at = {}, False, None, None
+        locked._change_reason = f"Disconnected by {user}"
+        locked.save(update_fields=["credentials", "is_active", "token_expires_at", "connected_at"])
+        for item in ContentItem.objects.filter(pk__in=items, state=ContentItem.State.SCHEDULED):
+            if not scheduling.pending_publications(item).exists():
+                workflow.perform(item, "unschedule", user)
+    return cancelled
 
 
 def not_configured_message(platform: str, redirect_uri: str) -> str:

@@ -41,9 +41,17 @@ def cancel_pending_publications(item: ContentItem, reason: str) -> int:
     One waiting to be sent again after a lost reply may be on the platform already: it is not cancelled
     but left unconfirmed, and its people are told.
     """
+    return _cancel(pending_publications(item), reason)
+
+
+def cancel_account_publications(account: SocialAccount, reason: str) -> int:
+    """Cancel every publication on `account` not yet handed to it, as `cancel_pending_publications` does."""
+    return _cancel(Publication.objects.filter(account=account, state__in=PENDING_STATES), reason)
+
+
+def _cancel(pending: QuerySet[Publication], reason: str) -> int:
     from publishing.tasks import tell_people
 
-    pending = pending_publications(item)
     in_doubt = list(
         pending.filter(state=P.RETRYING, attempt_log__outcome=PublicationAttempt.Outcome.UNKNOWN)
         .values_list("pk", flat=True)

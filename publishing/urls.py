@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/connected/oauth/", account_views.connect_oauth, name="account_connect_oauth"),
     # The one redirect URL to register with every platform's app: the session says which flow comes back.
     path("accounts/connected/callback/", account_views.oauth_callback, name="account_callback"),
+    path("accounts/connected/<int:pk>/disconnect/", account_views.disconnect, name="account_disconnect"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("calendar/data.json", calendar_views.calendar_data, name="calendar_data"),
     path("calendar/publications/<int:pk>/move/", calendar_views.move_publication, name="calendar_move"),

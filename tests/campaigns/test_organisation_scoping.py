@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from campaigns.admin_access import scoped
 from campaigns.models import Campaign, ContentItem, Source, Variant, VariantMedia
-from publishing.models import Freeze, Publication
+from publishing.models import Freeze, Publication, SocialAccount
 from tests import builders
 
 # Every URL of the planner's own pages that takes an object: the model of that object and how to
@@ -26,6 +26,7 @@ OBJECT_URLS = {
     "item_move": (ContentItem, lambda i: {"pk": i.pk, "action": "archive"}),
     "item_schedule": (ContentItem, lambda i: {"pk": i.pk}),
     "freeze_lift": (Freeze, lambda f: {"pk": f.pk}),
+    "account_disconnect": (SocialAccount, lambda a: {"pk": a.pk}),
     "calendar_move": (Publication, lambda p: {"pk": p.pk}),
     "publication_decide": (Publication, lambda p: {"pk": p.pk}),
     "publication_move": (Publication, lambda p: {"pk": p.variant.item_id, "publication_pk": p.pk}),

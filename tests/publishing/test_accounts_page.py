@@ -92,3 +92,67 @@ def test_the_page_asks_to_sign_in(world, client):
     response = client.get(reverse("accounts"))
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def scheduled_item(world, account, *others):
+    """The world's item approved and scheduled on `account` (and on `others`)."""
+    from campaigns.workflow import perform
+    from publishing import scheduling
+
+    world.item.author = world.editor
+    world.item.save()
+    perform(world.item, "submit", world.editor)
+    perform(world.item, "approve", world.manager)
+    when = timezone.now() + dt.timedelta(days=2)
+    targets = [(world.variant, account), *((world.variant, other) for other in others)]
+    return scheduling.schedule(world.item, world.editor, targets, when)
+
+
+def test_disconnecting_forgets_the_credentials_cancels_what_was_scheduled_and_unschedules_the_item(world, client):
+    from campaigns.models import ContentItem
+
+    [publication] = scheduled_item(world, world.account)
+    client.force_login(world.manager)
+
+    response = client.post(reverse("account_disconnect", args=[world.account.pk]), follow=True)
+
+    account = type(world.account).objects.get(pk=world.account.pk)
+    assert (account.credentials, account.is_active, account.token_expires_at) == ({}, False, None)
+    assert Publication.objects.get(pk=publication.pk).state == P.CANCELLED
+    assert "was disconnected" in Publication.objects.get(pk=publication.pk).last_error
+    assert ContentItem.objects.get(pk=world.item.pk).state == ContentItem.State.APPROVED
+    assert "@health is disconnected" in response.text and "1 scheduled publication was cancelled" in response.text
+    assert ">inactive<" in card(response.text, account) and "Disconnect @health" not in card(response.text, account)
+
+
+def test_an_item_still_scheduled_on_another_account_stays_scheduled(world, client):
+    from campaigns.models import ContentItem
+
+    other = builders.make_account(world.ministry, handle="@vaccines")
+    scheduled_item(world, world.account, other)
+    client.force_login(world.admin)
+
+    client.post(reverse("account_disconnect", args=[world.account.pk]))
+
+    assert ContentItem.objects.get(pk=world.item.pk).state == ContentItem.State.SCHEDULED
+    assert Publication.objects.get(account=other).state == P.SCHEDULED
+
+
+def test_only_managers_and_admins_of_its_organisation_disconnect_an_account(world, client):
+    for user, status in ((world.editor, 403), (world.outsider, 404)):
+        client.force_login(user)
+        assert client.post(reverse("account_disconnect", args=[world.account.pk])).status_code == status
+    assert type(world.account).objects.get(pk=world.account.pk).is_active
+    client.force_login(world.manager)
+    assert client.get(reverse("account_disconnect", args=[world.account.pk])).status_code == 405
+
+
+def test_reconnecting_a_disconnected_account_switches_it_on_again(world):
+    from publishing import connecting
+
+    connecting.disconnect(world.manager, world.account)
+    connecting.save_connection(world.manager, world.ministry, "mastodon", "@health", world.account.api_base_url,
+                               {"access_token": "new"}, None)  # fmt: skip
+
+    account = type(world.account).objects.get(pk=world.account.pk)
+    assert account.is_active and account.credentials == {"access_token": "new"}
