@@ -141,6 +141,7 @@ SANDBOX_TIMEOUT_SLEEP_S = 35
 # publication still queued this long after it was handed to the broker was lost and is handed over again.
 PLANNER_PLATFORM_CONNECT_TIMEOUT_S = env.float("PLANNER_PLATFORM_CONNECT_TIMEOUT_S", default=5.0)
 PLANNER_PLATFORM_READ_TIMEOUT_S = env.float("PLANNER_PLATFORM_READ_TIMEOUT_S", default=20.0)
+PLANNER_BLUESKY_APPVIEW_URL = env.str("PLANNER_BLUESKY_APPVIEW_URL", default="https://public.api.bsky.app")
 PLANNER_SEND_LEASE_S = env.float("PLANNER_SEND_LEASE_S", default=60.0)
 PLANNER_QUEUED_STALE_AFTER_S = env.float("PLANNER_QUEUED_STALE_AFTER_S", default=90.0)
 PLANNER_DISPATCH_INTERVAL_S = env.float("PLANNER_DISPATCH_INTERVAL_S", default=0.2)

@@ -1,52 +1,36 @@
-"""Bluesky over XRPC (AT Protocol): an app-password session, blobs, then one `app.bsky.feed.post` record.
+"""Bluesky over XRPC (AT Protocol): an app-password session (`bluesky_xrpc.py`), blobs, then `app.bsky.feed.post` records.
 
 The record key is ours, derived from the publication's idempotency key: a second createRecord with it
-cannot make a second post, so a retry that finds the key taken reads the record back instead.
-Credentials: `identifier` (else the handle) and `app_password`; the session adds `access_jwt`,
-`refresh_jwt` and `did` (a bare `access_token`, as the demo's and benchmarks' sandbox accounts have, is
-used as the access JWT).
+cannot make a second post, so a retry that finds the key taken reads the record back instead. A first
+comment is a reply record under a key derived the same way; a link without images gets a card
+(`bluesky_cards.py`). Likes and reposts are counted by the AppView, not the account's PDS.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
+import logging
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from django.utils import timezone
-from PIL import Image
+from django.conf import settings
 
 from campaigns.checks import ERROR, Problem
-from publishing.adapters import atproto
-from publishing.adapters.base import (
-    Adapter,
-    AuthFailed,
-    Permanent,
-    Published,
-    TokenInvalid,
-    Transient,
-    UnknownOutcome,
-    oauth_error,
-)
+from publishing.adapters import atproto, bluesky_cards
+from publishing.adapters import bluesky_records as records
+from publishing.adapters.base import AuthFailed, Permanent, Published, PublishError, Transient
+from publishing.adapters.bluesky_xrpc import XrpcAdapter, XrpcRefusal, handle, repo, xrpc_url
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
-    from campaigns.models import MediaAsset, Variant
+    from campaigns.models import Variant
     from publishing.models import Publication, SocialAccount
 
-POST = "app.bsky.feed.post"
-# lexicons/app/bsky/embed/images.json allows 2 MB now ("formerly limited to 1 MB"); 1 MB is what every
-# server and client still accepts (platform-rules.md).
-BLOB_MAX_BYTES = 1_000_000
+logger = logging.getLogger(__name__)
 
-
-class XrpcRefusal(Permanent):
-    """A 400 with the XRPC error body (atproto.com/specs/xrpc#error-responses): its `error` name kept."""
-
-    def __init__(self, message: str, *, status: int, error: str) -> None:
-        super().__init__(message, status=status)
-        self.error = error
+POST = records.POST
+METRICS = ("likeCount", "repostCount", "replyCount", "quoteCount")  # app.bsky.feed.defs#postView
 
 
 def record_key(publication: Publication) -> str:
@@ -54,15 +38,25 @@ def record_key(publication: Publication) -> str:
     return atproto.tid_from_key(publication.idempotency_key.bytes)
 
 
-class BlueskyAdapter(Adapter):
+def comment_key(publication: Publication) -> str:
+    """The record key of the publication's first comment, derived from its idempotency key as the post's is."""
+    return atproto.tid_from_key(publication.idempotency_key.bytes + b"first-comment")
+
+
+class BlueskyAdapter(XrpcAdapter):
     platform = "bluesky"
     # A record key, once taken, stays taken until the record is deleted (atproto.com/specs/record-key):
     # a resend under it can never make a second post, however late.
     idempotency_window = dt.timedelta.max
 
+    def __init__(self, client: httpx.Client | None = None, *, card_hosts: Collection[str] = ()) -> None:
+        """`card_hosts`: hosts whose pages get a link card although they are on loopback or a private network."""
+        super().__init__(client)
+        self.card_hosts = frozenset(card_hosts)
+
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What Bluesky would refuse in this variant (lexicons/app/bsky/feed/post.json), before any request."""
-        rules, text = rules_for(self.platform), _text(variant)
+        rules, text = rules_for(self.platform), records.post_text(variant)
         assets = [a.asset for a in variant.attachments.select_related("asset")]
         limits = [
             ("text", (rules.count(text), rules.text_limit, "graphemes")),
@@ -89,154 +83,102 @@ class BlueskyAdapter(Adapter):
         variant, account = publication.variant, publication.account
         if problems := self.validate(variant):
             raise Permanent("Bluesky would refuse this post: " + "; ".join(p.message for p in problems))
-        text = _text(variant)
-        record: dict[str, Any] = {
-            "$type": POST,
-            "text": text,
-            "createdAt": atproto.datetime_now(),
-            "langs": [variant.language],
-        }
-        if facets := atproto.facets(text, lambda handle: self._resolve(account, handle)):
-            record["facets"] = facets
-        attachments = variant.attachments.select_related("asset").order_by("position")
-        if images := [self._image(account, a.asset, variant.language) for a in attachments]:
-            record["embed"] = {"$type": "app.bsky.embed.images", "images": images}
-        rkey = record_key(publication)
-        body = {"repo": _repo(account), "collection": POST, "rkey": rkey, "record": record}
+        notes: list[str] = []
+        record = records.post_record(self, account, records.post_text(variant), variant.language)
+        if (embed := records.images_embed(self, account, variant)) is None and variant.link:
+            embed = self._card(account, variant.link, notes)
+        if embed:
+            record["embed"] = embed
         # Bluesky ignores Idempotency-Key; the sandbox files the post under it, as for every platform.
         headers = {"Idempotency-Key": str(publication.idempotency_key)}
-        try:
-            data = self._call(account, "POST", "com.atproto.repo.createRecord", json=body, headers=headers).json()
-        except (Permanent, Transient) as error:
-            # A PDS answers 500 when the key is taken (its repository refuses the second write), by this very
-            # post sent before: a refusal is checked against the record under our key.
-            if isinstance(error, AuthFailed) or error.status not in (400, 500):
-                raise
-            if found := self.find_existing(publication):
-                return found
-            raise
-        return Published(remote_id=data["uri"], url=_url(account, rkey))
+        made = self._create(account, record_key(publication), record, headers=headers)
+        if variant.first_comment.strip():
+            notes += self._comment(publication, made)
+        return Published(remote_id=made["uri"], url=_url(account, record_key(publication)), notes=tuple(notes))
 
     def find_existing(self, publication: Publication) -> Published | None:
-        # lexicons/com/atproto/repo/getRecord.json: RecordNotFound when the key is free.
-        account, rkey = publication.account, record_key(publication)
-        params = {"repo": _repo(account), "collection": POST, "rkey": rkey}
+        found = self._read(publication.account, record_key(publication))
+        return (
+            Published(remote_id=found["uri"], url=_url(publication.account, record_key(publication))) if found else None
+        )
+
+    def delete(self, publication: Publication) -> None:
+        """Delete the post (deleting a missing record succeeds: lexicons/com/atproto/repo/deleteRecord.json)."""
+        body = {"repo": repo(publication.account), "collection": POST, "rkey": record_key(publication)}
+        self.call(publication.account, "POST", "com.atproto.repo.deleteRecord", json=body)
+
+    def fetch_metrics(self, publication: Publication) -> dict[str, int]:
+        """The post's counts from the AppView's app.bsky.feed.getPosts (public: no session is sent)."""
+        url = xrpc_url(settings.PLANNER_BLUESKY_APPVIEW_URL, "app.bsky.feed.getPosts")
         try:
-            data = self._call(account, "GET", "com.atproto.repo.getRecord", params=params).json()
+            response = self.check(self.client.get(url, params={"uris": [publication.remote_id]}))
+        except httpx.TransportError as error:
+            raise Transient(f"the AppView did not answer: {error!r}") from error
+        if not (posts := response.json().get("posts")):
+            # getPosts leaves out a post it does not have: deleted, or not indexed yet.
+            raise Permanent(f"the AppView has no post {publication.remote_id}")
+        return {name: int(posts[0].get(name) or 0) for name in METRICS}
+
+    def _create(self, account: SocialAccount, rkey: str, record: dict[str, Any], **kwargs: Any) -> dict[str, str]:
+        """Write a post under our record key: its uri and cid, those of the record already there if it is taken."""
+        body = {"repo": repo(account), "collection": POST, "rkey": rkey, "record": record}
+        try:
+            return self.call(account, "POST", "com.atproto.repo.createRecord", json=body, **kwargs).json()
+        except (Permanent, Transient) as error:
+            # A PDS answers 500 when the key is taken (its repository refuses the second write), by this very
+            # record sent before: a refusal is checked against the record under our key.
+            if isinstance(error, AuthFailed) or error.status not in (400, 500):
+                raise
+            if found := self._read(account, rkey):
+                return found
+            raise
+
+    def _read(self, account: SocialAccount, rkey: str) -> dict[str, Any] | None:
+        # lexicons/com/atproto/repo/getRecord.json: RecordNotFound when the key is free.
+        params = {"repo": repo(account), "collection": POST, "rkey": rkey}
+        try:
+            return self.call(account, "GET", "com.atproto.repo.getRecord", params=params).json()
         except XrpcRefusal as error:
             if error.error == "RecordNotFound":
                 return None
             raise
-        return Published(remote_id=data["uri"], url=_url(account, rkey))
 
-    def delete(self, publication: Publication) -> None:
-        """Delete the post (deleting a missing record succeeds: lexicons/com/atproto/repo/deleteRecord.json)."""
-        body = {"repo": _repo(publication.account), "collection": POST, "rkey": record_key(publication)}
-        self._call(publication.account, "POST", "com.atproto.repo.deleteRecord", json=body)
-
-    def check(self, response: httpx.Response) -> httpx.Response:
-        status, error = response.status_code, oauth_error(response)  # the XRPC body's `error`
-        # The PDS says 400 ExpiredToken for an expired access JWT (packages/pds/src/auth-verifier.ts).
-        if status in (400, 401) and error in ("ExpiredToken", "InvalidToken"):
-            raise TokenInvalid(f"the session was refused ({status} {error}): {response.text[:300]}", status=status)
-        if status == 429 and (reset := response.headers.get("ratelimit-reset", "")).isdigit():
-            # docs.bsky.app/docs/advanced-guides/rate-limits: ratelimit-reset is an epoch second.
-            wait_s = max(float(reset) - timezone.now().timestamp(), 0.0)
-            raise Transient(f"rate limited: {response.text[:300]}", status=429, retry_after_s=wait_s)
-        if status == 400 and error:
-            raise XrpcRefusal(f"Bluesky refused the request ({error}): {response.text[:300]}", status=400, error=error)
-        return super().check(response)
-
-    def _call(self, account: SocialAccount, method: str, nsid: str, **kwargs: Any) -> httpx.Response:
-        """One XRPC call with the account's session: made first if there is none, renewed once if refused."""
-        if not _access(account):
-            self._start_session(account)
+    def _comment(self, publication: Publication, post: dict[str, str]) -> list[str]:
+        """Post the first comment as a reply to the post; what went wrong, as notes (never the publication's failure)."""
+        variant, account = publication.variant, publication.account
         try:
-            return self.request(method, _xrpc(account, nsid), token=_access(account), **kwargs)
-        except TokenInvalid:
-            refresh_jwt = account.credentials.get("refresh_jwt")
-            try:
-                self._start_session(account, refresh_jwt)
-            except AuthFailed:
-                if not refresh_jwt:
-                    raise
-                self._start_session(account)  # the refresh JWT expired or was revoked: log in again
-            return self.request(method, _xrpc(account, nsid), token=_access(account), **kwargs)
+            reply = records.reply_to(post)
+            record = records.post_record(self, account, variant.first_comment, variant.language, reply=reply)
+            self._create(account, comment_key(publication), record)
+        except PublishError as error:
+            logger.warning("publication %s: the first comment was not posted: %s", publication.pk, error)
+            return [f"First comment not posted: {error}"]
+        return []
 
-    def _start_session(self, account: SocialAccount, refresh_jwt: str | None = None) -> None:
-        """A session by the refresh JWT (refreshSession.json: it is the bearer), else by the app password."""
-        credentials = account.credentials
-        if refresh_jwt:
-            nsid, kwargs = "refreshSession", {"headers": {"Authorization": f"Bearer {refresh_jwt}"}}
-        elif password := credentials.get("app_password"):
-            login = {"identifier": credentials.get("identifier") or _handle(account), "password": password}
-            nsid, kwargs = "createSession", {"json": login}
-        else:
-            raise AuthFailed("the Bluesky session ended and the account has no app password: reconnect it")
+    def _card(self, account: SocialAccount, link: str, notes: list[str]) -> dict[str, Any] | None:
+        """The link's card (embed/external.json), its picture as the thumb; None, and a note, if it cannot be read."""
         try:
-            response = self.check(self.client.post(_xrpc(account, f"com.atproto.server.{nsid}"), **kwargs))
-        except (httpx.TransportError, UnknownOutcome) as error:
-            raise Transient(f"could not start a Bluesky session: {error!r}") from error  # nothing was posted
-        except XrpcRefusal as error:
-            raise AuthFailed(f"Bluesky refused the session: {error}", status=error.status) from error
-        data = response.json()
-        session = {"access_jwt": data["accessJwt"], "refresh_jwt": data["refreshJwt"], "did": data["did"]}
-        account.credentials = {**credentials, **session}
-        account.save(update_fields=["credentials"])
-
-    def _resolve(self, account: SocialAccount, handle: str) -> str | None:
-        # lexicons/com/atproto/identity/resolveHandle.json; an unknown handle is left as plain text.
-        try:
-            response = self._call(account, "GET", "com.atproto.identity.resolveHandle", params={"handle": handle})
-        except (Permanent, Transient, UnknownOutcome):
+            card = bluesky_cards.read_card(self.client, link, self.card_hosts)
+        except bluesky_cards.CardUnavailable as error:
+            notes.append(f"Link card not added: {error}")
             return None
-        return response.json().get("did")
+        external = {"uri": card.uri, "title": card.title, "description": card.description}
+        if card.picture_url:
+            try:
+                external["thumb"] = self._thumb(account, card.picture_url)
+            except (bluesky_cards.CardUnavailable, OSError, PublishError) as error:
+                notes.append(f"Link card without its picture: {error}")
+        return {"$type": "app.bsky.embed.external", "external": external}
 
-    def _image(self, account: SocialAccount, asset: MediaAsset, language: str) -> dict[str, Any]:
-        """Upload one image (re-encoded until it fits) and describe it for the embed (embed/images.json)."""
-        try:
-            with asset.file.open("rb") as file:
-                content, mime_type = file.read(), asset.mime_type or "image/jpeg"
-        except OSError as error:
-            raise Permanent(f"the attached file {asset.title!r} cannot be read: {error}") from error
-        with Image.open(io.BytesIO(content)) as image:
-            width, height = image.size
-            if len(content) > BLOB_MAX_BYTES:
-                content, mime_type = atproto.jpeg_within(image, BLOB_MAX_BYTES), "image/jpeg"
-        headers = {"Content-Type": mime_type}
-        try:
-            response = self._call(account, "POST", "com.atproto.repo.uploadBlob", content=content, headers=headers)
-        except UnknownOutcome as error:
-            # An unreferenced blob is deleted by the PDS after a while (uploadBlob.json): safe to retry.
-            raise Transient(f"the image upload got no answer: {error}", status=error.status) from error
-        blob = response.json()["blob"]
-        ratio = {"width": width, "height": height}
-        return {"image": blob, "alt": asset.alt_text.get(language, ""), "aspectRatio": ratio}
-
-
-def _text(variant: Variant) -> str:
-    # A post has no link field: a link not already in the text is added at its end, where a facet marks it.
-    if variant.link and variant.link not in variant.text:
-        return f"{variant.text.rstrip()}\n\n{variant.link}" if variant.text.strip() else variant.link
-    return variant.text
-
-
-def _handle(account: SocialAccount) -> str:
-    return account.handle.removeprefix("@")
-
-
-def _repo(account: SocialAccount) -> str:
-    return account.credentials.get("did") or _handle(account)
-
-
-def _access(account: SocialAccount) -> str:
-    return account.credentials.get("access_jwt") or account.credentials.get("access_token", "")
-
-
-def _xrpc(account: SocialAccount, nsid: str) -> str:
-    return f"{account.api_base_url.rstrip('/')}/xrpc/{nsid}"  # atproto.com/specs/xrpc#lexicon-http-endpoints
+    def _thumb(self, account: SocialAccount, picture_url: str) -> dict[str, Any]:
+        """The card's picture, fetched as the page was and uploaded as a blob (re-encoded to fit)."""
+        limit = bluesky_cards.PICTURE_MAX_BYTES
+        _final, content_type, content = bluesky_cards.fetch(self.client, picture_url, self.card_hosts, limit)
+        if not (mime_type := content_type.split(";")[0].strip()).startswith("image/"):
+            raise bluesky_cards.CardUnavailable(f"{picture_url} is not an image ({content_type})")
+        return records.upload_blob(self, account, content, mime_type)
 
 
 def _url(account: SocialAccount, rkey: str) -> str:
     # The web app's address of a post (bsky.app/profile/<handle>/post/<rkey>).
-    return f"https://bsky.app/profile/{_handle(account)}/post/{rkey}"
+    return f"https://bsky.app/profile/{handle(account)}/post/{rkey}"

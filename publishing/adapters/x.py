@@ -5,11 +5,13 @@ POST /2/tweets; a first comment follows as a reply. X has no idempotency key: a 
 by reading the account's posts since the first attempt and matching the text, never guessing.
 Credentials: `access_token` (OAuth 2.0 user context, scopes tweet.read tweet.write users.read
 media.write offline.access), and for refreshing `refresh_token`, `client_id`, `client_secret` if the app
-is a confidential client. A bare `access_token`, as the benchmarks' sandbox accounts have, is enough.
+is a confidential client; `user_id`, read at connection, saves asking whose posts to read. A bare
+`access_token`, as the benchmarks' sandbox accounts have, is enough.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -21,6 +23,7 @@ from publishing.adapters import x_answers, x_media
 from publishing.adapters.base import (
     Adapter,
     AuthFailed,
+    Connection,
     Permanent,
     Published,
     PublishError,
@@ -29,7 +32,9 @@ from publishing.adapters.base import (
     has_rival_in_doubt,
     oauth_error,
     retry_after,
+    sole_unclaimed,
 )
+from publishing.adapters.x_answers import post_text
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
@@ -58,6 +63,16 @@ class XAdapter(Adapter):
     # https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/user-access-token: a confidential
     # client sends its id and secret as HTTP Basic; a public client sends client_id in the form.
     refresh_client_basic_auth: ClassVar[bool] = True
+
+    def complete_connection(self, connection: Connection) -> Connection:
+        """The account as X names it (GET /2/users/me: @username and name), its user id kept for find_existing."""
+        # https://docs.x.com/x-api/users/get-my-user
+        url = f"{connection.api_base_url.rstrip('/')}/2/users/me"
+        me = self.request("GET", url, token=connection.credentials["access_token"]).json()["data"]
+        credentials = {**connection.credentials, "user_id": str(me["id"])}
+        return dataclasses.replace(
+            connection, handle=f"@{me['username']}", display_name=me["name"], credentials=credentials
+        )
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What X would refuse in this variant, found before any request: weighted length, media mix and sizes."""
@@ -104,12 +119,10 @@ class XAdapter(Adapter):
             return None
         # No lookup by key exists: the post is the account's one with exactly the variant's text since the
         # first attempt. https://docs.x.com/x-api/users/get-my-user, https://docs.x.com/x-api/users/get-posts
-        from publishing.models import Publication
-
         account, variant = publication.account, publication.variant
         first = publication.attempt_log.order_by("number").values_list("started_at", flat=True).first()
         since = (first or publication.created_at) - CLOCK_SKEW
-        me = self.call(account, "GET", "2/users/me").json()["data"]["id"]
+        me = account.credentials.get("user_id") or self.call(account, "GET", "2/users/me").json()["data"]["id"]
         text, media_count = x_answers.comparable(post_text(variant)), variant.attachments.count()
         found = [
             post["id"]
@@ -117,16 +130,9 @@ class XAdapter(Adapter):
             if x_answers.comparable(x_answers.shown_text(post)) == text
             and len((post.get("attachments") or {}).get("media_keys") or []) == media_count
         ]
-        # A post another publication of the account recorded as its own is not this one's.
-        claimed = set(
-            Publication.objects.filter(account=account, remote_id__in=found)
-            .exclude(pk=publication.pk)
-            .values_list("remote_id", flat=True)
-        )
-        mine = [remote_id for remote_id in found if remote_id not in claimed]
-        if len(mine) > 1:
-            logger.warning("publication %s: %d X posts could be its post; none chosen", publication.pk, len(mine))
-        return Published(remote_id=mine[0], url=post_url(account, mine[0])) if len(mine) == 1 else None
+        # Same text posted more than once since, or the one found is another publication's: none is chosen.
+        mine = sole_unclaimed(publication, found)
+        return Published(remote_id=mine, url=post_url(account, mine)) if mine else None
 
     def delete(self, publication: Publication) -> None:
         # https://docs.x.com/x-api/posts/delete-post
@@ -185,13 +191,6 @@ class XAdapter(Adapter):
                 break
             params = {**params, "pagination_token": token}
         return found
-
-
-def post_text(variant: Variant) -> str:
-    """The post as sent: the variant's text, and its link on a line of its own unless the text has it."""
-    if variant.link and variant.link not in variant.text:
-        return f"{variant.text.rstrip()}\n\n{variant.link}" if variant.text.strip() else variant.link
-    return variant.text
 
 
 def post_url(account: SocialAccount, remote_id: str) -> str:

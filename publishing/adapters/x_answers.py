@@ -1,15 +1,25 @@
-"""Reading the X API's answers: its problems, a post's text as it was sent, the reset of a daily cap."""
+"""A post's text as we send it and as the X API gives it back, X's problems, the reset of a daily cap."""
 
 from __future__ import annotations
 
 import html
 import time
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from publishing.adapters.base import RETRY_AFTER_MAX_S
+
+if TYPE_CHECKING:
+    from campaigns.models import Variant
+
+
+def post_text(variant: Variant) -> str:
+    """The post as sent: the variant's text, and its link on a line of its own unless the text has it."""
+    if variant.link and variant.link not in variant.text:
+        return f"{variant.text.rstrip()}\n\n{variant.link}" if variant.text.strip() else variant.link
+    return variant.text
 
 
 def shown_text(post: dict[str, Any]) -> str:

@@ -19,8 +19,8 @@ from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 
 from publishing.platforms import Platform
+from publishing.sandbox import answers, oauth, services
 from publishing.sandbox import media as uploads
-from publishing.sandbox import oauth, services
 from publishing.sandbox.models import FaultKind, FaultScope, SandboxAccount, SandboxFault, SandboxMedia, SandboxPost
 from publishing.sandbox.services import Refusal
 
@@ -207,20 +207,19 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 def _inject(fault: SandboxFault | None) -> HttpResponse | None:
     """The answer a fault imposes now, or None to go on (after its latency, if any)."""
-    if fault is None or fault.kind == FaultKind.DROP_REPLY:  # drop_reply answers once the post is stored
+    if (imposed := answers.imposed(fault)) is None:
         return None
-    if fault.kind in (FaultKind.LATENCY, FaultKind.TIMEOUT):
-        time.sleep(services.fault_sleep_s(fault))
-        return _error(504, "gateway_timeout") if fault.kind == FaultKind.TIMEOUT else None
-    if fault.kind == FaultKind.RATE_LIMIT:
-        wait_s = services.DEFAULT_RETRY_AFTER_S if fault.retry_after_s is None else fault.retry_after_s
+    if imposed.kind == FaultKind.TIMEOUT:
+        return _error(504, "gateway_timeout")
+    if imposed.kind == FaultKind.RATE_LIMIT:
+        wait_s = imposed.retry_after_s
         # x-rate-limit-reset is X's header: the epoch second the window opens again.
-        headers = {"Retry-After": str(wait_s), "x-rate-limit-reset": str(int(time.time()) + wait_s)}
+        headers = {"Retry-After": str(wait_s), "x-rate-limit-reset": str(imposed.reset_epoch_s)}
         return _error(429, "rate_limited", retry_after=wait_s, headers=headers | {"x-rate-limit-remaining": "0"})
-    if fault.kind == FaultKind.SERVER_ERROR:
-        headers = {} if fault.retry_after_s is None else {"Retry-After": str(fault.retry_after_s)}
+    if imposed.kind == FaultKind.SERVER_ERROR:
+        headers = {} if imposed.retry_after_s is None else {"Retry-After": str(imposed.retry_after_s)}
         return _error(500, "internal_error", headers=headers)
-    if fault.kind == FaultKind.UNAUTHORIZED:
+    if imposed.kind == FaultKind.UNAUTHORIZED:
         return _error(401, "token revoked")
     return _error(422, "content_rejected", detail="the platform refused this content (sandbox fault)")
 

@@ -169,7 +169,7 @@ def _bounds(n: int, schema: dict[str, Any], at: str, unit: str, low: str, high: 
 class Exchange:
     method: str
     nsid: str
-    params: dict[str, str]
+    params: dict[str, str | list[str]]  # a repeated parameter (an array, as getPosts' uris) as a list
     content_type: str
     body: bytes
     status: int
@@ -181,17 +181,21 @@ class XrpcContract:
 
     def __init__(self) -> None:
         self.exchanges: list[Exchange] = []
+        self.others: list[httpx.Response] = []
         self.client = httpx.Client(event_hooks={"response": [self._record]})
 
     def _record(self, response: httpx.Response) -> None:
         request, url = response.request, urlsplit(str(response.request.url))
         response.read()
+        if "/xrpc/" not in url.path:
+            self.others.append(response)  # a linked page or picture the adapter read for a card
+            return
         try:
             reply = response.json()
         except ValueError:
             reply = response.text
         self.exchanges.append(Exchange(
-            request.method, url.path.rpartition("/xrpc/")[2], dict(parse_qsl(url.query)),
+            request.method, url.path.rpartition("/xrpc/")[2], _params(url.query),
             request.headers.get("Content-Type", ""), request.content, response.status_code, reply,
         ))  # fmt: skip
 
@@ -203,13 +207,27 @@ class XrpcContract:
         return [e.nsid for e in self.exchanges]
 
 
+def _params(query: str) -> dict[str, str | list[str]]:
+    values: dict[str, list[str]] = {}
+    for name, value in parse_qsl(query):
+        values.setdefault(name, []).append(value)
+    return {name: found[0] if len(found) == 1 else found for name, found in values.items()}
+
+
+def _typed(params: dict[str, str | list[str]], schema: dict[str, Any]) -> dict[str, Any]:
+    """The parameters as their lexicon types them: a parameter of array type is a list even if given once."""
+    arrays = {name for name, p in schema.get("properties", {}).items() if p["type"] == "array"}
+    return {name: [value] if name in arrays and isinstance(value, str) else value for name, value in params.items()}
+
+
 def check_exchange(exchange: Exchange) -> list[str]:
     """What in one request and its reply the method's lexicon does not allow."""
     main = lexicon(exchange.nsid)["defs"]["main"]
     expected = "POST" if main["type"] == "procedure" else "GET"
     problems = [] if exchange.method == expected else [f"a {main['type']} is called with {expected}"]
     if main["type"] == "query":
-        problems += check(exchange.params, main.get("parameters", {"type": "params"}), exchange.nsid, "params")
+        schema = main.get("parameters", {"type": "params"})
+        problems += check(_typed(exchange.params, schema), schema, exchange.nsid, "params")
     elif (encoding := main.get("input", {}).get("encoding")) == "application/json":
         body = json.loads(exchange.body)
         problems += check(body, main["input"]["schema"], exchange.nsid, "input")

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+from urllib.parse import urlsplit
 
-import httpx
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from campaigns.models import VariantMedia
-from publishing.adapters.base import PublishError
+from publishing.adapters.base import Permanent, PublishError
 from publishing.adapters.bluesky import BlueskyAdapter
 from publishing.models import Publication
-from publishing.sandbox.dialects.bluesky import issue_session, session_account_token
+from publishing.sandbox.dialects.bluesky import issue_session
 from tests import builders
 from tests.contracts.lexicon import XrpcContract, check, lexicon
+from tests.contracts.on_sandbox import (
+    BLUESKY_HANDLE,
+    BLUESKY_TOKEN,
+    attach,
+    on_bluesky,
+    publication,
+)
+from tests.contracts.on_sandbox import fault as inject
 from tests.sandbox.conftest import image_bytes
 
-HANDLE = "health.example.org"
-APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 TEXT = "احصل على لقاح الإنفلونزا @clinic.example.org https://example.org/ar/flu #لقاح"
 
 
@@ -30,36 +33,19 @@ def short_timeouts(settings: object) -> None:
 
 
 @pytest.fixture
-def bluesky(world, live_server, transactional_db):
-    """An Arabic variant with an image, for the ministry's Bluesky account on the live sandbox."""
-    world.sandbox = f"{live_server.url}/sandbox/bluesky/"
-    world.account = builders.make_account(
-        world.ministry, platform="bluesky", handle=f"@{HANDLE}", api_base_url=world.sandbox,
-        credentials={"identifier": HANDLE, "app_password": APP_PASSWORD},
-    )  # fmt: skip
-    world.variant = builders.make_variant(world.item, platform="bluesky", language="ar", text=TEXT)
-    content = image_bytes(1200, 675)
-    asset = builders.make_media(
-        world.ministry, "nurse", file=ContentFile(content, name="nurse.png"), mime_type="image/png",
-        checksum=hashlib.sha256(content).hexdigest(), alt_text={"ar": "ممرضة تعطي لقاح الإنفلونزا"},
-    )  # fmt: skip
-    VariantMedia.objects.create(variant=world.variant, asset=asset, position=1)
-    world.publication = builders.make_publication(world.variant, world.account)
+def bluesky(world, live_server, transactional_db, settings):
+    """An Arabic variant with an image, for the ministry's Bluesky account on the live sandbox (its AppView too)."""
+    on_bluesky(world, live_server, TEXT)
+    attach(world, "nurse", image_bytes(1200, 675), {"ar": "ممرضة تعطي لقاح الإنفلونزا"})
+    settings.PLANNER_BLUESKY_APPVIEW_URL = f"{live_server.url}/sandbox/bluesky"
     world.contract = XrpcContract()
-    world.adapter = BlueskyAdapter(client=world.contract.client)
+    world.adapter = BlueskyAdapter(client=world.contract.client, card_hosts={urlsplit(live_server.url).hostname})
+    world.site = live_server.url
     return world
 
 
-def publication(world: object) -> Publication:
-    return Publication.objects.select_related("variant", "account").get(pk=world.publication.pk)
-
-
 def fault(world: object, kind: str, **fields: object) -> None:
-    token = session_account_token(HANDLE, APP_PASSWORD)
-    response = httpx.post(
-        world.sandbox + "faults", json={"kind": kind, **fields}, headers={"Authorization": f"Bearer {token}"}
-    )
-    assert response.status_code == 201, response.text
+    inject(world, kind, token=BLUESKY_TOKEN, **fields)
 
 
 def test_a_post_with_an_image_a_mention_a_link_and_a_tag_follows_the_lexicons(bluesky):
@@ -80,8 +66,7 @@ def test_a_post_with_an_image_a_mention_a_link_and_a_tag_follows_the_lexicons(bl
 def test_a_retry_a_refreshed_session_and_a_lost_reply_follow_the_lexicons(bluesky):
     bluesky.adapter.publish(publication(bluesky))
     bluesky.variant.attachments.all().delete()
-    token = session_account_token(HANDLE, APP_PASSWORD)
-    expired = issue_session(token, HANDLE, now=timezone.now() - dt.timedelta(hours=3))
+    expired = issue_session(BLUESKY_TOKEN, BLUESKY_HANDLE, now=timezone.now() - dt.timedelta(hours=3))
     bluesky.account.credentials |= {"access_jwt": expired["accessJwt"], "refresh_jwt": expired["refreshJwt"]}
     bluesky.account.save(update_fields=["credentials"])
     bluesky.adapter.publish(publication(bluesky))  # the key is taken: 500, then read back
@@ -107,6 +92,35 @@ def test_rate_limits_and_rejections_answer_in_the_xrpc_error_shape(bluesky):
     limited = next(e for e in bluesky.contract.exchanges if e.status == 429)
     assert limited.reply["error"] == "RateLimitExceeded"
     assert bluesky.contract.problems() == []
+
+
+@pytest.mark.urls("tests.publishing.link_pages")
+def test_a_link_card_a_first_comment_and_the_appviews_counts_follow_the_lexicons(bluesky):
+    bluesky.variant.attachments.all().delete()
+    bluesky.variant.link, bluesky.variant.first_comment = f"{bluesky.site}/links/flu", "اعثر على صيدلية #لقاح"
+    bluesky.variant.save(update_fields=["link", "first_comment"])
+
+    published = bluesky.adapter.publish(publication(bluesky))
+    Publication.objects.filter(pk=bluesky.publication.pk).update(remote_id=published.remote_id)
+    metrics = bluesky.adapter.fetch_metrics(publication(bluesky))
+
+    assert bluesky.contract.nsids()[-4:] == [
+        "com.atproto.repo.uploadBlob", "com.atproto.repo.createRecord", "com.atproto.repo.createRecord",
+        "app.bsky.feed.getPosts",
+    ]  # fmt: skip
+    assert bluesky.contract.problems() == [] and published.notes == ()
+    assert set(metrics) == {"likeCount", "repostCount", "replyCount", "quoteCount"}
+    assert [r.request.url.path for r in bluesky.contract.others] == ["/links/flu", "/links/flu/card.png"]
+
+
+def test_the_appview_leaves_out_a_deleted_post_and_the_metrics_say_so(bluesky):
+    published = bluesky.adapter.publish(publication(bluesky))
+    Publication.objects.filter(pk=bluesky.publication.pk).update(remote_id=published.remote_id)
+    bluesky.adapter.delete(publication(bluesky))
+
+    with pytest.raises(Permanent, match="the AppView has no post"):
+        bluesky.adapter.fetch_metrics(publication(bluesky))
+    assert bluesky.contract.exchanges[-1].reply == {"posts": []} and bluesky.contract.problems() == []
 
 
 def test_the_validator_refuses_a_field_the_lexicon_does_not_have_and_a_missing_required_one():

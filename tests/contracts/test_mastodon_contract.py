@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import httpx
 import pytest
 from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from campaigns.models import MediaAsset, VariantMedia
 from publishing.adapters import REGISTRY
 from publishing.adapters.base import AuthFailed, Permanent, Transient, UnknownOutcome
 from publishing.adapters.mastodon import MastodonAdapter, default_limits
 from publishing.models import Publication, SocialAccount
 from publishing.sandbox.models import SandboxAccount, SandboxMedia, SandboxPost
 from tests import builders
-from tests.contracts import openapi
+from tests.contracts.on_sandbox import TOKEN, attach, fault, on_platform
 from tests.sandbox.conftest import image_bytes
 
-TOKEN = "secret-token-value"  # the builders' default account token
+DEFINITION = "mastodon"
 MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 2048
 
 
@@ -32,39 +29,12 @@ def quick_faults_and_fresh_limits(settings: object) -> None:
 
 
 @pytest.fixture
-def contract(live_server):
-    """Every request of the test's adapter and every sandbox reply, checked against the definition."""
-    checked = openapi.Contract(openapi.mastodon(f"{live_server.url}/sandbox/mastodon"))
-    yield checked
-    assert checked.problems == [], "\n".join(checked.problems)
-
-
-@pytest.fixture
 def mastodon(world, live_server, transactional_db, contract):
     """The ministry's account on the sandbox's Mastodon API, a publication of its English variant, the adapter."""
-    world.sandbox = f"{live_server.url}/sandbox/mastodon/"
-    world.account.api_base_url = world.sandbox
-    world.account.save(update_fields=["api_base_url"])
-    world.publication = builders.make_publication(world.variant, world.account)
+    on_platform(world, live_server, "mastodon")
     world.adapter = MastodonAdapter(contract.client(timeout=5.0))
     world.contract = contract
     return world
-
-
-def attach(world: object, title: str, content: bytes, alt_text: dict[str, str], position: int, **fields) -> MediaAsset:
-    asset = builders.make_media(
-        world.ministry, title, file=ContentFile(content, name=f"{title}.png"), checksum=hashlib.sha256(content).hexdigest(),
-        alt_text=alt_text, size_bytes=len(content), **({"mime_type": "image/png"} | fields),
-    )  # fmt: skip
-    VariantMedia.objects.create(variant=world.variant, asset=asset, position=position)
-    return asset
-
-
-def fault(world: object, kind: str, **fields: object) -> None:
-    response = httpx.post(
-        world.sandbox + "faults", json={"kind": kind, **fields}, headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert response.status_code == 201, response.text
 
 
 def publish(world: object) -> object:

@@ -5,22 +5,21 @@ from __future__ import annotations
 import base64
 import hashlib
 
-import httpx
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from campaigns.models import MediaAsset, VariantMedia
+from campaigns.models import MediaAsset
 from publishing.adapters import REGISTRY
 from publishing.adapters.base import AuthFailed, Permanent, Transient, UnknownOutcome
 from publishing.adapters.x import XAdapter
 from publishing.models import Publication, SocialAccount
 from publishing.sandbox.models import SandboxAccount, SandboxMedia, SandboxPost
 from tests import builders
-from tests.contracts import openapi
+from tests.contracts.on_sandbox import TOKEN, fault, publication
+from tests.contracts.on_sandbox import attach as shared_attach
 from tests.sandbox.conftest import animated_gif_bytes, image_bytes
 
-TOKEN = "secret-token-value"  # the builders' default account token
+DEFINITION = "x"
 # An MP4 header, then enough bytes for two segments of the chunked upload (4 MiB each).
 MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * (5 * 1024 * 1024)
 HEALTH_WORKER = "\U0001f9d1\u200d\u2695\ufe0f"  # a ZWJ sequence: one emoji, weight 2
@@ -29,14 +28,6 @@ HEALTH_WORKER = "\U0001f9d1\u200d\u2695\ufe0f"  # a ZWJ sequence: one emoji, wei
 @pytest.fixture(autouse=True)
 def quick_faults(settings: object) -> None:
     settings.SANDBOX_TIMEOUT_SLEEP_S = 0.3
-
-
-@pytest.fixture
-def contract(live_server):
-    """Every request of the test's adapter and every sandbox reply, checked against the definition."""
-    checked = openapi.Contract(openapi.x(f"{live_server.url}/sandbox/x"))
-    yield checked
-    assert checked.problems == [], "\n".join(checked.problems)
 
 
 @pytest.fixture
@@ -56,23 +47,7 @@ def on_x(world, live_server, transactional_db, contract):
 
 
 def attach(world: object, title: str, content: bytes, alt: str, position: int, kind: str, mime_type: str) -> MediaAsset:
-    asset = builders.make_media(
-        world.ministry, title, file=ContentFile(content, name=f"{title}.bin"), checksum=hashlib.sha256(content).hexdigest(),
-        alt_text={"en": alt} if alt else {}, size_bytes=len(content), kind=kind, mime_type=mime_type,
-    )  # fmt: skip
-    VariantMedia.objects.create(variant=world.variant, asset=asset, position=position)
-    return asset
-
-
-def fault(world: object, kind: str, **fields: object) -> None:
-    response = httpx.post(
-        world.sandbox + "faults", json={"kind": kind, **fields}, headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert response.status_code == 201, response.text
-
-
-def publication(world: object) -> Publication:
-    return Publication.objects.select_related("variant", "account").get(pk=world.publication.pk)
+    return shared_attach(world, title, content, {"en": alt} if alt else {}, position, kind=kind, mime_type=mime_type)
 
 
 def publish(world: object) -> object:

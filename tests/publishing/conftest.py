@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests import builders, processes
+from tests import processes
+from tests.contracts.on_sandbox import on_platform
 
 
 @pytest.fixture(autouse=True)
@@ -16,9 +17,5 @@ def short_platform_timeouts(settings: object) -> None:
 @pytest.fixture
 def on_sandbox(world, live_server, transactional_db):
     """The ministry's account on the live sandbox, and a publication of its English Mastodon variant."""
-    world.sandbox = f"{live_server.url}/sandbox/mastodon/"
-    world.account.api_base_url = world.sandbox
-    world.account.save(update_fields=["api_base_url"])
-    world.publication = builders.make_publication(world.variant, world.account)
-    yield world
+    yield on_platform(world, live_server, "mastodon")
     processes.wait_for_other_sessions()

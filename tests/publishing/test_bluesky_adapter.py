@@ -3,63 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import random
 
 import httpx
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from campaigns.models import VariantMedia
 from publishing.adapters import atproto
 from publishing.adapters.base import AuthFailed, Permanent, Transient, UnknownOutcome
 from publishing.adapters.bluesky import BlueskyAdapter, record_key
-from publishing.models import Publication
-from publishing.sandbox.dialects.bluesky import did_for, issue_session, session_account_token
+from publishing.sandbox.dialects.bluesky import did_for, issue_session
 from publishing.sandbox.models import SandboxMedia, SandboxPost
 from tests import builders
+from tests.contracts.on_sandbox import BLUESKY_HANDLE, BLUESKY_TOKEN, publication
+from tests.contracts.on_sandbox import attach as shared_attach
+from tests.contracts.on_sandbox import fault as inject
+from tests.contracts.on_sandbox import on_bluesky as on_bluesky_sandbox
 from tests.sandbox.conftest import image_bytes
 
-HANDLE = "health.example.org"
-APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 ARABIC = "احصل على لقاح الإنفلونزا المجاني هذا الأسبوع: "
 LINK = "https://example.org/ar/flu"
+HANDLE = BLUESKY_HANDLE
 
 
 @pytest.fixture
 def on_bluesky(world, live_server, transactional_db):
     """The ministry's Bluesky account (an app password) on the live sandbox, and an Arabic variant for it."""
-    world.sandbox = f"{live_server.url}/sandbox/bluesky/"
-    world.account = builders.make_account(
-        world.ministry, platform="bluesky", handle=f"@{HANDLE}", api_base_url=world.sandbox,
-        credentials={"identifier": HANDLE, "app_password": APP_PASSWORD},
-    )  # fmt: skip
-    world.variant = builders.make_variant(world.item, platform="bluesky", language="ar", text=f"{ARABIC}{LINK} #لقاح")
-    world.publication = builders.make_publication(world.variant, world.account)
-    return world
-
-
-def publication(world: object) -> Publication:
-    return Publication.objects.select_related("variant", "account").get(pk=world.publication.pk)
+    return on_bluesky_sandbox(world, live_server, f"{ARABIC}{LINK} #لقاح")
 
 
 def fault(world: object, kind: str, **fields: object) -> None:
-    token = session_account_token(HANDLE, APP_PASSWORD)
-    response = httpx.post(
-        world.sandbox + "faults", json={"kind": kind, **fields}, headers={"Authorization": f"Bearer {token}"}
-    )
-    assert response.status_code == 201, response.text
+    inject(world, kind, token=BLUESKY_TOKEN, **fields)
 
 
-def attach(world: object, content: bytes, alt_text: dict[str, str], mime_type: str = "image/png") -> None:
-    asset = builders.make_media(
-        world.ministry, f"card-{len(content)}", file=ContentFile(content, name="card.png"), mime_type=mime_type,
-        checksum=hashlib.sha256(content).hexdigest(), alt_text=alt_text,
-    )  # fmt: skip
-    VariantMedia.objects.create(variant=world.variant, asset=asset, position=VariantMedia.objects.count() + 1)
+def attach(world: object, content: bytes, alt_text: dict[str, str]) -> None:
+    shared_attach(world, f"card-{len(content)}", content, alt_text)
 
 
 def test_an_arabic_post_has_its_link_and_hashtag_facets_at_utf8_byte_offsets(on_bluesky):
@@ -159,8 +139,7 @@ def test_a_publication_never_sent_is_not_found(on_bluesky):
 
 
 def test_an_expired_session_is_refreshed_and_the_post_sent(on_bluesky):
-    token = session_account_token(HANDLE, APP_PASSWORD)
-    expired = issue_session(token, HANDLE, now=timezone.now() - dt.timedelta(hours=3))
+    expired = issue_session(BLUESKY_TOKEN, HANDLE, now=timezone.now() - dt.timedelta(hours=3))
     on_bluesky.account.credentials |= {"access_jwt": expired["accessJwt"], "refresh_jwt": expired["refreshJwt"]}
     on_bluesky.account.save(update_fields=["credentials"])
 

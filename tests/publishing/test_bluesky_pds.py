@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 
 from campaigns.models import VariantMedia
 from publishing.adapters.base import Permanent
-from publishing.adapters.bluesky import BlueskyAdapter, record_key
+from publishing.adapters.bluesky import BlueskyAdapter, comment_key, record_key
 from publishing.models import Publication
 from tests import builders, pds
 from tests.sandbox.conftest import image_bytes
@@ -112,6 +112,30 @@ def test_a_retry_on_a_real_pds_is_recognised_as_already_published(on_pds):
         on_pds.xrpc + "com.atproto.repo.listRecords", params={"repo": on_pds.did, "collection": "app.bsky.feed.post"}
     ).json()
     assert len(listing["records"]) == 1
+
+
+def test_a_first_comment_is_a_reply_on_a_real_pds_with_its_refs_and_made_once(on_pds):
+    on_pds.variant.first_comment = f"اعثر على صيدلية @{on_pds.account.handle.removeprefix('@')} #لقاح"
+    on_pds.variant.save(update_fields=["first_comment"])
+
+    first = BlueskyAdapter().publish(publication(on_pds))
+    again = BlueskyAdapter().publish(publication(on_pds))  # both keys taken: read back, nothing doubled
+
+    assert first.notes == again.notes == () and again.remote_id == first.remote_id
+    get = on_pds.xrpc + "com.atproto.repo.getRecord"
+    post = httpx.get(get, params={"repo": on_pds.did, "collection": "app.bsky.feed.post",
+                                  "rkey": record_key(on_pds.publication)}).raise_for_status().json()  # fmt: skip
+    reply = httpx.get(get, params={"repo": on_pds.did, "collection": "app.bsky.feed.post",
+                                   "rkey": comment_key(on_pds.publication)}).raise_for_status().json()["value"]  # fmt: skip
+    assert reply["reply"] == {"root": {"uri": post["uri"], "cid": post["cid"]},
+                              "parent": {"uri": post["uri"], "cid": post["cid"]}}  # fmt: skip
+    assert reply["langs"] == ["ar"] and [f["features"][0]["$type"] for f in reply["facets"]] == [
+        "app.bsky.richtext.facet#mention", "app.bsky.richtext.facet#tag",
+    ]  # fmt: skip
+    listing = httpx.get(
+        on_pds.xrpc + "com.atproto.repo.listRecords", params={"repo": on_pds.did, "collection": "app.bsky.feed.post"}
+    ).json()
+    assert len(listing["records"]) == 2
 
 
 def test_301_graphemes_are_refused_by_our_validation_before_the_pds_is_asked(on_pds):

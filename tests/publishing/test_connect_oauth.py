@@ -55,8 +55,8 @@ def test_an_x_account_connects_through_oauth_with_pkce(x_on_sandbox, client):
 
     assert done.status_code == 302
     account = SocialAccount.objects.get(platform="x")
-    assert account.handle == "@HealthMinistry" and account.api_base_url == world.sandbox
-    assert SandboxAccount.objects.get(platform="x", token=account.credentials["access_token"])
+    remote = SandboxAccount.objects.get(platform="x", token=account.credentials["access_token"])
+    assert account.handle == f"@sandbox{remote.pk}" and account.api_base_url == world.sandbox  # X's, not the typed one
     assert account.credentials["refresh_token"] and account.credentials["client_id"] == "planner-demo"
 
 

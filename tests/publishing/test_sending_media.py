@@ -2,37 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-
-import httpx
 import pytest
-from django.core.files.base import ContentFile
 
-from campaigns.models import MediaAsset, VariantMedia
 from publishing.adapters.base import Permanent, Transient
 from publishing.adapters.sandbox import SandboxAdapter
 from publishing.models import Publication
 from publishing.sandbox.models import SandboxMedia, SandboxPost
-from tests import builders
+from tests.contracts.on_sandbox import attach, fault
 from tests.sandbox.conftest import image_bytes
-
-TOKEN = "secret-token-value"  # the builders' default account token
-
-
-def attach(world: object, title: str, content: bytes, alt_text: dict[str, str], position: int) -> MediaAsset:
-    asset = builders.make_media(
-        world.ministry, title, file=ContentFile(content, name=f"{title}.png"), mime_type="image/png",
-        checksum=hashlib.sha256(content).hexdigest(), alt_text=alt_text,
-    )  # fmt: skip
-    VariantMedia.objects.create(variant=world.variant, asset=asset, position=position)
-    return asset
-
-
-def fault(world: object, kind: str, **fields: object) -> None:
-    response = httpx.post(
-        world.sandbox + "faults", json={"kind": kind, **fields}, headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert response.status_code == 201, response.text
 
 
 def publish(world: object) -> object:

@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from publishing.platform_rules import SCHEME_URL, URL_LENGTH, rules_for
+from publishing.sandbox import answers, services, views
 from publishing.sandbox import media as uploads
-from publishing.sandbox import services, views
 from publishing.sandbox.models import FaultKind, FaultScope, MediaType, SandboxAccount, SandboxMedia, SandboxPost
 from publishing.sandbox.services import Refusal
 
@@ -324,24 +324,23 @@ def _hashtags(base: str, escaped: str) -> str:
 
 def _inject(fault: services.SandboxFault | None) -> HttpResponse | None:
     """The answer a fault imposes now, as Mastodon would give it, or None to go on (after its latency)."""
-    if fault is None or fault.kind == FaultKind.DROP_REPLY:  # drop_reply answers once the status is stored
+    if (imposed := answers.imposed(fault)) is None:
         return None
-    if fault.kind in (FaultKind.LATENCY, FaultKind.TIMEOUT):
-        time.sleep(services.fault_sleep_s(fault))
-        return _error(504, "Gateway timeout") if fault.kind == FaultKind.TIMEOUT else None
-    if fault.kind == FaultKind.RATE_LIMIT:
-        wait_s = services.DEFAULT_RETRY_AFTER_S if fault.retry_after_s is None else fault.retry_after_s
+    if imposed.kind == FaultKind.TIMEOUT:
+        return _error(504, "Gateway timeout")
+    if imposed.kind == FaultKind.RATE_LIMIT:
         # https://docs.joinmastodon.org/api/rate-limits/: X-RateLimit-Reset is an ISO 8601 timestamp.
-        reset = (timezone.now() + dt.timedelta(seconds=wait_s)).astimezone(dt.UTC)
+        reset = (timezone.now() + dt.timedelta(seconds=imposed.retry_after_s)).astimezone(dt.UTC)
         headers = {
-            "Retry-After": str(wait_s),
+            "Retry-After": str(imposed.retry_after_s),
             "X-RateLimit-Limit": str(RATE_LIMIT_PER_PERIOD),
             "X-RateLimit-Remaining": "0",
             "X-RateLimit-Reset": reset.isoformat(timespec="microseconds"),
         }
         return _error(429, "Too many requests", headers=headers)  # fmt: skip
-    status, message = FAULT_ANSWERS[fault.kind]
-    headers = {"Retry-After": str(fault.retry_after_s)} if status == 500 and fault.retry_after_s is not None else None
+    status, message = FAULT_ANSWERS[imposed.kind]
+    wait_s = imposed.retry_after_s
+    headers = {"Retry-After": str(wait_s)} if status == 500 and wait_s is not None else None
     return _error(status, message, headers=headers)
 
 

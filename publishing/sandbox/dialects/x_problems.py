@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -12,7 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from publishing.sandbox import services, views
+from publishing.sandbox import answers, services, views
 from publishing.sandbox.models import FaultKind, SandboxAccount, SandboxFault, SandboxMedia
 from publishing.sandbox.services import Refusal
 
@@ -57,21 +56,19 @@ def media_key(media: SandboxMedia) -> str:
 
 def inject(fault: SandboxFault | None) -> HttpResponse | None:
     """The answer a fault imposes now, as X would give it, or None to go on (after its latency)."""
-    if fault is None or fault.kind == FaultKind.DROP_REPLY:  # drop_reply answers once the post is stored
+    if (imposed := answers.imposed(fault)) is None:
         return None
-    if fault.kind in (FaultKind.LATENCY, FaultKind.TIMEOUT):
-        time.sleep(services.fault_sleep_s(fault))
-        return problem(504, "Gateway timeout") if fault.kind == FaultKind.TIMEOUT else None
-    if fault.kind == FaultKind.RATE_LIMIT:
-        wait_s = services.DEFAULT_RETRY_AFTER_S if fault.retry_after_s is None else fault.retry_after_s
+    if imposed.kind == FaultKind.TIMEOUT:
+        return problem(504, "Gateway timeout")
+    if imposed.kind == FaultKind.RATE_LIMIT:
         # https://docs.x.com/x-api/fundamentals/rate-limits: no Retry-After; the reset is an epoch second.
         headers = {"x-rate-limit-limit": str(RATE_LIMIT_PER_WINDOW), "x-rate-limit-remaining": "0",
-                   "x-rate-limit-reset": str(int(time.time()) + wait_s)}  # fmt: skip
+                   "x-rate-limit-reset": str(imposed.reset_epoch_s)}  # fmt: skip
         return problem(429, "Too Many Requests", headers=headers)
-    if fault.kind == FaultKind.SERVER_ERROR:
-        headers = {} if fault.retry_after_s is None else {"Retry-After": str(fault.retry_after_s)}
+    if imposed.kind == FaultKind.SERVER_ERROR:
+        headers = {} if imposed.retry_after_s is None else {"Retry-After": str(imposed.retry_after_s)}
         return problem(500, "Internal error (sandbox fault)", type_="internal-error", headers=headers)
-    if fault.kind == FaultKind.UNAUTHORIZED:
+    if imposed.kind == FaultKind.UNAUTHORIZED:
         return problem(401, "Unauthorized")  # X says no more than that for a revoked token
     return problem(403, "You are not permitted to perform this action (sandbox fault).")
 
