@@ -13,30 +13,21 @@ from publishing.adapters.youtube import YouTubeAdapter
 from publishing.models import Publication
 from tests import builders
 from tests.contracts import discovery
-from tests.publishing.test_youtube_adapter import TOKEN, VIDEO, attach, fault
+from tests.contracts.platforms import fault
+from tests.publishing.test_youtube_adapter import TOKEN, VIDEO, attach
 
 
 @pytest.fixture
-def contract(live_server):
-    checked = discovery.Contract(discovery.youtube(), "/sandbox/youtube")
-    yield checked
-    assert checked.problems == [], "\n".join(checked.problems)
-
-
-@pytest.fixture
-def channel(world, live_server, transactional_db, contract):
+def channel(world, platform_sandbox):
     """The ministry's channel with one video published through the adapter; a checked client with its token."""
-    world.sandbox = f"{live_server.url}/sandbox/youtube/"
-    world.account = builders.make_account(world.ministry, platform="youtube", handle="@Ministry",
-                                          api_base_url=world.sandbox, credentials={"access_token": TOKEN})  # fmt: skip
+    contract = discovery.Contract(discovery.youtube(), "/sandbox/youtube")
+    platform_sandbox("youtube", YouTubeAdapter, contract, handle="@Ministry", credentials={"access_token": TOKEN})
     world.variant = builders.make_variant(world.item, platform="youtube", text="Flu jab & you\nWhat to expect.")
     attach(world, world.variant, VIDEO)
     french = builders.make_variant(world.item, platform="youtube", language="fr", text="Grippe\nÀ quoi s'attendre.")
     french.attachments.create(asset=world.variant.attachments.get().asset, position=0)
-    publication = builders.make_publication(world.variant, world.account)
-    world.video = YouTubeAdapter(contract.client(timeout=5.0)).publish(publication).remote_id
+    world.video = world.adapter.publish(builders.make_publication(world.variant, world.account)).remote_id
     world.client = contract.client(base_url=world.sandbox, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5.0)
-    world.contract = contract
     return world
 
 

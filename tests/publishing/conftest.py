@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import builders, processes
+from tests.contracts.platforms import platform_sandbox  # noqa: F401 (a fixture, shared with tests/contracts)
 
 
 @pytest.fixture(autouse=True)

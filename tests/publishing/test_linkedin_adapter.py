@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-import httpx
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -18,39 +17,23 @@ from publishing.models import Publication, SocialAccount
 from publishing.sandbox.models import SandboxAccount, SandboxMedia, SandboxPost
 from tests import builders
 from tests.contracts import community
+from tests.contracts.platforms import calls, fault, publish
 from tests.sandbox.conftest import image_bytes
 
 TOKEN = "AQV-ministry-access-token"
 AUTHOR = "urn:li:organization:5583111"
 
 
-@pytest.fixture(autouse=True)
-def quick_faults(settings: object) -> None:
-    settings.SANDBOX_TIMEOUT_SLEEP_S = 0.3
-
-
 @pytest.fixture
-def contract(live_server):
-    checked = community.Contract("/sandbox/linkedin")
-    yield checked
-    assert checked.problems == [], "\n".join(checked.problems)
-
-
-@pytest.fixture
-def on_linkedin(world, live_server, transactional_db, contract):
+def on_linkedin(world, platform_sandbox):
     """The ministry's LinkedIn page on the sandbox, an English variant for it, the adapter."""
-    world.sandbox = f"{live_server.url}/sandbox/linkedin/"
-    world.account = builders.make_account(
-        world.ministry, platform="linkedin", handle="Ministry of Health", api_base_url=world.sandbox,
-        credentials={"access_token": TOKEN, "refresh_token": "AQX-refresh", "client_id": "86ab", "client_secret": "s",
-                     "author": AUTHOR, "token_uri": f"{world.sandbox}oauth/token"},
-    )  # fmt: skip
+    platform_sandbox("linkedin", LinkedInAdapter, community.Contract("/sandbox/linkedin"), handle="Ministry of Health",
+                     credentials={"access_token": TOKEN, "refresh_token": "AQX-refresh", "client_id": "86ab",
+                                  "client_secret": "s", "author": AUTHOR})  # fmt: skip
     world.variant = builders.make_variant(
         world.item, platform="linkedin", text="Flu season (2026): book your jab. #FluVaccine"
     )
     world.publication = builders.make_publication(world.variant, world.account)
-    world.adapter = LinkedInAdapter(contract.client(timeout=5.0))
-    world.contract = contract
     return world
 
 
@@ -59,23 +42,6 @@ def attach(world: object, width: int, alt: str) -> None:
     asset = builders.make_media(world.ministry, f"card-{width}", file=ContentFile(content, name="card.png"),
                                 checksum=hashlib.sha256(content).hexdigest(), alt_text={"en": alt}, mime_type="image/png")  # fmt: skip
     VariantMedia.objects.create(variant=world.variant, asset=asset, position=width)
-
-
-def fault(world: object, kind: str, **fields: object) -> None:
-    response = httpx.post(
-        world.sandbox + "faults", json={"kind": kind, **fields}, headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert response.status_code == 201, response.text
-
-
-def publish(world: object) -> object:
-    return world.adapter.publish(Publication.objects.get(pk=world.publication.pk))
-
-
-def calls(world: object) -> list[str]:
-    return [
-        f"{method} {path.removeprefix('/sandbox/linkedin/')} {status}" for method, path, status in world.contract.calls
-    ]
 
 
 def test_linkedin_publishes_through_its_own_adapter():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-import httpx
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -20,6 +19,7 @@ from publishing.sandbox.dialects.youtube import video_id
 from publishing.sandbox.models import SandboxAccount, SandboxMedia, SandboxPost
 from tests import builders
 from tests.contracts import discovery
+from tests.contracts.platforms import calls, fault, publish
 from tests.sandbox.conftest import image_bytes
 
 TOKEN = "ya29.ministry-access-token"
@@ -29,33 +29,16 @@ TITLE = "Flu jab: what to expect"
 DESCRIPTION = "A nurse answers the five questions we hear most.\nSources in the links below."
 
 
-@pytest.fixture(autouse=True)
-def quick_faults(settings: object) -> None:
-    settings.SANDBOX_TIMEOUT_SLEEP_S = 0.3
-
-
 @pytest.fixture
-def contract(live_server):
-    checked = discovery.Contract(discovery.youtube(), "/sandbox/youtube")
-    yield checked
-    assert checked.problems == [], "\n".join(checked.problems)
-
-
-@pytest.fixture
-def on_youtube(world, live_server, transactional_db, contract):
+def on_youtube(world, platform_sandbox):
     """The ministry's channel on the sandbox's YouTube API, an English video variant, the adapter (256 KiB chunks)."""
-    world.sandbox = f"{live_server.url}/sandbox/youtube/"
-    world.account = builders.make_account(
-        world.ministry, platform="youtube", handle="@MinistryOfHealth", api_base_url=world.sandbox,
-        credentials={"access_token": TOKEN, "refresh_token": "1//refresh-ministry", "client_id": "planner.apps",
-                     "client_secret": "shh", "token_uri": f"{world.sandbox}oauth/token"},
-    )  # fmt: skip
+    platform_sandbox("youtube", YouTubeAdapter, discovery.Contract(discovery.youtube(), "/sandbox/youtube"),
+                     handle="@MinistryOfHealth", credentials={"access_token": TOKEN, "refresh_token": "1//refresh-ministry",
+                                                               "client_id": "planner.apps", "client_secret": "shh"})  # fmt: skip
     world.variant = builders.make_variant(world.item, platform="youtube", language="en", text=f"{TITLE}\n{DESCRIPTION}")
     world.asset = attach(world, world.variant, VIDEO)
     world.publication = builders.make_publication(world.variant, world.account)
-    world.adapter = YouTubeAdapter(contract.client(timeout=5.0))
     world.adapter.chunk_bytes = UPLOAD_GRANULE_BYTES
-    world.contract = contract
     return world
 
 
@@ -66,23 +49,6 @@ def attach(world: object, variant: object, content: bytes, kind: str = "video", 
     )  # fmt: skip
     VariantMedia.objects.create(variant=variant, asset=asset, position=VariantMedia.objects.count())
     return asset
-
-
-def fault(world: object, kind: str, token: str = TOKEN, **fields: object) -> None:
-    response = httpx.post(
-        world.sandbox + "faults", json={"kind": kind, **fields}, headers={"Authorization": f"Bearer {token}"}
-    )
-    assert response.status_code == 201, response.text
-
-
-def publish(world: object) -> object:
-    return world.adapter.publish(Publication.objects.get(pk=world.publication.pk))
-
-
-def calls(world: object) -> list[str]:
-    return [
-        f"{method} {path.removeprefix('/sandbox/youtube/')} {status}" for method, path, status in world.contract.calls
-    ]
 
 
 def test_youtube_publishes_through_its_own_adapter():
