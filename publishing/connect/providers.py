@@ -48,8 +48,8 @@ PROVIDERS: dict[str, Provider] = {
         # access_type=offline and prompt=consent: Google issues a refresh token only then.
         Provider(Platform.YOUTUBE, "https://accounts.google.com/o/oauth2/v2/auth",
                  "https://oauth2.googleapis.com/token",
-                 "https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube.readonly",
-                 "https://www.googleapis.com/youtube/v3/",
+                 "https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube.force-ssl",
+                 "https://www.googleapis.com/",
                  "https://developers.google.com/identity/protocols/oauth2/web-server",
                  extra=(("access_type", "offline"), ("prompt", "consent"))),
         Provider(Platform.FACEBOOK, "https://www.facebook.com/v21.0/dialog/oauth",

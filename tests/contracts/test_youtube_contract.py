@@ -11,6 +11,7 @@ import pytest
 
 from publishing.adapters.youtube import YouTubeAdapter
 from publishing.models import Publication
+from publishing.sandbox.models import RevokedToken, SandboxAccount
 from tests import builders
 from tests.contracts import discovery
 from tests.contracts.platforms import fault
@@ -96,3 +97,38 @@ def test_a_publication_found_again_reads_only_documented_parameters(channel):
     YouTubeAdapter(channel.contract.client(timeout=5.0)).find_existing(publication)
 
     assert channel.contract.calls[-1][:2] == ("GET", "/sandbox/youtube/youtube/v3/search")
+
+
+def test_a_comment_thread_inserted_and_listed_matches_the_comment_thread_schema(channel):
+    thread = {"videoId": channel.video, "topLevelComment": {"snippet": {"textOriginal": "Book your jab."}}}
+    created = channel.client.post("youtube/v3/commentThreads", params={"part": "snippet"}, json={"snippet": thread})
+    listed = channel.client.get("youtube/v3/commentThreads", params={"part": "snippet", "videoId": channel.video})
+
+    assert created.status_code == 200 and listed.json()["items"] == [created.json()]
+    assert created.json()["snippet"]["topLevelComment"]["snippet"]["textOriginal"] == "Book your jab."
+
+
+def test_comment_refusals_are_the_errors_youtube_documents(channel):
+    def insert(snippet: dict) -> str:
+        reply = channel.client.post("youtube/v3/commentThreads", params={"part": "snippet"}, json={"snippet": snippet})
+        return f"{reply.status_code} {reply.json()['error']['errors'][0]['reason']}"
+
+    text = {"topLevelComment": {"snippet": {"textOriginal": "a" * 10_001}}}
+    assert insert({}) == "400 channelOrVideoIdMissing"
+    assert insert({"videoId": channel.video}) == "400 invalidCommentThreadMetadata"
+    assert insert({"videoId": channel.video, **text}) == "400 commentTextTooLong"
+    assert insert({"videoId": "AAAAAAAAAAA", **text}) == "404 videoNotFound"
+
+
+def test_the_tokens_own_channel_matches_the_channel_schema_and_a_revoked_token_is_googles_401(channel):
+    mine = channel.client.get("youtube/v3/channels", params={"part": "snippet", "mine": "true"})
+    RevokedToken.objects.create(account=SandboxAccount.objects.get(), kind="access", token="ya29.old")
+    refused = channel.contract.client().get(
+        channel.sandbox + "youtube/v3/channels", params={"part": "snippet", "mine": "true"},
+        headers={"Authorization": "Bearer ya29.old"},
+    )  # fmt: skip
+
+    (found,) = mine.json()["items"]
+    assert found["id"].startswith("UC") and found["snippet"]["customUrl"].startswith("@")
+    assert refused.status_code == 401 and 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+    assert refused.json()["error"]["errors"][0]["reason"] == "authError"
