@@ -43,7 +43,7 @@ PROVIDERS: dict[str, Provider] = {
                  basic_auth=True),
         Provider(Platform.LINKEDIN, "https://www.linkedin.com/oauth/v2/authorization",
                  "https://www.linkedin.com/oauth/v2/accessToken", "openid profile w_member_social",
-                 "https://api.linkedin.com/rest/",
+                 "https://api.linkedin.com/",
                  "https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow"),
         # access_type=offline and prompt=consent: Google issues a refresh token only then.
         Provider(Platform.YOUTUBE, "https://accounts.google.com/o/oauth2/v2/auth",

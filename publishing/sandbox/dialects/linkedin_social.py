@@ -106,6 +106,10 @@ def userinfo(request: HttpRequest) -> HttpResponse:
         account = None
     if account is None:
         return JsonResponse({"status": 401, "serviceErrorCode": 65600, "message": "Invalid access token"}, status=401)
+    try:
+        inject(services.take_fault(account))  # "all" faults: a token revoked meanwhile is 401 65601
+    except LinkedInError as error:
+        return error.answer()
     sub = hashlib.sha256(f"sandbox-member-{account.pk}".encode()).hexdigest()[:10]
     return JsonResponse({
         "sub": sub, "name": f"Sandbox Member {account.pk}", "given_name": "Sandbox", "family_name": f"Member {account.pk}",
