@@ -13,19 +13,18 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from publishing.adapters.base import Connection, Permanent, Published, PublishError
+from publishing.adapters.base import Connection, Permanent, Published
+from publishing.adapters.first_comment import comment_or_note
 from publishing.connect import providers
 
 if TYPE_CHECKING:
     from publishing.adapters.linkedin import LinkedInAdapter
     from publishing.models import Publication
 
-logger = logging.getLogger(__name__)
 COMMENTS_PAGE = 100  # a retry comes minutes after the first run: its comment is among the newest
 
 
@@ -35,18 +34,18 @@ def post_first_comment(
     """The variant's first comment on the post, unless an earlier run made it; a failure is a note, not an error."""
     account, text = publication.account, publication.variant.first_comment.strip()
     path = f"rest/socialActions/{quote(published.remote_id, safe='')}/comments"
-    try:
+
+    def already_made() -> bool:
         comments = adapter._call(account, "GET", path, params={"start": 0, "count": COMMENTS_PAGE}).json()
-        if not any(
+        return any(
             c.get("actor") == author and (c.get("message") or {}).get("text") == text
             for c in comments.get("elements", [])
-        ):
-            body = {"actor": author, "object": published.remote_id, "message": {"text": text}}
-            adapter._call(account, "POST", path, json=body)
-    except PublishError as error:
-        logger.warning("publication %s: the first comment was not posted: %s", publication.pk, error)
-        return replace(published, notes=(*published.notes, f"First comment not posted: {error}"))
-    return published
+        )
+
+    body = {"actor": author, "object": published.remote_id, "message": {"text": text}}
+    return comment_or_note(
+        publication, published, already_made, lambda: adapter._call(account, "POST", path, json=body)
+    )
 
 
 def post_metrics(adapter: LinkedInAdapter, publication: Publication, author: str) -> dict[str, int]:

@@ -9,7 +9,6 @@ where the token endpoint is not Google's (the sandbox).
 from __future__ import annotations
 
 import html
-import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -21,11 +20,11 @@ from publishing.adapters.base import (
     Connection,
     Permanent,
     Published,
-    PublishError,
     first_attempt_at,
     has_rival_in_doubt,
     sole_unclaimed,
 )
+from publishing.adapters.first_comment import comment_or_note
 from publishing.adapters.google import GOOGLE_TOKEN_URL, GoogleAdapter
 from publishing.adapters.youtube_metadata import metadata_problems, title_and_description, video_metadata
 from publishing.connect import providers
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
     from campaigns.models import MediaAsset, Variant
     from publishing.models import Publication, SocialAccount
 
-logger = logging.getLogger(__name__)
 SEARCH_PAGE = 50  # search.list maxResults: at most 50
 COMMENT_PAGE = 100  # commentThreads.list maxResults: at most 100; a retry comes within minutes of the first run
 
@@ -94,14 +92,11 @@ class YouTubeAdapter(GoogleAdapter):
         account, text = publication.account, publication.variant.first_comment.strip()
         # https://developers.google.com/youtube/v3/docs/commentThreads/insert (scope youtube.force-ssl).
         thread = {"videoId": published.remote_id, "topLevelComment": {"snippet": {"textOriginal": text}}}
-        try:
-            if not self._has_comment(account, published.remote_id, text):
-                self._call(account, "POST", "youtube/v3/commentThreads", params={"part": "snippet"},
-                           json={"snippet": thread})  # fmt: skip
-        except PublishError as error:
-            logger.warning("publication %s: the first comment was not posted: %s", publication.pk, error)
-            return replace(published, notes=(*published.notes, f"First comment not posted: {error}"))
-        return published
+        return comment_or_note(
+            publication, published, lambda: self._has_comment(account, published.remote_id, text),
+            lambda: self._call(account, "POST", "youtube/v3/commentThreads", params={"part": "snippet"},
+                               json={"snippet": thread}),
+        )  # fmt: skip
 
     def _has_comment(self, account: SocialAccount, video_id: str, text: str) -> bool:
         """Whether the video's newest comments hold this text from the account's channel (any channel if unknown)."""
