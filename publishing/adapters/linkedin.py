@@ -19,9 +19,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from campaigns.checks import ERROR, Problem
+from publishing.adapters import linkedin_social
 from publishing.adapters.base import (
     Adapter,
     AuthFailed,
+    Connection,
     Permanent,
     Published,
     TokenInvalid,
@@ -48,6 +50,9 @@ LINKEDIN_VERSION = "202510"
 LITTLE_TEXT = re.compile(r"(?<![\w#])#(\w+)|([\\|{}@\[\]()<>*_~#])")
 RESERVED = re.compile(r"([\\|{}@\[\]()<>*_~#])")
 POSTS_PAGE = 20
+# A comment's text: 1,250 characters in secondary sources only (~; the Comments API states none);
+# PLANNER_LINKEDIN_COMMENT_MAX_CHARS overrides it.
+COMMENT_MAX_CHARS = 1_250
 
 
 class LinkedInAdapter(Adapter):
@@ -65,6 +70,12 @@ class LinkedInAdapter(Adapter):
         if videos and len(assets) > 1:
             message = _("LinkedIn takes one video alone, or images: not both, nor several videos.")
             problems.append(Problem("media", "media_mixed", message, ERROR))
+        if len(variant.first_comment.strip()) > (
+            limit := getattr(settings, "PLANNER_LINKEDIN_COMMENT_MAX_CHARS", COMMENT_MAX_CHARS)
+        ):
+            message = _("LinkedIn comments take at most %(limit)s characters; the first comment has %(count)s.")
+            details = {"limit": limit, "count": len(variant.first_comment.strip())}
+            problems.append(Problem("first_comment", "comment_length", message % details, ERROR))
         if len(assets) > rules.max_images:
             message = _("LinkedIn takes at most %(limit)s images; this post has %(count)s.")
             problems.append(
@@ -96,7 +107,10 @@ class LinkedInAdapter(Adapter):
         urn = self._call(account, "POST", "rest/posts", json=body, headers=headers).headers.get("x-restli-id", "")
         if not urn:
             raise UnknownOutcome("LinkedIn accepted the post without saying its URN (x-restli-id)")
-        return Published(remote_id=urn, url=post_url(urn))
+        published = Published(remote_id=urn, url=post_url(urn))
+        if variant.first_comment.strip():
+            return linkedin_social.post_first_comment(self, publication, published, _author(account))
+        return published
 
     def find_existing(self, publication: Publication) -> Published | None:
         """The author's one post with this commentary made since the first attempt; None if none or several."""
@@ -116,6 +130,13 @@ class LinkedInAdapter(Adapter):
         # .../posts-api#delete-posts: the URN URL-encoded in the path, X-RestLi-Method DELETE; 204.
         path = f"rest/posts/{quote(publication.remote_id, safe='')}"
         self._call(publication.account, "DELETE", path, headers={"X-RestLi-Method": "DELETE"})
+
+    def fetch_metrics(self, publication: Publication) -> dict[str, int]:
+        return linkedin_social.post_metrics(self, publication, _author(publication.account))
+
+    def complete_connection(self, connection: Connection) -> Connection:
+        """The member who authorized the app, as the account and the author it posts as."""
+        return linkedin_social.member_connection(self, connection)
 
     def check(self, response: httpx.Response) -> httpx.Response:
         status = response.status_code

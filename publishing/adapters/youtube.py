@@ -1,59 +1,70 @@
-"""YouTube (Data API v3): one video per post, uploaded resumably, with its title in every language of the item.
+"""YouTube (Data API v3): one video per post, uploaded resumably, then the variant's first comment under it.
 
-A YouTube variant's first line is the video's title, the lines after it the description (the variant's link at
-its end); the campaign's hashtags are the tags. The variant's language is `snippet.defaultLanguage`; the item's
-YouTube variants in other languages become `localizations`. The account's `api_base_url` is the API's root
-(`https://www.googleapis.com/`); its credentials hold Google's `access_token`, `refresh_token`, `client_id` and
-`client_secret` (and `token_uri` where the token endpoint is not Google's, as in the sandbox).
+The video's metadata comes from the variant (youtube_metadata.py: its text's first line is the title). The account's
+`api_base_url` is the API's root (`https://www.googleapis.com/`); its credentials hold Google's `access_token`,
+`refresh_token`, `client_id` and `client_secret`, the `channel_id` read back when it was connected, and `token_uri`
+where the token endpoint is not Google's (the sandbox).
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from campaigns.checks import ERROR, Problem
-from publishing.adapters.base import Permanent, Published, first_attempt_at, has_rival_in_doubt, sole_unclaimed
-from publishing.adapters.google import GoogleAdapter
+from publishing.adapters.base import (
+    Connection,
+    Permanent,
+    Published,
+    first_attempt_at,
+    has_rival_in_doubt,
+    sole_unclaimed,
+)
+from publishing.adapters.first_comment import comment_or_note
+from publishing.adapters.google import GOOGLE_TOKEN_URL, GoogleAdapter
+from publishing.adapters.youtube_metadata import metadata_problems, title_and_description, video_metadata
+from publishing.connect import providers
 
 if TYPE_CHECKING:
     from campaigns.models import MediaAsset, Variant
     from publishing.models import Publication, SocialAccount
 
-# https://developers.google.com/youtube/v3/docs/videos#properties: title "a maximum length of 100 characters",
-# description "a maximum length of 5000 bytes", both "all valid UTF-8 characters except < and >"; tags 500.
-TITLE_MAX_CHARS = 100
-DESCRIPTION_MAX_BYTES = 5_000
-TAGS_MAX_CHARS = 500
-REFUSED_CHARACTERS = "<>"
 SEARCH_PAGE = 50  # search.list maxResults: at most 50
+COMMENT_PAGE = 100  # commentThreads.list maxResults: at most 100; a retry comes within minutes of the first run
 
 
 class YouTubeAdapter(GoogleAdapter):
     platform = "youtube"
     # YouTube has no idempotency key: a resend may make a second video. Lost replies are found by title.
 
+    def complete_connection(self, connection: Connection) -> Connection:
+        """The channel the tokens are for: its title as the account's name, its handle (else its id) as the handle."""
+        # https://developers.google.com/youtube/v3/docs/channels/list: mine=true is the token's own channel;
+        # snippet.customUrl is the channel's handle, "@name" (support.google.com/youtube/answer/11585688).
+        url = f"{connection.api_base_url.rstrip('/')}/youtube/v3/channels"
+        token = connection.credentials.get("access_token", "")
+        reply = self.request("GET", url, token=token, params={"part": "snippet", "mine": "true"})
+        if not (channels := reply.json().get("items") or []):
+            raise Permanent("this Google account has no YouTube channel: create one, then connect again")
+        channel, credentials = channels[0], {**connection.credentials, "channel_id": channels[0]["id"]}
+        if (found := providers.configured(self.platform)) and found[0].token_url != GOOGLE_TOKEN_URL:
+            credentials["token_uri"] = found[0].token_url  # refresh where the code was exchanged (the sandbox)
+        snippet = channel.get("snippet", {})
+        handle, name = snippet.get("customUrl") or channel["id"], snippet.get("title", "")
+        return replace(connection, handle=handle, display_name=name, credentials=credentials)
+
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
-        """What YouTube would refuse in this variant: exactly one video, and its title, description and tags."""
+        """What YouTube would refuse in this variant: exactly one video, and its title, description, tags, comment."""
         assets = [a.asset for a in variant.attachments.select_related("asset")]
-        videos = sum(asset.kind == asset.Kind.VIDEO for asset in assets)
-        title, description = title_and_description(variant)
-        found = [
-            (videos != 1 or len(assets) != 1, "media", "media_count", _("YouTube takes exactly one video and nothing else.")),
-            (not title.strip(), "text", "title_required", _("The first line is the video's title: write one.")),
-            (len(title) > TITLE_MAX_CHARS, "text", "title_length",
-             _("YouTube titles take at most %(limit)s characters; this one has %(count)s.") % {"limit": TITLE_MAX_CHARS, "count": len(title)}),
-            (len(description.encode()) > DESCRIPTION_MAX_BYTES, "text", "description_length",
-             _("YouTube descriptions take at most %(limit)s bytes; this one has %(count)s.") % {"limit": DESCRIPTION_MAX_BYTES, "count": len(description.encode())}),
-            (bool(set(REFUSED_CHARACTERS) & set(title + description)), "text", "refused_characters",
-             _("YouTube refuses < and > in titles and descriptions.")),
-            (tags_length(tags_for(variant)) > TAGS_MAX_CHARS, "hashtags", "tags_length",
-             _("YouTube takes at most %(limit)s characters of tags; the campaign's hashtags make %(count)s.") % {"limit": TAGS_MAX_CHARS, "count": tags_length(tags_for(variant))}),
-        ]  # fmt: skip
-        return [Problem(field, rule, message, ERROR, variant.pk) for refused, field, rule, message in found if refused]
+        problems = metadata_problems(variant)
+        if sum(asset.kind == asset.Kind.VIDEO for asset in assets) != 1 or len(assets) != 1:
+            message = _("YouTube takes exactly one video and nothing else.")
+            problems.insert(0, Problem("media", "media_count", message, ERROR, variant.pk))
+        return problems
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account
@@ -73,7 +84,33 @@ class YouTubeAdapter(GoogleAdapter):
                 )  # fmt: skip
         except OSError as error:
             raise Permanent(f"the video {asset.title!r} cannot be read: {error}") from error
-        return Published(remote_id=video["id"], url=watch_url(video["id"]), notes=_forced_private(video))
+        published = Published(remote_id=video["id"], url=watch_url(video["id"]), notes=_forced_private(video))
+        return self._first_comment(publication, published) if variant.first_comment.strip() else published
+
+    def _first_comment(self, publication: Publication, published: Published) -> Published:
+        """The variant's first comment under the video, unless an earlier run posted it; a failure is a note."""
+        account, text = publication.account, publication.variant.first_comment.strip()
+        # https://developers.google.com/youtube/v3/docs/commentThreads/insert (scope youtube.force-ssl).
+        thread = {"videoId": published.remote_id, "topLevelComment": {"snippet": {"textOriginal": text}}}
+        return comment_or_note(
+            publication, published, lambda: self._has_comment(account, published.remote_id, text),
+            lambda: self._call(account, "POST", "youtube/v3/commentThreads", params={"part": "snippet"},
+                               json={"snippet": thread}),
+        )  # fmt: skip
+
+    def _has_comment(self, account: SocialAccount, video_id: str, text: str) -> bool:
+        """Whether the video's newest comments hold this text from the account's channel (any channel if unknown)."""
+        # https://developers.google.com/youtube/v3/docs/commentThreads/list: videoId, newest first (order=time).
+        params = {"part": "snippet", "videoId": video_id, "order": "time", "maxResults": COMMENT_PAGE,
+                  "textFormat": "plainText"}  # fmt: skip
+        threads = self._call(account, "GET", "youtube/v3/commentThreads", params=params).json().get("items", [])
+        channel = account.credentials.get("channel_id")
+        comments = [thread["snippet"]["topLevelComment"]["snippet"] for thread in threads]
+        return any(
+            comment.get("textOriginal") == text
+            and (not channel or comment.get("authorChannelId", {}).get("value") == channel)
+            for comment in comments
+        )
 
     def find_existing(self, publication: Publication) -> Published | None:
         """The channel's one video with this title uploaded since the first attempt; None if none or several."""
@@ -109,43 +146,6 @@ class YouTubeAdapter(GoogleAdapter):
         if not items:
             raise Permanent(f"YouTube has no video {publication.remote_id}", status=404)
         return {name: int(value) for name, value in items[0].get("statistics", {}).items()}
-
-
-def title_and_description(variant: Variant) -> tuple[str, str]:
-    """The video's title (the text's first line) and description (the rest, and the link unless it is there)."""
-    title, _newline, rest = variant.text.strip().partition("\n")
-    description = rest.strip()
-    if variant.link and variant.link not in description:
-        description = f"{description}\n\n{variant.link}".strip()
-    return title.strip(), description
-
-
-def tags_for(variant: Variant) -> list[str]:
-    """The campaign's hashtags as YouTube tags (without their #)."""
-    return [tag.lstrip("#") for tag in variant.item.campaign.hashtags if tag.lstrip("#")]
-
-
-def tags_length(tags: list[str]) -> int:
-    """Tags as YouTube counts them: the commas between them count, a tag with a space counts its quotes too."""
-    # https://developers.google.com/youtube/v3/docs/videos#snippet.tags[]
-    return sum(len(tag) + (2 if " " in tag else 0) for tag in tags) + max(len(tags) - 1, 0)
-
-
-def video_metadata(variant: Variant) -> dict[str, Any]:
-    """The Video resource to insert: snippet, public status, and the item's other YouTube languages."""
-    title, description = title_and_description(variant)
-    snippet = {"title": title, "description": description, "defaultLanguage": variant.language}
-    if tags := tags_for(variant):
-        snippet["tags"] = tags
-    metadata: dict[str, Any] = {"snippet": snippet, "status": {"privacyStatus": "public"}}
-    others = variant.item.variants.filter(platform=variant.platform).exclude(language=variant.language)
-    # https://developers.google.com/youtube/v3/docs/videos#localizations: title and description per language.
-    if localizations := {
-        other.language: dict(zip(("title", "description"), title_and_description(other), strict=True))
-        for other in others.order_by("language")
-    }:
-        metadata["localizations"] = localizations
-    return metadata
 
 
 def watch_url(video_id: str) -> str:

@@ -13,7 +13,9 @@ shares/posts-api), for what the collection lacks:
 - `GET /rest/posts` takes `q=author`, `author`, `count`, `sortBy` ("Find Posts by Authors");
 - `DELETE /rest/posts/{urn}` takes the `X-RestLi-Method` header;
 - `POST /rest/videos?action=finalizeUpload` takes `finalizeUploadRequest` (Videos API, "Finalize Video Upload");
-- the upload URLs (`uploadUrl`, the file's `PUT /`) are any address an `initializeUpload` answered.
+- the upload URLs (`uploadUrl`, the file's `PUT /`) are any address an `initializeUpload` answered;
+- comments, share statistics, social metadata and OpenID's userinfo, with the schemas of their replies and of
+  LinkedIn's errors (linkedin_docs.py): those replies are checked too.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+import jsonschema
 import yaml
 
-from tests.contracts.openapi import SPECS
+from tests.contracts import linkedin_docs
+from tests.contracts.openapi import GATEWAY_ANSWERS, SPECS
 
 VERSION_HEADERS = ("LinkedIn-Version", "X-Restli-Protocol-Version")
 POST_FIELDS = {"author", "commentary", "visibility", "distribution", "content", "lifecycleState",
@@ -47,6 +51,8 @@ def linkedin() -> dict[str, Any]:
     operations[("GET", "/posts")]["parameters"] += [{"name": name, "in": "query"} for name in FIND_BY_AUTHOR]
     delete = operations[("DELETE", "/posts/{encoded ugcPostUrn|shareUrn}")]
     delete["parameters"] = [*delete["parameters"], {"name": "X-RestLi-Method", "in": "header"}]
+    for key, (parameters, reply) in linkedin_docs.OPERATIONS.items():
+        operations[key] = {"parameters": parameters, "x-reply": reply}
     return operations
 
 
@@ -65,6 +71,7 @@ class Contract:
         self.base_path = base_path.rstrip("/")
         self.problems: list[str] = []
         self.calls: list[tuple[str, str, int]] = []
+        self.requests: list[httpx.Request] = []
         self.upload_urls: set[str] = set()
 
     def client(self, **kwargs: Any) -> httpx.Client:
@@ -75,6 +82,7 @@ class Contract:
         request = response.request
         url = urlsplit(str(request.url))
         self.calls.append((request.method, url.path, response.status_code))
+        self.requests.append(request)
         relative = url.path.removeprefix(self.base_path)
         if relative.startswith("/oauth/"):
             return  # LinkedIn's OAuth server, not this API
@@ -96,6 +104,12 @@ class Contract:
             self.problems.append(f"{name}: headers missing: {missing}")
         if request.headers.get("Content-Type", "").startswith("application/json"):
             self._check_body(name, template, operation, json.loads(request.read()))
+        if "x-reply" in operation and response.status_code not in GATEWAY_ANSWERS:
+            schema = operation["x-reply"] if response.is_success else linkedin_docs.ERROR
+            try:
+                jsonschema.Draft7Validator(schema).validate(response.json())
+            except (ValueError, jsonschema.ValidationError) as error:
+                self.problems.append(f"{name} response: {getattr(error, 'message', error)}"[:500])
         if response.is_success and "initializeUpload" in url.query:
             value = response.json()["value"]
             self.upload_urls |= (
@@ -105,6 +119,8 @@ class Contract:
     def _check_body(self, name: str, template: str, operation: dict[str, Any], body: object) -> None:
         if template == "/posts":
             expected = POST_FIELDS
+        elif template == "/socialActions/{urn}/comments":
+            expected = linkedin_docs.COMMENT_FIELDS
         else:
             ref = operation["requestBody"]["content"]["*/*"]["schema"]["$ref"].rsplit("/", 1)[-1]
             expected = _example_fields(ref) | ({"finalizeUploadRequest"} if template == "/videos" else set())

@@ -1,4 +1,5 @@
-"""Fixtures of the contract tests: the live sandbox's traffic checked against a platform's definition."""
+"""Fixtures of the contract tests: the live sandbox's traffic checked against a platform's definition, and a
+platform dialect of the live sandbox (shared with tests/publishing)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.contracts import openapi
+from tests.contracts.platforms import platform_sandbox  # noqa: F401 (a fixture, shared with tests/publishing)
 
 
 @pytest.fixture

@@ -11,32 +11,24 @@ import pytest
 
 from publishing.adapters.youtube import YouTubeAdapter
 from publishing.models import Publication
+from publishing.sandbox.models import RevokedToken, SandboxAccount
 from tests import builders
 from tests.contracts import discovery
-from tests.publishing.test_youtube_adapter import TOKEN, VIDEO, attach, fault
+from tests.contracts.platforms import fault
+from tests.publishing.test_youtube_adapter import TOKEN, VIDEO, attach
 
 
 @pytest.fixture
-def contract(live_server):
-    checked = discovery.Contract(discovery.youtube(), "/sandbox/youtube")
-    yield checked
-    assert checked.problems == [], "\n".join(checked.problems)
-
-
-@pytest.fixture
-def channel(world, live_server, transactional_db, contract):
+def channel(world, platform_sandbox):
     """The ministry's channel with one video published through the adapter; a checked client with its token."""
-    world.sandbox = f"{live_server.url}/sandbox/youtube/"
-    world.account = builders.make_account(world.ministry, platform="youtube", handle="@Ministry",
-                                          api_base_url=world.sandbox, credentials={"access_token": TOKEN})  # fmt: skip
+    contract = discovery.Contract(discovery.youtube(), "/sandbox/youtube")
+    platform_sandbox("youtube", YouTubeAdapter, contract, handle="@Ministry", credentials={"access_token": TOKEN})
     world.variant = builders.make_variant(world.item, platform="youtube", text="Flu jab & you\nWhat to expect.")
     attach(world, world.variant, VIDEO)
     french = builders.make_variant(world.item, platform="youtube", language="fr", text="Grippe\nÀ quoi s'attendre.")
     french.attachments.create(asset=world.variant.attachments.get().asset, position=0)
-    publication = builders.make_publication(world.variant, world.account)
-    world.video = YouTubeAdapter(contract.client(timeout=5.0)).publish(publication).remote_id
+    world.video = world.adapter.publish(builders.make_publication(world.variant, world.account)).remote_id
     world.client = contract.client(base_url=world.sandbox, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5.0)
-    world.contract = contract
     return world
 
 
@@ -105,3 +97,38 @@ def test_a_publication_found_again_reads_only_documented_parameters(channel):
     YouTubeAdapter(channel.contract.client(timeout=5.0)).find_existing(publication)
 
     assert channel.contract.calls[-1][:2] == ("GET", "/sandbox/youtube/youtube/v3/search")
+
+
+def test_a_comment_thread_inserted_and_listed_matches_the_comment_thread_schema(channel):
+    thread = {"videoId": channel.video, "topLevelComment": {"snippet": {"textOriginal": "Book your jab."}}}
+    created = channel.client.post("youtube/v3/commentThreads", params={"part": "snippet"}, json={"snippet": thread})
+    listed = channel.client.get("youtube/v3/commentThreads", params={"part": "snippet", "videoId": channel.video})
+
+    assert created.status_code == 200 and listed.json()["items"] == [created.json()]
+    assert created.json()["snippet"]["topLevelComment"]["snippet"]["textOriginal"] == "Book your jab."
+
+
+def test_comment_refusals_are_the_errors_youtube_documents(channel):
+    def insert(snippet: dict) -> str:
+        reply = channel.client.post("youtube/v3/commentThreads", params={"part": "snippet"}, json={"snippet": snippet})
+        return f"{reply.status_code} {reply.json()['error']['errors'][0]['reason']}"
+
+    text = {"topLevelComment": {"snippet": {"textOriginal": "a" * 10_001}}}
+    assert insert({}) == "400 channelOrVideoIdMissing"
+    assert insert({"videoId": channel.video}) == "400 invalidCommentThreadMetadata"
+    assert insert({"videoId": channel.video, **text}) == "400 commentTextTooLong"
+    assert insert({"videoId": "AAAAAAAAAAA", **text}) == "404 videoNotFound"
+
+
+def test_the_tokens_own_channel_matches_the_channel_schema_and_a_revoked_token_is_googles_401(channel):
+    mine = channel.client.get("youtube/v3/channels", params={"part": "snippet", "mine": "true"})
+    RevokedToken.objects.create(account=SandboxAccount.objects.get(), kind="access", token="ya29.old")
+    refused = channel.contract.client().get(
+        channel.sandbox + "youtube/v3/channels", params={"part": "snippet", "mine": "true"},
+        headers={"Authorization": "Bearer ya29.old"},
+    )  # fmt: skip
+
+    (found,) = mine.json()["items"]
+    assert found["id"].startswith("UC") and found["snippet"]["customUrl"].startswith("@")
+    assert refused.status_code == 401 and 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+    assert refused.json()["error"]["errors"][0]["reason"] == "authError"

@@ -6,6 +6,7 @@ import pytest
 
 from tests import processes
 from tests.contracts.on_sandbox import on_platform
+from tests.contracts.platforms import platform_sandbox  # noqa: F401 (a fixture, shared with tests/contracts)
 
 
 @pytest.fixture(autouse=True)

@@ -12,45 +12,29 @@ from django.utils import timezone
 
 from campaigns.models import VariantMedia
 from publishing.adapters import REGISTRY
-from publishing.adapters.base import Permanent, Transient, UnknownOutcome
+from publishing.adapters.base import AuthFailed, Permanent, Transient, UnknownOutcome
 from publishing.adapters.linkedin import LinkedInAdapter, commentary
 from publishing.models import Publication, SocialAccount
 from publishing.sandbox.models import SandboxAccount, SandboxMedia, SandboxPost
 from tests import builders
 from tests.contracts import community
+from tests.contracts.platforms import calls, fault, publish
 from tests.sandbox.conftest import image_bytes
 
 TOKEN = "AQV-ministry-access-token"
 AUTHOR = "urn:li:organization:5583111"
 
 
-@pytest.fixture(autouse=True)
-def quick_faults(settings: object) -> None:
-    settings.SANDBOX_TIMEOUT_SLEEP_S = 0.3
-
-
 @pytest.fixture
-def contract(live_server):
-    checked = community.Contract("/sandbox/linkedin")
-    yield checked
-    assert checked.problems == [], "\n".join(checked.problems)
-
-
-@pytest.fixture
-def on_linkedin(world, live_server, transactional_db, contract):
+def on_linkedin(world, platform_sandbox):
     """The ministry's LinkedIn page on the sandbox, an English variant for it, the adapter."""
-    world.sandbox = f"{live_server.url}/sandbox/linkedin/"
-    world.account = builders.make_account(
-        world.ministry, platform="linkedin", handle="Ministry of Health", api_base_url=world.sandbox,
-        credentials={"access_token": TOKEN, "refresh_token": "AQX-refresh", "client_id": "86ab", "client_secret": "s",
-                     "author": AUTHOR, "token_uri": f"{world.sandbox}oauth/token"},
-    )  # fmt: skip
+    platform_sandbox("linkedin", LinkedInAdapter, community.Contract("/sandbox/linkedin"), handle="Ministry of Health",
+                     credentials={"access_token": TOKEN, "refresh_token": "AQX-refresh", "client_id": "86ab",
+                                  "client_secret": "s", "author": AUTHOR})  # fmt: skip
     world.variant = builders.make_variant(
         world.item, platform="linkedin", text="Flu season (2026): book your jab. #FluVaccine"
     )
     world.publication = builders.make_publication(world.variant, world.account)
-    world.adapter = LinkedInAdapter(contract.client(timeout=5.0))
-    world.contract = contract
     return world
 
 
@@ -59,23 +43,6 @@ def attach(world: object, width: int, alt: str) -> None:
     asset = builders.make_media(world.ministry, f"card-{width}", file=ContentFile(content, name="card.png"),
                                 checksum=hashlib.sha256(content).hexdigest(), alt_text={"en": alt}, mime_type="image/png")  # fmt: skip
     VariantMedia.objects.create(variant=world.variant, asset=asset, position=width)
-
-
-def fault(world: object, kind: str, **fields: object) -> None:
-    response = httpx.post(
-        world.sandbox + "faults", json={"kind": kind, **fields}, headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert response.status_code == 201, response.text
-
-
-def publish(world: object) -> object:
-    return world.adapter.publish(Publication.objects.get(pk=world.publication.pk))
-
-
-def calls(world: object) -> list[str]:
-    return [
-        f"{method} {path.removeprefix('/sandbox/linkedin/')} {status}" for method, path, status in world.contract.calls
-    ]
 
 
 def test_linkedin_publishes_through_its_own_adapter():
@@ -224,3 +191,110 @@ def test_the_contract_fails_an_unknown_endpoint_parameter_or_body_field(on_linke
     assert any("body fields not in the definition: ['owner']" in p for p in problems), problems
     assert any("POST /rest/shares (404): no operation" in p for p in problems), problems
     assert any("headers missing: ['LinkedIn-Version', 'X-Restli-Protocol-Version']" in p for p in problems), problems
+
+
+def with_first_comment(world: object, text: str = "Where to book: https://example.org/flu") -> None:
+    world.variant.first_comment = text
+    world.variant.save(update_fields=["first_comment"])
+
+
+def test_the_first_comment_is_made_on_the_post_by_its_author(on_linkedin):
+    with_first_comment(on_linkedin)
+
+    published = publish(on_linkedin)
+
+    post, comment = SandboxPost.objects.order_by("pk")
+    assert published.notes == () and comment.reply_to == post.remote_id
+    assert comment.payload == {"actor": AUTHOR, "object": published.remote_id,
+                               "message": {"text": "Where to book: https://example.org/flu"}}  # fmt: skip
+    path = f"rest/socialActions/{published.remote_id.replace(':', '%3A')}/comments"
+    assert calls(on_linkedin)[-2:] == [f"GET {path} 200", f"POST {path} 201"]
+
+
+def test_a_refused_first_comment_is_a_note_and_the_post_still_published(on_linkedin):
+    with_first_comment(on_linkedin)
+    fault(on_linkedin, "latency", latency_ms=0, remaining=1)  # taken by the post
+    fault(on_linkedin, "reject", remaining=1)  # taken by the comment
+
+    published = publish(on_linkedin)
+
+    assert published.remote_id == f"urn:li:share:{SandboxPost.objects.get().remote_id}"
+    assert published.notes == (
+        "First comment not posted: LinkedIn refused the request (422): 100 UNPROCESSABLE_ENTITY Content refused "
+        "(sandbox fault)",
+    )
+
+
+def test_publishing_again_after_the_comments_reply_was_lost_does_not_double_it(on_linkedin):
+    with_first_comment(on_linkedin)
+    fault(on_linkedin, "latency", latency_ms=0, remaining=1)  # taken by the post
+    fault(on_linkedin, "drop_reply", remaining=1)  # the comment is stored, its reply lost
+
+    first = publish(on_linkedin)
+    again = publish(on_linkedin)  # the whole publication once more: the post comes back under its key
+
+    assert "First comment not posted" in first.notes[0] and again.notes == ()
+    assert again.remote_id == first.remote_id and SandboxPost.objects.exclude(reply_to="").count() == 1
+    assert calls(on_linkedin)[-1].startswith("GET rest/socialActions/")
+
+
+def test_a_first_comment_over_1250_characters_is_refused_by_validate(on_linkedin):
+    on_linkedin.variant.first_comment = "a" * 1_251
+
+    assert [(p.field, p.rule) for p in on_linkedin.adapter.validate(on_linkedin.variant)] == [
+        ("first_comment", "comment_length")
+    ]
+
+
+def published_post(world: object) -> Publication:
+    published = publish(world)
+    Publication.objects.filter(pk=world.publication.pk).update(remote_id=published.remote_id)
+    return Publication.objects.get(pk=world.publication.pk)
+
+
+def test_an_organizations_post_has_its_share_statistics(on_linkedin):
+    publication = published_post(on_linkedin)
+
+    metrics = on_linkedin.adapter.fetch_metrics(publication)
+
+    assert set(metrics) == {"impressionCount", "uniqueImpressionsCount", "likeCount", "commentCount", "shareCount",
+                            "clickCount"}  # fmt: skip
+    (request,) = [r for r in on_linkedin.contract.requests if "Statistics" in r.url.path]
+    assert request.url.query.decode() == (
+        "q=organizationalEntity&organizationalEntity=urn%3Ali%3Aorganization%3A5583111"
+        f"&shares=List({publication.remote_id.replace(':', '%3A')})"
+    )
+
+
+def test_a_members_post_has_its_reactions_and_comments_from_social_metadata(on_linkedin):
+    on_linkedin.account.credentials["author"] = "urn:li:person:782bbtaQ"
+    on_linkedin.account.save(update_fields=["credentials"])
+    with_first_comment(on_linkedin)
+    publication = published_post(on_linkedin)
+
+    metrics = on_linkedin.adapter.fetch_metrics(publication)
+
+    assert metrics["comments.count"] >= 1 and set(metrics) - {"LIKE"} == {"comments.count", "comments.topLevelCount"}
+    assert calls(on_linkedin)[-1].startswith("GET rest/socialMetadata/urn%3Ali%3Ashare%3A")
+
+
+def test_the_statistics_of_another_authors_post_are_refused_as_linkedin_does(on_linkedin):
+    publication = published_post(on_linkedin)
+    on_linkedin.account.credentials["author"] = "urn:li:organization:1"
+    on_linkedin.account.save(update_fields=["credentials"])
+
+    with pytest.raises(AuthFailed, match="ACCESS_DENIED"):
+        on_linkedin.adapter.fetch_metrics(Publication.objects.get(pk=publication.pk))
+
+
+def test_the_contract_fails_a_comment_field_or_a_reply_field_linkedin_does_not_document(on_linkedin):
+    urn = published_post(on_linkedin).remote_id.replace(":", "%3A")
+    client = on_linkedin.contract.client(base_url=on_linkedin.sandbox, headers={
+        "Authorization": f"Bearer {TOKEN}", "LinkedIn-Version": "202510", "X-Restli-Protocol-Version": "2.0.0"})  # fmt: skip
+    client.post(f"rest/socialActions/{urn}/comments", json={"actor": AUTHOR, "message": {"text": "Hi"}, "text": "Hi"})
+    request = httpx.Request("GET", f"{on_linkedin.sandbox}v2/userinfo")
+    on_linkedin.contract.check(httpx.Response(200, json={"sub": "a1", "vanityName": "ministry"}, request=request))
+
+    problems, on_linkedin.contract.problems = on_linkedin.contract.problems, []
+    assert any("body fields not in the definition: ['text']" in p for p in problems), problems
+    assert any("GET /v2/userinfo (200) response: Additional properties" in p for p in problems), problems

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-import httpx
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -14,12 +13,14 @@ from campaigns.models import VariantMedia
 from publishing.adapters import REGISTRY
 from publishing.adapters.base import Permanent, TokenInvalid, Transient
 from publishing.adapters.google import UPLOAD_GRANULE_BYTES, seconds_until_quota_reset
-from publishing.adapters.youtube import YouTubeAdapter, tags_length
+from publishing.adapters.youtube import YouTubeAdapter
+from publishing.adapters.youtube_metadata import tags_length, title_and_description
 from publishing.models import Publication, SocialAccount
 from publishing.sandbox.dialects.youtube import video_id
 from publishing.sandbox.models import SandboxAccount, SandboxMedia, SandboxPost
 from tests import builders
 from tests.contracts import discovery
+from tests.contracts.platforms import calls, fault, publish
 from tests.sandbox.conftest import image_bytes
 
 TOKEN = "ya29.ministry-access-token"
@@ -29,33 +30,16 @@ TITLE = "Flu jab: what to expect"
 DESCRIPTION = "A nurse answers the five questions we hear most.\nSources in the links below."
 
 
-@pytest.fixture(autouse=True)
-def quick_faults(settings: object) -> None:
-    settings.SANDBOX_TIMEOUT_SLEEP_S = 0.3
-
-
 @pytest.fixture
-def contract(live_server):
-    checked = discovery.Contract(discovery.youtube(), "/sandbox/youtube")
-    yield checked
-    assert checked.problems == [], "\n".join(checked.problems)
-
-
-@pytest.fixture
-def on_youtube(world, live_server, transactional_db, contract):
+def on_youtube(world, platform_sandbox):
     """The ministry's channel on the sandbox's YouTube API, an English video variant, the adapter (256 KiB chunks)."""
-    world.sandbox = f"{live_server.url}/sandbox/youtube/"
-    world.account = builders.make_account(
-        world.ministry, platform="youtube", handle="@MinistryOfHealth", api_base_url=world.sandbox,
-        credentials={"access_token": TOKEN, "refresh_token": "1//refresh-ministry", "client_id": "planner.apps",
-                     "client_secret": "shh", "token_uri": f"{world.sandbox}oauth/token"},
-    )  # fmt: skip
+    platform_sandbox("youtube", YouTubeAdapter, discovery.Contract(discovery.youtube(), "/sandbox/youtube"),
+                     handle="@MinistryOfHealth", credentials={"access_token": TOKEN, "refresh_token": "1//refresh-ministry",
+                                                               "client_id": "planner.apps", "client_secret": "shh"})  # fmt: skip
     world.variant = builders.make_variant(world.item, platform="youtube", language="en", text=f"{TITLE}\n{DESCRIPTION}")
     world.asset = attach(world, world.variant, VIDEO)
     world.publication = builders.make_publication(world.variant, world.account)
-    world.adapter = YouTubeAdapter(contract.client(timeout=5.0))
     world.adapter.chunk_bytes = UPLOAD_GRANULE_BYTES
-    world.contract = contract
     return world
 
 
@@ -66,23 +50,6 @@ def attach(world: object, variant: object, content: bytes, kind: str = "video", 
     )  # fmt: skip
     VariantMedia.objects.create(variant=variant, asset=asset, position=VariantMedia.objects.count())
     return asset
-
-
-def fault(world: object, kind: str, token: str = TOKEN, **fields: object) -> None:
-    response = httpx.post(
-        world.sandbox + "faults", json={"kind": kind, **fields}, headers={"Authorization": f"Bearer {token}"}
-    )
-    assert response.status_code == 201, response.text
-
-
-def publish(world: object) -> object:
-    return world.adapter.publish(Publication.objects.get(pk=world.publication.pk))
-
-
-def calls(world: object) -> list[str]:
-    return [
-        f"{method} {path.removeprefix('/sandbox/youtube/')} {status}" for method, path, status in world.contract.calls
-    ]
 
 
 def test_youtube_publishes_through_its_own_adapter():
@@ -150,12 +117,26 @@ def test_a_lost_reply_to_the_last_chunk_is_recovered_from_the_session_without_a_
 def test_a_title_with_a_less_than_sign_is_refused_by_validate_before_any_request(on_youtube):
     on_youtube.variant.text = "Flu <2026> campaign\nDetails inside."
 
-    problems = on_youtube.adapter.validate(on_youtube.variant)
+    (problem,) = on_youtube.adapter.validate(on_youtube.variant)
 
-    assert [p.rule for p in problems] == ["refused_characters"]
-    with pytest.raises(Permanent, match="refuses < and >"):
+    assert (problem.field, problem.rule) == ("text", "title_characters")
+    assert problem.message == "The title (the text's first line) cannot hold < > on YouTube."
+    with pytest.raises(Permanent, match="title"):
         on_youtube.adapter.publish(Publication(variant=on_youtube.variant, account=on_youtube.account))
     assert on_youtube.contract.calls == []
+
+
+def test_the_title_is_the_first_line_and_the_description_does_not_repeat_it(on_youtube):
+    on_youtube.variant.text = "t" * 100 + "\nDose <2 ml> for children."
+
+    (problem,) = on_youtube.adapter.validate(on_youtube.variant)  # 100 characters: the title fits
+
+    assert title_and_description(on_youtube.variant) == ("t" * 100, "Dose <2 ml> for children.")
+    assert problem.rule == "description_characters" and "description" in problem.message
+    on_youtube.variant.text = "t" * 101
+    assert [(p.rule, p.message) for p in on_youtube.adapter.validate(on_youtube.variant)] == [
+        ("title_length", "The title (the text's first line) takes at most 100 characters on YouTube; it has 101.")
+    ]
 
 
 def test_a_variant_without_a_video_or_with_an_image_is_refused_by_validate(on_youtube):
@@ -289,3 +270,55 @@ def test_with_the_default_8_mib_chunks_a_3_mb_video_goes_in_one_request(on_youtu
 
     assert SandboxMedia.objects.get().size_bytes == len(VIDEO) * 6
     assert calls(on_youtube) == ["POST upload/youtube/v3/videos 200", "PUT upload/youtube/v3/videos 200"]
+
+
+def test_the_first_comment_is_posted_under_the_video_once_it_is_published(on_youtube):
+    on_youtube.variant.first_comment = "Book your jab: https://example.org/flu"
+    on_youtube.variant.save(update_fields=["first_comment"])
+
+    published = publish(on_youtube)
+
+    video, comment = SandboxPost.objects.order_by("pk")
+    assert published.notes == () and comment.reply_to == video.remote_id
+    assert comment.payload["snippet"] == {
+        "videoId": published.remote_id,
+        "topLevelComment": {"snippet": {"textOriginal": "Book your jab: https://example.org/flu"}},
+    }
+    assert calls(on_youtube)[-2:] == ["GET youtube/v3/commentThreads 200", "POST youtube/v3/commentThreads 200"]
+
+
+def test_a_refused_first_comment_is_a_note_and_the_video_still_published(on_youtube):
+    on_youtube.variant.first_comment = "Book your jab."
+    on_youtube.variant.save(update_fields=["first_comment"])
+    fault(on_youtube, "latency", latency_ms=0, remaining=1)  # taken by the upload's start
+    fault(on_youtube, "reject", remaining=1)  # taken by the comment
+
+    published = publish(on_youtube)
+
+    assert published.remote_id == video_id(SandboxPost.objects.get().remote_id)
+    assert published.notes == (
+        "First comment not posted: Google refused the request (400 invalidVideoMetadata: "
+        "The request metadata is invalid (sandbox fault).)",
+    )
+
+
+def test_publishing_again_after_the_comments_reply_was_lost_does_not_double_it(on_youtube):
+    on_youtube.variant.first_comment = "Book your jab."
+    on_youtube.variant.save(update_fields=["first_comment"])
+    fault(on_youtube, "drop_reply", remaining=2)  # the video's last chunk, then the comment: both stored
+
+    first = publish(on_youtube)
+    again = publish(on_youtube)  # the whole publication once more: the video comes back under its key
+
+    assert "First comment not posted" in first.notes[0] and again.notes == ()
+    assert again.remote_id == first.remote_id
+    assert SandboxPost.objects.exclude(reply_to="").count() == 1
+    assert calls(on_youtube)[-1] == "GET youtube/v3/commentThreads 200"
+
+
+def test_a_first_comment_over_youtubes_limit_is_refused_by_validate(on_youtube):
+    on_youtube.variant.first_comment = "a" * 10_001
+
+    (problem,) = on_youtube.adapter.validate(on_youtube.variant)
+
+    assert (problem.field, problem.rule) == ("first_comment", "comment_length")

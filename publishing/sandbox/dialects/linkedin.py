@@ -11,7 +11,7 @@
   content.multiImage of uploaded images) → 201, no body, the URN in `x-restli-id`; stored as a SandboxPost under
   the planner's `Idempotency-Key`. `GET rest/posts?q=author&author=…` → `{"elements", "paging"}`;
   `DELETE rest/posts/{urn}` → 204. Every call needs `LinkedIn-Version: YYYYMM` and
-  `X-Restli-Protocol-Version: 2.0.0`, as LinkedIn's does.
+  `X-Restli-Protocol-Version: 2.0.0`, as LinkedIn's does. Comments, counts and the member: linkedin_social.py.
 Errors are `{"status", "serviceErrorCode", "code", "message"}`. Faults: "create" is POST rest/posts, "media" the
 image calls, "all" every call; a rate limit is 429 (LinkedIn's daily limits); "token" is the generic oauth/token.
 """
@@ -21,13 +21,10 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -38,70 +35,15 @@ from django.views.decorators.csrf import csrf_exempt
 from publishing.platform_rules import rules_for
 from publishing.sandbox import media as uploads
 from publishing.sandbox import services, views
+from publishing.sandbox.dialects import linkedin_social
+from publishing.sandbox.dialects.linkedin_api import PLATFORM, LinkedInError, inject, rest_api
 from publishing.sandbox.models import FaultKind, FaultScope, SandboxAccount, SandboxMedia, SandboxPost
 from publishing.sandbox.services import NewPost, Refusal
 
-PLATFORM = "linkedin"
-VERSION = re.compile(r"20\d{2}(0[1-9]|1[0-2])")
 UPLOAD_SALT = "publishing.sandbox.linkedin.upload"
 UPLOAD_URL_LIFETIME_S = 24 * 3600
 VIDEO_PART_BYTES = 4 * 1024 * 1024  # the Videos API's parts: "4 MB", the last one shorter
 REQUIRED = ("author", "commentary", "visibility", "distribution", "lifecycleState")
-FAULTS = {
-    FaultKind.RATE_LIMIT: (429, 101, "TOO_MANY_REQUESTS", "Resource level throttle APPLICATION DAY limit reached"),
-    FaultKind.SERVER_ERROR: (500, 0, "INTERNAL_SERVER_ERROR", "Internal Server Error"),
-    FaultKind.UNAUTHORIZED: (401, 65601, "REVOKED_ACCESS_TOKEN", "The token used in the request has been revoked"),
-    FaultKind.REJECT: (422, 100, "UNPROCESSABLE_ENTITY", "Content refused (sandbox fault)"),
-}
-
-
-class LinkedInError(Exception):
-    def __init__(self, status: int, service_code: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.body = {"status": status, "serviceErrorCode": service_code, "code": code, "message": message}
-
-    def answer(self) -> JsonResponse:
-        return JsonResponse(self.body, status=self.body["status"])
-
-
-def rest_api(*methods: str, fault: FaultScope | None = None) -> Callable[..., Callable[..., HttpResponse]]:
-    """A view of the dialect: sandbox on, method allowed, version headers, the bearer's account, its faults."""
-
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @csrf_exempt  # an API called with a bearer token, never by a browser form
-        @wraps(view)
-        def wrapper(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-            try:
-                if not settings.PLANNER_SANDBOX_ENABLED or request.method not in methods:
-                    raise LinkedInError(
-                        404 if not settings.PLANNER_SANDBOX_ENABLED else 405, 0, "NOT_FOUND", "Not Found"
-                    )
-                if not VERSION.fullmatch(request.headers.get("LinkedIn-Version", "")):
-                    raise LinkedInError(
-                        400,
-                        0,
-                        "VERSION_MISSING",
-                        "A version must be present. Please specify a version by adding the LinkedIn-Version header.",
-                    )
-                if request.headers.get("X-Restli-Protocol-Version") != "2.0.0":
-                    raise LinkedInError(400, 0, "ILLEGAL_ARGUMENT", "X-Restli-Protocol-Version 2.0.0 is required.")
-                token = views._bearer_token(request)
-                try:
-                    account = services.account_for(PLATFORM, token) if token else None
-                except Refusal:
-                    account = None
-                if account is None:
-                    raise LinkedInError(401, 65600, "INVALID_ACCESS_TOKEN", "Invalid access token")
-                _inject(services.take_fault(account, fault))
-                return view(request, account, **kwargs)
-            except LinkedInError as error:
-                return error.answer()
-            except Refusal as refusal:  # a body that is not JSON, from the shared services
-                return LinkedInError(refusal.status, 0, "ILLEGAL_ARGUMENT", str(refusal.body)).answer()
-
-        return wrapper
-
-    return decorate
 
 
 @rest_api("POST", fault=FaultScope.MEDIA)
@@ -135,7 +77,7 @@ def upload(request: HttpRequest, signed: str) -> HttpResponse:
     # From the stream: `request.body` refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); a video part is 4 MiB.
     content = request.read()
     try:
-        _inject(services.take_fault(account, FaultScope.MEDIA))
+        inject(services.take_fault(account, FaultScope.MEDIA))
         if "video" in grant:  # one part of a video: kept until finalizeUpload, answered with its ETag
             _part_path(grant["video"], grant["part"]).write_bytes(content)
             return HttpResponse(status=200, headers={"ETag": hashlib.sha256(content).hexdigest()})
@@ -206,7 +148,7 @@ def posts(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
         return _find(request, account)
     fault = services.take_fault(account, FaultScope.CREATE)
     if fault and fault.kind != FaultKind.DROP_REPLY:
-        _inject(fault)
+        inject(fault)
     body = views._json_body(request)
     new = _check_post(account, body)
     try:
@@ -280,17 +222,6 @@ def _check_post(account: SandboxAccount, body: object) -> NewPost:
     return NewPost(text=text, link="", media=media, reply_to="", payload=body)
 
 
-def _inject(fault: services.SandboxFault | None) -> None:
-    if fault is None or fault.kind == FaultKind.DROP_REPLY:
-        return
-    if fault.kind in (FaultKind.LATENCY, FaultKind.TIMEOUT):
-        time.sleep(services.fault_sleep_s(fault))
-        if fault.kind == FaultKind.TIMEOUT:
-            raise LinkedInError(504, 0, "GATEWAY_TIMEOUT", "Gateway Timeout")
-        return
-    raise LinkedInError(*FAULTS[fault.kind])
-
-
 def _part_path(video: str, part: int) -> Path:
     return uploads.pending_uploads(PLATFORM) / f"{int(video)}.{int(part)}"
 
@@ -306,4 +237,8 @@ urlpatterns = [
     path("upload/<str:signed>", upload),
     path("rest/posts", posts),
     path("rest/posts/<path:urn>", post_detail),
+    path("rest/socialActions/<path:urn>/comments", linkedin_social.comments),
+    path("rest/organizationalEntityShareStatistics", linkedin_social.share_statistics),
+    path("rest/socialMetadata/<path:urn>", linkedin_social.social_metadata),
+    path("v2/userinfo", linkedin_social.userinfo),
 ]

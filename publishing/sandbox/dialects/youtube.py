@@ -11,7 +11,8 @@
   private, as YouTube does for an unaudited API project.
 - `GET youtube/v3/videos?part=…&id=…` (snippet, status, statistics, localizations), `DELETE youtube/v3/videos?id=`
   → 204, `GET youtube/v3/search?part=snippet&forMine=true&type=video&order=date` (titles HTML-escaped, as
-  YouTube's search answers them), `POST oauth/token` (the refresh grant; the refresh token is kept, not rotated).
+  YouTube's search answers them), `POST oauth/token` (the refresh grant: the refresh token is kept, not rotated;
+  and the code grant of connecting). The channel and its comments are in youtube_channel.py.
 Errors are Google's `{"error": {"code", "message", "errors": [{"message", "domain", "reason"}]}}`. Faults:
 "create" applies to the session's start (rate_limit is 403 quotaExceeded) except drop_reply, which applies to
 the last chunk; "media" to the chunks (a timeout keeps half the chunk, as a connection dropped mid-upload
@@ -26,8 +27,6 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +39,16 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from publishing.sandbox import media as uploads
-from publishing.sandbox import oauth, services, views
+from publishing.sandbox import oauth, services
+from publishing.sandbox.dialects import youtube_channel
 from publishing.sandbox.dialects.youtube_resources import (
+    PLATFORM,
     GoogleError,
     check_metadata,
     etag,
-    remote_id_of,
+    find_video,
+    google_api,
+    inject,
     snippet_resource,
     video_id,
     video_resource,
@@ -53,52 +56,11 @@ from publishing.sandbox.dialects.youtube_resources import (
 from publishing.sandbox.models import FaultKind, FaultScope, RevokedToken, SandboxAccount, SandboxPost
 from publishing.sandbox.services import NewPost, Refusal
 
-PLATFORM = "youtube"
 GRANULE_BYTES = 256 * 1024
 CONTENT_RANGE = re.compile(r"bytes (?:(\d+)-(\d+)|\*)/(\d+)")
 VIDEO_PARTS = {"id", "snippet", "status", "localizations", "statistics"}
 ACCESS_TOKEN_LIFETIME = dt.timedelta(hours=1)  # Google's access tokens: expires_in 3599
-SCOPE = "https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube"
-
-
-FAULTS = {
-    FaultKind.SERVER_ERROR: (503, "backendError", "Backend Error", "global"),
-    FaultKind.UNAUTHORIZED: (401, "authError", "Invalid Credentials", "global"),
-    FaultKind.REJECT: (400, "invalidVideoMetadata", "The request metadata is invalid (sandbox fault).", "youtube.video"),
-    FaultKind.RATE_LIMIT: (403, "quotaExceeded", "The request cannot be completed because you have exceeded your "
-                           "<a href=\"/youtube/v3/getting-started#quota\">quota</a>.", "youtube.quota"),
-}  # fmt: skip
-
-
-def google_api(*methods: str) -> Callable[..., Callable[..., HttpResponse]]:
-    """A view of the dialect: sandbox on, method allowed, the bearer's account, Google's error bodies."""
-
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @csrf_exempt  # an API called with a bearer token, never by a browser form
-        @wraps(view)
-        def wrapper(request: HttpRequest) -> HttpResponse:
-            try:
-                if not settings.PLANNER_SANDBOX_ENABLED:
-                    raise GoogleError(404, "notFound", "Not Found", "global")
-                if request.method not in methods:
-                    raise GoogleError(405, "httpMethodNotAllowed", f"{request.method} is not allowed", "global")
-                token = views._bearer_token(request)
-                if not token:
-                    raise GoogleError(401, "required", "Login Required.", "global")
-                try:
-                    account = services.account_for(PLATFORM, token)
-                except Refusal as refusal:
-                    challenge = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
-                    raise GoogleError(
-                        401, "authError", "Invalid Credentials", "global", **{"WWW-Authenticate": challenge}
-                    ) from refusal
-                return view(request, account)
-            except GoogleError as error:
-                return error.answer()
-
-        return wrapper
-
-    return decorate
+SCOPE = "https://www.googleapis.com/auth/youtube.upload https://www.googleapis.com/auth/youtube.force-ssl"
 
 
 @google_api("POST", "PUT")
@@ -110,7 +72,7 @@ def upload(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
 
 def _start_session(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
     fault = services.take_fault(account, FaultScope.CREATE, kinds=set(FaultKind.values) - {FaultKind.DROP_REPLY})
-    _inject(fault)
+    inject(fault)
     if request.GET.get("uploadType") != "resumable":
         raise GoogleError(400, "badRequest", "The sandbox takes resumable uploads only (uploadType=resumable).")
     parts = _parts(request)
@@ -137,7 +99,7 @@ def _receive_chunk(request: HttpRequest, account: SandboxAccount) -> HttpRespons
     stored = _bytes_path(upload_id)
     received = session["size"] if session["video"] else stored.stat().st_size  # the bytes go once it is complete
     if match.group(1) is None or session["video"]:  # a status query, or a chunk after the end
-        _inject(services.take_fault(account))
+        inject(services.take_fault(account))
         return _state(request, session, received)
     first, last, size = (int(g) for g in match.groups())
     # Read from the stream: `request.body` refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), and chunks are 8 MiB.
@@ -154,7 +116,7 @@ def _receive_chunk(request: HttpRequest, account: SandboxAccount) -> HttpRespons
         file.write(content)
         file.truncate()
     if fault and fault.kind != FaultKind.DROP_REPLY:
-        _inject(fault)
+        inject(fault)
     if not last_chunk:
         return _state(request, session, stored.stat().st_size)
     session["video"] = _store_video(account, session, stored.read_bytes())
@@ -192,14 +154,14 @@ def _store_video(account: SandboxAccount, session: dict[str, Any], content: byte
 
 @google_api("GET", "DELETE")
 def videos(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
-    _inject(services.take_fault(account))
+    inject(services.take_fault(account))
     ids = [i for i in request.GET.get("id", "").split(",") if i]
     if request.method == "DELETE":
-        found = _post(account, ids[0] if len(ids) == 1 else "")
+        found = find_video(account, ids[0] if len(ids) == 1 else "")
         services.delete_post(account, found.remote_id)
         return HttpResponse(status=204)
     parts = _parts(request)
-    posts = [post for video_id in ids if (post := _post(account, video_id, missing_ok=True))]
+    posts = [post for video_id in ids if (post := find_video(account, video_id, missing_ok=True))]
     return JsonResponse({
         "kind": "youtube#videoListResponse", "etag": etag(ids), "items": [video_resource(request, p, parts) for p in posts],
         "pageInfo": {"totalResults": len(posts), "resultsPerPage": len(posts)},
@@ -208,7 +170,7 @@ def videos(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
 
 @google_api("GET")
 def search(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
-    _inject(services.take_fault(account))
+    inject(services.take_fault(account))
     if _parts(request) != {"snippet"}:
         raise GoogleError(400, "invalidPart", "search.list takes part=snippet.", "youtube.part")
     if request.GET.get("forMine") != "true" or request.GET.get("type") != "video":
@@ -216,7 +178,7 @@ def search(request: HttpRequest, account: SandboxAccount) -> HttpResponse:
             400, "invalidSearchFilter", "The sandbox searches forMine=true&type=video only.", "youtube.search"
         )
     limit = min(int(request.GET.get("maxResults", "5") or 5), 50)
-    posts = account.posts.filter(deleted_at__isnull=True).order_by("-received_at", "-pk")[:limit]
+    posts = account.posts.filter(reply_to="", deleted_at__isnull=True).order_by("-received_at", "-pk")[:limit]
     items = [{"kind": "youtube#searchResult", "etag": etag([p.remote_id]),
               "id": {"kind": "youtube#video", "videoId": video_id(p.remote_id)},
               "snippet": snippet_resource(request, p) | {"title": html.escape(p.payload.get("snippet", {}).get("title", ""))}}
@@ -233,6 +195,8 @@ def oauth_token(request: HttpRequest) -> HttpResponse:
     """POST oauth/token, as Google's: the refresh grant (a form) answers a new access token, no new refresh token."""
     if not settings.PLANNER_SANDBOX_ENABLED or request.method != "POST":
         return JsonResponse({"error": "invalid_request"}, status=404 if request.method == "POST" else 405)
+    if request.POST.get("grant_type") == "authorization_code":
+        return _exchange_code(request)
     try:
         account, _scope = oauth.check_refresh_grant(PLATFORM, request.POST.dict() | {"scope": ""})
     except Refusal as refusal:
@@ -253,13 +217,14 @@ def oauth_token(request: HttpRequest) -> HttpResponse:
                         headers={"Cache-Control": "no-store"})  # fmt: skip
 
 
-def _post(account: SandboxAccount, video: str, *, missing_ok: bool = False) -> SandboxPost | None:
-    post = account.posts.filter(remote_id=remote_id_of(video), deleted_at__isnull=True).first() if video else None
-    if post is None and not missing_ok:
-        raise GoogleError(
-            404, "videoNotFound", "The video that you are trying to use cannot be found.", "youtube.video"
-        )
-    return post
+def _exchange_code(request: HttpRequest) -> HttpResponse:
+    """The code grant, answered as Google's (identity/protocols/oauth2/web-server#exchange-authorization-code)."""
+    try:
+        tokens = oauth.exchange_code(PLATFORM, oauth.check_code_grant(PLATFORM, request.POST))
+    except Refusal as refusal:
+        return JsonResponse(refusal.body, status=refusal.status)
+    answer = {name: tokens[name] for name in ("access_token", "expires_in", "refresh_token", "scope", "token_type")}
+    return JsonResponse(answer, headers={"Cache-Control": "no-store"})
 
 
 def _parts(request: HttpRequest) -> set[str]:
@@ -269,19 +234,6 @@ def _parts(request: HttpRequest) -> set[str]:
     if unknown := parts - VIDEO_PARTS:
         raise GoogleError(400, "unknownPart", f"{', '.join(sorted(unknown))}", "youtube.part")
     return parts
-
-
-def _inject(fault: services.SandboxFault | None) -> None:
-    """Raise the answer a fault imposes now, or return to go on (after its latency)."""
-    if fault is None:
-        return
-    if fault.kind in (FaultKind.LATENCY, FaultKind.TIMEOUT):
-        time.sleep(services.fault_sleep_s(fault))
-        if fault.kind == FaultKind.TIMEOUT:
-            raise GoogleError(504, "backendError", "Gateway Timeout", "global")
-        return
-    code, reason, message, domain = FAULTS[fault.kind]
-    raise GoogleError(code, reason, message, domain)
 
 
 def _json(request: HttpRequest) -> object:
@@ -315,4 +267,6 @@ urlpatterns = [
     path("youtube/v3/videos", videos),
     path("youtube/v3/search", search),
     path("oauth/token", oauth_token),
+    path("youtube/v3/channels", youtube_channel.channels),
+    path("youtube/v3/commentThreads", youtube_channel.comment_threads),
 ]
