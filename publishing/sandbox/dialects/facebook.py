@@ -6,8 +6,11 @@
 - POST /{page-id}/photos with `url`: the sandbox FETCHES it, as Meta does; `published=false` keeps it for
   a later feed post (→ {"id"}), else it is a post of its own with `caption` (→ {"id", "post_id"}).
 - POST /{page-id}/videos with `file_url` (fetched, a video) and `description` → {"id"}, the post.
-- GET /{page-id}/published_posts and /feed (`fields`, `limit`), GET and DELETE /{post-id}, GET
-  /{post-id}/insights?metric=post_impressions,post_clicks,post_reactions_like_total.
+- GET /{page-id}/published_posts and /feed (`fields`, `limit`; comments left out), GET and DELETE
+  /{post-id}, GET /{post-id}/insights?metric=post_total_media_view_unique,post_clicks,post_reactions_like_total
+  (a photo or feed post) or /{video-id}/video_insights?metric=total_video_views,… (a video), POST
+  /{post-id}/comments with `message` (→ {"id": "<post-id>_<comment-id>"}).
+- GET /oauth/access_token?grant_type=fb_exchange_token and GET /me/accounts: connecting (meta_tokens.py).
 Pages: "me" or `user_id_for(account)`. Errors and faults as meta.py answers them ("media" is an
 unpublished photo's upload, "create" every call that makes a post, "all" every call).
 """

@@ -18,7 +18,12 @@ version stay the generic dialect's (posts, media, faults, oauth/token).
   9/2207042; a container not finished is 9007/2207027.
 - GET /{user-id}/content_publishing_limit or /threads_publishing_limit, GET /{user-id}/media or /threads
   (recent posts, `since`, `limit`, `fields`), GET /{media-id}, GET /{media-id}/insights?metric=…,
-  DELETE /{media-id} (Threads only: Instagram's API has no delete).
+  DELETE /{media-id} (Threads only: Instagram's API has no delete), GET /me (meta_tokens.py), and
+  POST /{ig-media-id}/comments with `message` (a comment, stored as a post replying to the media).
+- Instagram takes REELS (a video_url that must be a video) and VIDEO as a carousel item only; Threads takes
+  `reply_to_id` (one of the account's posts): a reply, which /me/threads and the quota leave out. The
+  Reels' own insights (ig_reels_avg_watch_time…) are refused for a feed post; a container past its 24
+  hours is EXPIRED. GET /<platform>/access_token exchanges a short-lived token (meta_tokens.py).
 Users: "me" or the id `user_id_for(account)`. Errors are {"error": {"message", "type", "code",
 "error_subcode", "fbtrace_id"}}, with 400 as Meta answers. Faults: "media" is the container call,
 "create" the publish call, "token" the refresh, "all" every call; `reject` on media makes the container
