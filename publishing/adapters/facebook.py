@@ -7,7 +7,9 @@ uploaded unpublished, then one feed post naming them in `attached_media`
 /{page-id}/videos with `file_url`. Photos and video never mixed. A Page access token (credentials
 `access_token`, and `page_id`, else "me": the Page itself) obtained from a long-lived user token does
 not expire (developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived), so there
-is nothing to refresh. No idempotency key: a lost reply is reconciled from the Page's published posts.
+is nothing to refresh (publishing/adapters/meta_connect.py gets it at connect time). No idempotency key: a
+lost reply is reconciled from the Page's published posts. The first comment goes to POST
+/{post-id}/comments (or /{video-id}/comments). Insights: a Page post's /insights, a video's /video_insights.
 """
 
 from __future__ import annotations
@@ -21,17 +23,20 @@ from django.utils.dateparse import parse_datetime
 
 from campaigns.checks import ERROR, Problem
 from publishing import media_urls
-from publishing.adapters import graph_api
+from publishing.adapters import first_comment, graph_api, meta_connect
 from publishing.adapters.base import (
     Adapter,
+    Connection,
     Permanent,
     Published,
     PublishError,
     Transient,
     UnknownOutcome,
+    first_attempt_at,
     has_rival_in_doubt,
+    sole_unclaimed,
 )
-from publishing.adapters.graph import CLOCK_SKEW, RECENT_POSTS_LIMIT, normalised
+from publishing.adapters.graph import RECENT_POSTS_LIMIT, normalised
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
@@ -44,14 +49,20 @@ logger = logging.getLogger(__name__)
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff")
 IMAGE_MAX_BYTES = 4 * 1024 * 1024
 VIDEO_TYPES = ("video/mp4", "video/quicktime")
-# developers.facebook.com/docs/graph-api/reference/insights#page-posts
-METRICS = ("post_impressions", "post_clicks", "post_reactions_like_total")
+# developers.facebook.com/docs/graph-api/reference/insights#page-posts; post_impressions went on 15 November 2025
+# (developers.facebook.com/docs/platforminsights/page/deprecated-metrics names the replacement).
+METRICS = ("post_total_media_view_unique", "post_clicks", "post_reactions_like_total")
+# developers.facebook.com/docs/video-api/guides/insights: a video's totals over every post of it.
+VIDEO_METRICS = ("total_video_views", "total_video_views_unique", "total_video_avg_time_watched")
 
 
 class FacebookAdapter(Adapter):
     platform = "facebook"
     name = "Facebook"
     version = "v21.0"
+
+    def complete_connection(self, connection: Connection) -> Connection:
+        return meta_connect.facebook(self.client, connection, self.version)
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What the Page would refuse in this variant, found before any request."""
@@ -97,45 +108,48 @@ class FacebookAdapter(Adapter):
             elif variant.link:
                 fields["link"] = variant.link
             post_id = self._page(account, "POST", "feed", data=fields, headers=key).json()["id"]
-        return Published(remote_id=str(post_id), url=self._permalink(account, str(post_id)))
+        published = Published(remote_id=str(post_id), url=self._permalink(account, str(post_id)))
+        return first_comment.post_first_comment(
+            publication, published, lambda on, text: self._comment(account, on, text)
+        )
 
     def find_existing(self, publication: Publication) -> Published | None:
         if has_rival_in_doubt(publication):
             return None
         # No lookup by key: the Page's own post with our text, made since the first attempt.
-        from publishing.models import Publication
-
-        account, variant = publication.account, publication.variant
-        first = publication.attempt_log.order_by("number").values_list("started_at", flat=True).first()
-        since = (first or publication.created_at) - CLOCK_SKEW
+        account, variant, since = publication.account, publication.variant, first_attempt_at(publication)
         params = {"fields": "id,message,created_time,permalink_url", "limit": RECENT_POSTS_LIMIT}
         recent = self._page(account, "GET", "published_posts", params=params).json().get("data", [])
         texts = {normalised(message(variant)), normalised(message(variant, with_link=False))}
-        found = [
-            post for post in recent
+        found = {
+            str(post["id"]): post for post in recent
             if normalised(post.get("message") or "") in texts
             and (made := parse_datetime(post.get("created_time") or "")) is not None and made >= since
-        ]  # fmt: skip
-        others = Publication.objects.filter(account=account, remote_id__in=[p["id"] for p in found])
-        claimed = set(others.exclude(pk=publication.pk).values_list("remote_id", flat=True))
-        mine = [post for post in found if post["id"] not in claimed]
-        if len(mine) != 1:
-            return None  # none, or the same text twice since: which one is ours cannot be told
-        return Published(remote_id=str(mine[0]["id"]), url=mine[0].get("permalink_url", ""))
+        }  # fmt: skip
+        if (mine := sole_unclaimed(publication, list(found))) is None:
+            return None
+        return first_comment.noted_if_unsure(publication, Published(mine, found[mine].get("permalink_url", "")))
 
     def delete(self, publication: Publication) -> None:
         # developers.facebook.com/docs/graph-api/reference/post#deleting
         self._graph(publication.account, "DELETE", publication.remote_id)
 
     def fetch_metrics(self, publication: Publication) -> dict[str, int]:
-        params = {"metric": ",".join(METRICS)}
-        data = self._graph(publication.account, "GET", f"{publication.remote_id}/insights", params=params).json()
-        return {m["name"]: int((m.get("values") or [{}])[-1].get("value") or 0) for m in data.get("data", [])}
+        # A Page post's id is "<page-id>_<post-id>"; a video's (what POST /videos answers) is bare.
+        is_video = "_" not in publication.remote_id
+        edge, metrics = ("video_insights", VIDEO_METRICS) if is_video else ("insights", METRICS)
+        params = {"metric": ",".join(metrics)}
+        data = self._graph(publication.account, "GET", f"{publication.remote_id}/{edge}", params=params).json()
+        return graph_api.insight_counts(data)
 
     def check(self, response: httpx.Response) -> httpx.Response:
         if response.status_code >= 400 and (error := graph_api.error_of(response)) is not None:
             graph_api.raise_for(self.name, response, error)
         return super().check(response)
+
+    def _comment(self, account: SocialAccount, post_id: str, text: str) -> None:
+        # developers.facebook.com/docs/graph-api/reference/object/comments#publish
+        self._graph(account, "POST", f"{post_id}/comments", data={"message": text})
 
     def _unpublished_photo(self, account: SocialAccount, asset: MediaAsset, language: str) -> str:
         try:

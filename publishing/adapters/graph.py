@@ -11,7 +11,6 @@ None). The account's `credentials`: `access_token` and, ideally, `user_id` (else
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 import time
@@ -22,7 +21,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from publishing.adapters import graph_api
+from publishing.adapters import first_comment, graph_api
 from publishing.adapters.base import (
     RETRY_AFTER_MAX_S,
     Adapter,
@@ -32,7 +31,9 @@ from publishing.adapters.base import (
     PublishError,
     Transient,
     UnknownOutcome,
+    first_attempt_at,
     has_rival_in_doubt,
+    sole_unclaimed,
 )
 from publishing.adapters.graph_api import Quota, user_id
 
@@ -46,7 +47,6 @@ CONTAINER_POLL_INTERVAL_S = 0.25
 CONTAINER_WAIT_S = 20.0
 QUOTA_CACHE_TTL_S = 60  # the usage moves with every post: read again soon, invalidated by our own posts
 RECENT_POSTS_LIMIT = 50
-CLOCK_SKEW = dt.timedelta(seconds=5)
 
 
 class GraphAdapter(Adapter):
@@ -70,21 +70,31 @@ class GraphAdapter(Adapter):
     def post_text(self, publication: Publication) -> str:
         raise NotImplementedError
 
+    def comment(self, publication: Publication, media_id: str, text: str) -> None:
+        """Post `text` under the post `media_id` (the variant's first comment)."""
+        raise NotImplementedError
+
+    def metrics_for(self, publication: Publication) -> tuple[str, ...]:
+        """The insights metrics valid for this publication's post."""
+        return self.metrics
+
     def publish(self, publication: Publication) -> Published:
         account = publication.account
         if problems := self.validate(publication.variant, account):
             raise Permanent(f"{self.name} would refuse this post: " + "; ".join(p.message for p in problems))
         if (quota := self.publishing_limit(account)) and quota.used >= quota.total:
-            message = (
-                f"{self.name}'s publishing limit is reached ({quota.used} of {quota.total} per {quota.duration_s} s)"
-            )
-            raise Transient(message, retry_after_s=RETRY_AFTER_MAX_S)  # a slot frees as the day's first post ages
+            used = f"{quota.used} of {quota.total} per {quota.duration_s} s"
+            # A slot frees as the day's first post ages.
+            raise Transient(f"{self.name}'s publishing limit is reached ({used})", retry_after_s=RETRY_AFTER_MAX_S)
         creation_id = self.create_container(publication)
         self.wait_until_finished(account, creation_id)
         headers = {"Idempotency-Key": str(publication.idempotency_key)}
         data = self.edge(account, "POST", self.publish_edge, data={"creation_id": creation_id}, headers=headers).json()
         cache.delete(self._quota_key(account))
-        return self.published(account, str(data["id"]))
+        published = self.published(account, str(data["id"]))
+        return first_comment.post_first_comment(
+            publication, published, lambda media_id, text: self.comment(publication, media_id, text)
+        )
 
     def published(self, account: SocialAccount, media_id: str) -> Published:
         try:
@@ -112,9 +122,11 @@ class GraphAdapter(Adapter):
             state = str(data.get(self.status_field, ""))
             if state == "FINISHED":
                 return
-            if state in ("ERROR", "EXPIRED"):
+            if state == "ERROR":
                 detail = data.get("error_message") or data.get("status") or state
-                raise Permanent(f"{self.name} could not process the media ({state}): {detail}")
+                raise Permanent(f"{self.name} could not process the media (ERROR): {detail}")
+            if state == "EXPIRED":  # not published within 24 hours: the next attempt makes a new container
+                raise Transient(f"{self.name}'s container {creation_id} expired before it was published")
             if time.monotonic() >= deadline:
                 raise Transient(
                     f"{self.name} was still processing container {creation_id} after {CONTAINER_WAIT_S:g} s"
@@ -140,40 +152,27 @@ class GraphAdapter(Adapter):
         if has_rival_in_doubt(publication):
             return None
         # No lookup by key: the post is the account's one with our text, made since the first attempt.
-        from publishing.models import Publication
-
-        account = publication.account
-        first = publication.attempt_log.order_by("number").values_list("started_at", flat=True).first()
-        since = (first or publication.created_at) - CLOCK_SKEW
+        since = first_attempt_at(publication)
         params = {
             "fields": f"id,{self.text_field},timestamp,permalink",
             "since": int(since.timestamp()),
             "limit": RECENT_POSTS_LIMIT,
         }
-        recent = self.edge(account, "GET", self.container_edge, params=params).json().get("data", [])
+        recent = self.edge(publication.account, "GET", self.container_edge, params=params).json().get("data", [])
         text = normalised(self.post_text(publication))
-        found = [
-            item for item in recent
+        found = {
+            str(item["id"]): item for item in recent
             if normalised(item.get(self.text_field) or "") == text
             and (made := parse_datetime(item.get("timestamp") or "")) is not None and made >= since
-        ]  # fmt: skip
-        others = Publication.objects.filter(account=account, remote_id__in=[i["id"] for i in found])
-        claimed = set(others.exclude(pk=publication.pk).values_list("remote_id", flat=True))
-        mine = [item for item in found if item["id"] not in claimed]
-        if len(mine) != 1:
-            if mine:  # the same text posted twice since: which one is ours cannot be told
-                logger.warning("publication %s: %d posts could be its own; none chosen", publication.pk, len(mine))
+        }  # fmt: skip
+        if (mine := sole_unclaimed(publication, list(found))) is None:
             return None
-        return Published(remote_id=str(mine[0]["id"]), url=mine[0].get("permalink", ""))
+        return first_comment.noted_if_unsure(publication, Published(mine, found[mine].get("permalink", "")))
 
     def fetch_metrics(self, publication: Publication) -> dict[str, int]:
-        params = {"metric": ",".join(self.metrics)}
+        params = {"metric": ",".join(self.metrics_for(publication))}
         data = self.graph(publication.account, "GET", f"{publication.remote_id}/insights", params=params).json()
-        # Each metric is {"name", "period", "values": [{"value"}]} or, for totals, {"total_value": {"value"}}.
-        return {
-            m["name"]: int((m.get("total_value") or (m.get("values") or [{}])[-1]).get("value") or 0)
-            for m in data.get("data", [])
-        }
+        return graph_api.insight_counts(data)
 
     def check(self, response: httpx.Response) -> httpx.Response:
         if response.status_code >= 400 and (error := graph_api.error_of(response)) is not None:

@@ -40,6 +40,7 @@ RATE_LIMIT_DEFAULT_WAIT_S = 300.0
 # developers.facebook.com/docs/instagram-platform/reference/refresh_access_token,
 # developers.facebook.com/docs/threads/get-started/long-lived-tokens
 TOKEN_REFRESH_AHEAD = dt.timedelta(days=7)
+LONG_LIVED = dt.timedelta(days=60)  # when an answer does not say
 
 
 def error_of(response: httpx.Response) -> dict[str, Any] | None:
@@ -119,7 +120,32 @@ def refresh_long_lived_token(client: httpx.Client, account: SocialAccount, grant
             raise_for("Meta", response, error)
         # Nothing was changed by a refused or failed refresh: the old token still holds until it ends.
         raise Transient(f"the token refresh failed ({status}): {response.text[:300]}", status=status)
-    data = response.json()
-    account.credentials = {**account.credentials, "access_token": data["access_token"]}
-    account.token_expires_at = timezone.now() + dt.timedelta(seconds=int(data.get("expires_in") or 0))
+    token, valid_for = long_lived_token(response)
+    account.credentials = {**account.credentials, "access_token": token}
+    account.token_expires_at = timezone.now() + valid_for
     account.save(update_fields=["credentials", "token_expires_at"])
+
+
+def long_lived_token(response: httpx.Response) -> tuple[str, dt.timedelta]:
+    """The token of an exchange or refresh answer `{"access_token", "token_type", "expires_in"}` and how long it
+    lasts; never an empty one (the stored token would be lost for nothing)."""
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    token = data.get("access_token") if isinstance(data, dict) else None
+    if not isinstance(token, str) or not token:
+        raise Permanent(f"Meta answered without an access token: {response.text[:300]}")
+    expires_in = data.get("expires_in")
+    return token, dt.timedelta(seconds=expires_in) if isinstance(expires_in, int) and expires_in > 0 else LONG_LIVED
+
+
+def insight_counts(body: dict[str, Any]) -> dict[str, int]:
+    """An insights answer's counts by metric name. Each metric is {"name", "period", "values": [{"value"}]} or, for
+    totals, {"total_value": {"value"}}; a breakdown (a dict of values) is not a count and is left out."""
+    counts = {}
+    for metric in body.get("data", []):
+        value = (metric.get("total_value") or (metric.get("values") or [{}])[-1]).get("value") or 0
+        if isinstance(value, int | float):
+            counts[metric["name"]] = int(value)
+    return counts

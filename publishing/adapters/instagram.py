@@ -1,9 +1,11 @@
-"""Instagram, through the Graph API's content publishing (professional accounts).
+"""Instagram, through the Graph API's content publishing (professional accounts, Instagram Login).
 
-developers.facebook.com/docs/instagram-platform/content-publishing: a container per image, made from
-a public `image_url` Meta downloads, then `media_publish`; a carousel (up to 10) is a container per
-item (`is_carousel_item`), then a CAROUSEL container naming them. The publishing quota is read from
-`content_publishing_limit`. The API cannot delete a post (platform-rules.md): corrections are new posts.
+developers.facebook.com/docs/instagram-platform/content-publishing: a container per item, made from a
+public `image_url` or `video_url` Meta downloads, then `media_publish`; one video is a Reel, a carousel
+(up to 10) is a container per item (`is_carousel_item`), then a CAROUSEL container naming them
+(publishing/adapters/instagram_media.py). The publishing quota is read from `content_publishing_limit`.
+The first comment goes to POST /{ig-media-id}/comments. The API cannot delete a post
+(platform-rules.md): corrections are new posts. Connecting trades the short-lived token for a 60-day one.
 """
 
 from __future__ import annotations
@@ -11,25 +13,21 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, ClassVar
 
-from PIL import Image, UnidentifiedImageError
-
 from campaigns.checks import ERROR, Problem
-from publishing import media_urls
-from publishing.adapters.base import Permanent
+from publishing.adapters import instagram_media, meta_connect
+from publishing.adapters.base import Connection, Permanent
 from publishing.adapters.graph import GraphAdapter
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
-    from campaigns.models import MediaAsset, Variant
+    from campaigns.models import Variant
     from publishing.models import Publication, SocialAccount
 
-# developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media#image-specifications:
-# JPEG only, aspect ratio 4:5 to 1.91:1, width 320 to 1440 px. Our signed address serves PNG and WebP
-# converted, so those are accepted too.
-CONVERTIBLE_TO_JPEG = ("image/jpeg", "image/jpg", "image/png", "image/webp")
-ASPECT_MIN, ASPECT_MAX = 4 / 5, 1.91
-WIDTH_MIN_PX, WIDTH_MAX_PX = 320, 1440
 HASHTAG = re.compile(r"(?<![\w&])#\w+")
+# developers.facebook.com/docs/instagram-platform/reference/instagram-media/insights: `impressions` and `plays`
+# are gone (v22.0); the watch times are the Reels' own, refused for a feed post.
+FEED_METRICS = ("reach", "views", "likes", "comments", "shares", "saved")
+REELS_METRICS = (*FEED_METRICS, "ig_reels_avg_watch_time", "ig_reels_video_view_total_time")
 
 
 class InstagramAdapter(GraphAdapter):
@@ -38,46 +36,40 @@ class InstagramAdapter(GraphAdapter):
     version = "v21.0"
     container_edge, publish_edge, limit_edge = "media", "media_publish", "content_publishing_limit"
     status_field, status_fields, text_field = "status_code", "status_code,status", "caption"
-    refresh_grant = "ig_refresh_token"  # Instagram Login tokens; Facebook Login Page tokens do not expire
-    # developers.facebook.com/docs/instagram-platform/reference/instagram-media/insights
-    metrics: ClassVar[tuple[str, ...]] = ("reach", "likes", "comments", "shares", "saved")
+    refresh_grant = "ig_refresh_token"  # developers.facebook.com/docs/instagram-platform/reference/refresh_access_token
+    metrics: ClassVar[tuple[str, ...]] = FEED_METRICS
+
+    def complete_connection(self, connection: Connection) -> Connection:
+        return meta_connect.instagram(self.client, connection, self.version)
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What Instagram would refuse in this variant, found before any request."""
         rules, caption = rules_for(self.platform), caption_text(variant)
         problems = []
         if (length := rules.count(caption)) > rules.text_limit:
-            problems.append(
-                _problem(
-                    "text",
-                    "length",
-                    f"the caption has {length} characters; Instagram takes {rules.text_limit}",
-                    variant,
-                )
-            )
+            message = f"the caption has {length} characters; Instagram takes {rules.text_limit}"
+            problems.append(Problem("text", "length", message, ERROR, variant.pk))
         # The cap is configurable (PLATFORM_RULES = {"instagram": {"max_hashtags": 5}}): it is changing.
-        if (
-            rules.max_hashtags is not None
-            and (tags := len(set(HASHTAG.findall(caption.casefold())))) > rules.max_hashtags
-        ):
-            problems.append(
-                _problem("text", "hashtag_count", f"{tags} hashtags; Instagram takes {rules.max_hashtags}", variant)
-            )
+        tags = len(set(HASHTAG.findall(caption.casefold())))
+        if rules.max_hashtags is not None and tags > rules.max_hashtags:
+            message = f"{tags} hashtags; Instagram takes {rules.max_hashtags}"
+            problems.append(Problem("text", "hashtag_count", message, ERROR, variant.pk))
         assets = [a.asset for a in variant.attachments.select_related("asset")]
         if not 1 <= len(assets) <= rules.max_images:
-            problems.append(
-                _problem("media", "media_count", f"Instagram needs 1 to {rules.max_images} images", variant)
-            )
-        return problems + [p for asset in assets for p in _image_problems(asset, variant)]
+            message = f"Instagram needs 1 to {rules.max_images} images or videos"
+            problems.append(Problem("media", "media_count", message, ERROR, variant.pk))
+        in_carousel = len(assets) > 1
+        return problems + [p for a in assets for p in instagram_media.problems(a, variant, in_carousel=in_carousel)]
 
     def create_container(self, publication: Publication) -> str:
         variant, account = publication.variant, publication.account
-        attachments = [a.asset for a in variant.attachments.select_related("asset").order_by("position")]
-        caption = caption_text(variant)
-        if len(attachments) == 1:
-            return self.container(account, _image(attachments[0], variant.language) | {"caption": caption})
+        assets = [a.asset for a in variant.attachments.select_related("asset").order_by("position")]
+        caption, language = caption_text(variant), variant.language
+        if len(assets) == 1:
+            return self.container(account, instagram_media.container_fields(assets[0], language, in_carousel=False)
+                                  | {"caption": caption})  # fmt: skip
         children = [
-            self.container(account, _image(a, variant.language) | {"is_carousel_item": "true"}) for a in attachments
+            self.container(account, instagram_media.container_fields(a, language, in_carousel=True)) for a in assets
         ]
         for child in children:
             self.wait_until_finished(account, child)
@@ -85,6 +77,15 @@ class InstagramAdapter(GraphAdapter):
 
     def post_text(self, publication: Publication) -> str:
         return caption_text(publication.variant)
+
+    def comment(self, publication: Publication, media_id: str, text: str) -> None:
+        # developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-media/comments#creating
+        self.graph(publication.account, "POST", f"{media_id}/comments", data={"message": text})
+
+    def metrics_for(self, publication: Publication) -> tuple[str, ...]:
+        fields = {"fields": "media_product_type"}
+        media = self.graph(publication.account, "GET", publication.remote_id, params=fields).json()
+        return REELS_METRICS if media.get("media_product_type") == "REELS" else FEED_METRICS
 
     def delete(self, publication: Publication) -> None:
         raise Permanent(
@@ -97,44 +98,3 @@ def caption_text(variant: Variant) -> str:
     if variant.link and variant.link not in variant.text:
         return f"{variant.text.rstrip()}\n\n{variant.link}"
     return variant.text
-
-
-def _image(asset: MediaAsset, language: str) -> dict[str, str]:
-    # alt_text: "for image posts" (ig-user/media reference, since 2025); Meta fetches image_url itself.
-    fields = {"image_url": media_urls.signed_url(asset, as_jpeg=True)}  # a PNG or WebP is served as a JPEG
-    return fields | ({"alt_text": alt} if (alt := asset.alt_text.get(language, "")) else {})
-
-
-def _image_problems(asset: MediaAsset, variant: Variant) -> list[Problem]:
-    if asset.kind != asset.Kind.IMAGE:
-        return [
-            _problem(
-                "media", "media_kind", f"{asset.title!r}: only still images are supported on Instagram yet", variant
-            )
-        ]
-    if (asset.mime_type or "").lower() not in CONVERTIBLE_TO_JPEG:
-        message = f"{asset.title!r} is {asset.mime_type}: Instagram takes JPEG (PNG and WebP are sent as JPEG)"
-        return [_problem("media", "file_type", message, variant)]
-    width, height = asset.width, asset.height
-    if not width or not height:
-        try:
-            with asset.file.open("rb") as file, Image.open(file) as image:
-                width, height = image.size
-        except (OSError, UnidentifiedImageError):
-            return [_problem("media", "file", f"{asset.title!r} cannot be read", variant)]
-    problems = []
-    if not ASPECT_MIN <= width / height <= ASPECT_MAX:
-        problems.append(
-            _problem(
-                "media", "aspect_ratio", f"{asset.title!r} is {width}×{height}: Instagram takes 4:5 to 1.91:1", variant
-            )
-        )
-    if not WIDTH_MIN_PX <= width <= WIDTH_MAX_PX:
-        problems.append(
-            _problem("media", "width", f"{asset.title!r} is {width} px wide: Instagram takes 320 to 1440", variant)
-        )
-    return problems
-
-
-def _problem(field: str, rule: str, message: str, variant: Variant) -> Problem:
-    return Problem(field, rule, message, ERROR, variant.pk)

@@ -4,6 +4,9 @@ Text, one image or video, or a carousel (up to 20 items): a container per item f
 Meta downloads, then `threads_publish`. Text is counted as Threads counts it: emoji as their UTF-8
 byte length (publishing/platform_rules.py `count_threads`). The quota is read from
 `threads_publishing_limit` (250 posts a day). Posts can be deleted (docs/threads/posts/delete-posts).
+The first comment is a reply: a TEXT container naming `reply_to_id`, then `threads_publish`
+(docs/threads/retrieve-and-manage-replies/create-replies). Connecting trades the short-lived token for a
+60-day one (publishing/adapters/meta_connect.py).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from campaigns.checks import ERROR, Problem
 from publishing import media_urls
+from publishing.adapters import first_comment, meta_connect
+from publishing.adapters.base import Connection
 from publishing.adapters.graph import GraphAdapter
 from publishing.platform_rules import rules_for
 
@@ -33,6 +38,9 @@ class ThreadsAdapter(GraphAdapter):
     refresh_grant = "th_refresh_token"  # docs/threads/get-started/long-lived-tokens
     # developers.facebook.com/docs/threads/insights#media-insights
     metrics: ClassVar[tuple[str, ...]] = ("views", "likes", "replies", "reposts", "quotes", "shares")
+
+    def complete_connection(self, connection: Connection) -> Connection:
+        return meta_connect.threads(self.client, connection, self.version)
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What Threads would refuse in this variant, counted as Threads counts, before any request."""
@@ -69,6 +77,13 @@ class ThreadsAdapter(GraphAdapter):
 
     def post_text(self, publication: Publication) -> str:
         return post_text(publication.variant)
+
+    def comment(self, publication: Publication, media_id: str, text: str) -> None:
+        account = publication.account
+        reply = self.container(account, {"media_type": "TEXT", "text": text, "reply_to_id": media_id})
+        self.wait_until_finished(account, reply)
+        headers = {"Idempotency-Key": first_comment.key_of(publication)}
+        self.edge(account, "POST", self.publish_edge, data={"creation_id": reply}, headers=headers)
 
     def delete(self, publication: Publication) -> None:
         # DELETE /{threads-media-id} (docs/threads/posts/delete-posts; the threads_delete permission).

@@ -17,11 +17,21 @@ type's own file gives its `fields[]`. Patches, as the specs README asks (not Ope
   reference (config, quota_usage); InsightsResult (a Page post's insights) has none either: unchecked;
 - POST /{page-id}/photos answers {"id", "post_id"} (developers.facebook.com/docs/graph-api/reference/page/photos,
   return type), though Photo has no `post_id` field.
+- GET /me on Instagram is read as IGUserForIGOnlyAPI (Instagram API with Instagram Login, the login the
+  adapter connects with: `user_id`, `username`), though its edges are IGUser's (IGUserForIGOnlyAPI lacks
+  media_publish and content_publishing_limit); GET /me/accounts on Facebook is the User's (a user token,
+  at connect time: developers.facebook.com/docs/pages-api/getting-started#get-page-access-token);
+- the token endpoints (GET /oauth/access_token on Facebook, /access_token and /refresh_access_token on
+  Instagram and Threads) are in no codegen file: their replies are checked for {"access_token", "token_type",
+  "expires_in"} (developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived,
+  developers.facebook.com/docs/instagram-platform/reference/access_token).
 Threads: ../shared/specs/community/threads-api-openapi.yml, names only (its README: low fidelity; the
 Threads documentation is the authority). Patches from developers.facebook.com/docs/threads/posts:
-POST /me/threads also takes image_url, video_url, is_carousel_item, children and alt_text; GET
-/me/threads takes since (docs/threads/retrieve-and-discover-posts); DELETE /{thread_id} exists
-(docs/threads/posts/delete-posts). A user id in the path is read as the file's `/me`.
+POST /me/threads also takes image_url, video_url, is_carousel_item, children and alt_text, and
+reply_to_id for a reply (docs/threads/retrieve-and-manage-replies/create-replies); GET /me/threads takes
+since (docs/threads/retrieve-and-discover-posts); DELETE /{thread_id} exists (docs/threads/posts/delete-posts);
+GET /access_token takes the short-lived `access_token` (docs/threads/get-started/long-lived-tokens). A user
+id in the path is read as the file's `/me`.
 """
 
 from __future__ import annotations
@@ -51,11 +61,16 @@ MADE = {
 REPLY_EXTRAS = {("Page", "photos"): {"post_id"}}
 PUBLISHING_LIMIT_FIELDS = {"config", "quota_usage"}
 THREADS_PATCHES = {
-    ("post", "/me/threads"): {"image_url", "video_url", "is_carousel_item", "children", "alt_text"},
+    ("post", "/me/threads"): {"image_url", "video_url", "is_carousel_item", "children", "alt_text", "reply_to_id"},
+    ("get", "/access_token"): {"access_token"},
     ("get", "/me/threads"): {"since"},
     ("delete", "/{thread_id}"): set(),
 }
 ERROR_FIELDS = {"message": str, "type": str, "code": int, "fbtrace_id": str}
+TOKEN_REPLY = {"access_token": str, "token_type": str, "expires_in": int}
+TOKEN_PATHS = (["refresh_access_token"], ["access_token"])
+# The node a call reads where it is not the usual one (see the module's docstring).
+OTHER_NODES = {("instagram", "get", None): "IGUserForIGOnlyAPI", ("facebook", "get", "accounts"): "User"}
 
 
 @cache
@@ -117,8 +132,12 @@ class GraphContract:
         params = dict(parse_qsl(url.query)) | dict(parse_qsl(request.read().decode()))
         name = f"{request.method} {url.path}"
         self.calls.append((request.method, url.path, response.status_code))
-        if parts == ["refresh_access_token"]:
-            return  # the OAuth endpoint, in no definition here (checked by the adapter tests)
+        if parts in TOKEN_PATHS or parts[1:] == ["oauth", "access_token"]:
+            if self.platform == "threads" and parts == ["access_token"]:
+                problems = self._check_threads(request.method.lower(), ["access_token"], params, response, root=True)
+                self.problems += [f"{name} ({response.status_code}): {p}" for p in problems]
+            self.problems += [f"{name} ({response.status_code}): {p}" for p in self._check_token_reply(response)]
+            return
         if not VERSION.fullmatch(parts[0]):
             self.problems.append(f"{name}: no Graph API version in the path")
             return
@@ -130,6 +149,8 @@ class GraphContract:
         user_node, other_node = NODES[self.platform]
         node = user_node if parts[0] in self.user_ids else self.kinds.get(parts[0], other_node)
         edge = parts[1] if len(parts) > 1 else None
+        if node == user_node:
+            node = OTHER_NODES.get((self.platform, method, edge), node)
         api = next(
             (a for a in codegen(node)["apis"] if a["method"].lower() == method and a.get("endpoint") == edge), None
         )
@@ -155,9 +176,15 @@ class GraphContract:
         made = MADE.get(edge or "", {}) if method == "post" and node == user_node else {}
         return problems + self._check_reply(reply, fields | extras if fields else fields, returned, made)
 
-    def _check_threads(self, method: str, parts: list[str], params: dict[str, str], reply: httpx.Response) -> list[str]:
+    def _check_threads(
+        self, method: str, parts: list[str], params: dict[str, str], reply: httpx.Response, *, root: bool = False
+    ) -> list[str]:
         user = parts[0] in self.user_ids
         template = "/me/" + "/".join(parts[1:]) if user else "/{thread_id}" + "".join(f"/{p}" for p in parts[1:])
+        if user and len(parts) == 1:
+            template = "/me"
+        if root:  # an address without a version or a node: /access_token
+            template = "/" + "/".join(parts)
         declared = threads_paths().get((method, template))
         if declared is None and not user and len(parts) == 1:
             declared = threads_paths().get((method, "/{container_id}"))
@@ -187,6 +214,24 @@ class GraphContract:
         if fields is None:
             return []
         return [f"reply field {k!r} is not a field of {returned}" for item in items for k in item if k not in fields]
+
+    @staticmethod
+    def _check_token_reply(reply: httpx.Response) -> list[str]:
+        if reply.status_code >= 400:
+            error = (
+                reply.json().get("error")
+                if reply.headers.get("content-type", "").startswith("application/json")
+                else None
+            )
+            return (
+                []
+                if isinstance(error, dict) and isinstance(error.get("code"), int)
+                else ["a token error without Meta's error object"]
+            )
+        body = reply.json()
+        return [
+            f"token reply {k!r} is not a {t.__name__}" for k, t in TOKEN_REPLY.items() if not isinstance(body.get(k), t)
+        ]
 
     @staticmethod
     def _fields_of(node: str) -> set[str] | None:

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from campaigns.models import VariantMedia
-from publishing.adapters.base import Permanent, TokenInvalid, Transient, UnknownOutcome
+from publishing.adapters.base import Connection, Permanent, TokenInvalid, Transient, UnknownOutcome
 from publishing.adapters.facebook import FacebookAdapter
 from publishing.adapters.instagram import InstagramAdapter
 from publishing.adapters.threads import ThreadsAdapter
@@ -182,3 +182,80 @@ def test_facebook_text_photos_reconciliation_insights_and_delete_keep_to_the_def
     adapter.delete(publication(facebook))
 
     assert {("POST", "{id}/photos"), ("POST", "{id}/feed"), ("GET", "{id}/published_posts")} <= endpoints(facebook)
+
+
+def video(world) -> None:
+    VariantMedia.objects.filter(variant=world.variant).delete()
+    content = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 2048
+    asset = builders.make_media(
+        world.ministry, "clip", file=ContentFile(content, name="clip.mp4"), mime_type="video/mp4", kind="video",
+        checksum=hashlib.sha256(content).hexdigest(), width=1080, height=1920, duration_ms=30_000,
+        size_bytes=len(content),
+    )  # fmt: skip
+    VariantMedia.objects.create(variant=world.variant, asset=asset, position=1)
+
+
+def connection(world, token: str) -> Connection:
+    services.account_for(world.account.platform, token)  # a token the sandbox issued, at the code exchange
+    credentials = {"access_token": token, "client_id": "planner", "client_secret": "secret"}
+    return Connection("@typed", world.sandbox, credentials, 3600)
+
+
+def test_an_instagram_reel_its_first_comment_its_insights_and_connecting_keep_to_the_definition(instagram):
+    video(instagram)
+    instagram.variant.first_comment = "Where to get vaccinated: see our bio."
+    instagram.variant.save()
+    adapter = InstagramAdapter(instagram.contract.client(timeout=5.0))
+
+    made = adapter.publish(publication(instagram))
+    Publication.objects.filter(pk=instagram.publication.pk).update(remote_id=made.remote_id)
+    adapter.fetch_metrics(publication(instagram))
+    connected = adapter.complete_connection(connection(instagram, "short-lived-instagram"))
+
+    assert made.notes == () and connected.handle.startswith("@sandbox_user_")
+    assert {("POST", "{id}/comments"), ("GET", "{id}/insights"), ("GET", "me")} <= endpoints(instagram)
+    assert any(path.endswith("/access_token") for _, path, _ in instagram.contract.calls)
+
+
+def test_a_threads_reply_and_connecting_keep_to_the_definition(threads):
+    threads.variant.first_comment = "Book at https://example.org/flu"
+    threads.variant.save()
+    adapter = ThreadsAdapter(threads.contract.client(timeout=5.0))
+
+    made = adapter.publish(publication(threads))
+    connected = adapter.complete_connection(connection(threads, "short-lived-threads"))
+
+    assert made.notes == () and connected.credentials["user_id"]
+    assert sum(1 for m, path, _ in threads.contract.calls if m == "POST" and path.endswith("/threads_publish")) == 2
+
+
+def test_a_facebook_video_its_comment_its_video_insights_and_connecting_keep_to_the_definition(facebook):
+    video(facebook)
+    facebook.variant.first_comment = "Subtitles are on."
+    facebook.variant.save()
+    adapter = FacebookAdapter(facebook.contract.client(timeout=5.0))
+
+    made = adapter.publish(publication(facebook))
+    Publication.objects.filter(pk=facebook.publication.pk).update(remote_id=made.remote_id)
+    adapter.fetch_metrics(publication(facebook))
+    connected = adapter.complete_connection(connection(facebook, "short-lived-facebook"))
+
+    assert made.notes == () and connected.handle == "Sandbox Health Page"
+    assert {("POST", "{id}/videos"), ("POST", "{id}/comments"), ("GET", "{id}/video_insights"),
+            ("GET", "me/accounts")} <= endpoints(facebook)  # fmt: skip
+
+
+def test_a_facebook_photo_posts_comment_and_insights_keep_to_the_definition(facebook):
+    facebook.variant.first_comment = "Share it with your family."
+    facebook.variant.save()
+    adapter = FacebookAdapter(facebook.contract.client(timeout=5.0))
+
+    made = adapter.publish(publication(facebook))
+    Publication.objects.filter(pk=facebook.publication.pk).update(remote_id=made.remote_id)
+    metrics = adapter.fetch_metrics(publication(facebook))
+
+    assert made.notes == () and set(metrics) == {
+        "post_total_media_view_unique",
+        "post_clicks",
+        "post_reactions_like_total",
+    }

@@ -152,5 +152,67 @@ def test_a_post_is_deleted_and_its_insights_read(on_facebook):
     metrics = adapter.fetch_metrics(publication(on_facebook))
     adapter.delete(publication(on_facebook))
 
-    assert set(metrics) == {"post_impressions", "post_clicks", "post_reactions_like_total"}
+    assert set(metrics) == {"post_total_media_view_unique", "post_clicks", "post_reactions_like_total"}
     assert SandboxPost.objects.get().deleted_at is not None
+
+
+def test_the_first_comment_is_posted_under_the_post(on_facebook):
+    on_facebook.variant.first_comment = "Find your nearest clinic: https://example.org/clinics"
+    on_facebook.variant.save()
+
+    published = FacebookAdapter().publish(publication(on_facebook))
+
+    post, comment = SandboxPost.objects.order_by("pk")
+    assert published.notes == () and comment.reply_to == post.remote_id
+    assert comment.text == "Find your nearest clinic: https://example.org/clinics"
+    assert FacebookAdapter().find_existing(publication(on_facebook)).remote_id == published.remote_id
+
+
+def test_a_refused_first_comment_is_a_note_and_the_post_is_published(on_facebook):
+    on_facebook.variant.first_comment = "x" * 8001  # over what the sandbox's Page takes in a comment
+    on_facebook.variant.save()
+
+    published = FacebookAdapter().publish(publication(on_facebook))
+
+    assert SandboxPost.objects.get().remote_id == published.remote_id.rpartition("_")[2]
+    assert len(published.notes) == 1 and published.notes[0].startswith("First comment not posted")
+
+
+def test_a_post_found_after_a_lost_reply_does_not_get_its_comment_twice(on_facebook):
+    on_facebook.variant.first_comment = "Questions? Ask us below."
+    on_facebook.variant.save()
+    fault(on_facebook, "drop_reply", remaining=1)
+
+    with pytest.raises(UnknownOutcome):
+        FacebookAdapter(httpx.Client(timeout=LOST_REPLY_TIMEOUT)).publish(publication(on_facebook))
+    found = FacebookAdapter().find_existing(publication(on_facebook))
+
+    assert SandboxPost.objects.count() == 1  # the post, and no comment: reconciling never posts one
+    assert found is not None and "check whether its comment is there" in found.notes[0]
+
+
+def test_a_videos_metrics_come_from_its_video_insights_and_its_comment_goes_under_it(on_facebook):
+    attach(on_facebook, MP4, "video/mp4")
+    on_facebook.variant.first_comment = "Subtitles in the description."
+    on_facebook.variant.save()
+    adapter = FacebookAdapter()
+    made = adapter.publish(publication(on_facebook))
+    Publication.objects.filter(pk=on_facebook.publication.pk).update(remote_id=made.remote_id)
+
+    metrics = adapter.fetch_metrics(publication(on_facebook))
+
+    assert set(metrics) == {"total_video_views", "total_video_views_unique", "total_video_avg_time_watched"}
+    assert SandboxPost.objects.get(reply_to=made.remote_id).text == "Subtitles in the description."
+
+
+@pytest.mark.parametrize("photos", [1, 3])
+def test_photo_posts_metrics_come_from_the_post_insights(on_facebook, photos):
+    for _ in range(photos):
+        attach(on_facebook)
+    made = FacebookAdapter().publish(publication(on_facebook))
+    Publication.objects.filter(pk=on_facebook.publication.pk).update(remote_id=made.remote_id)
+
+    metrics = FacebookAdapter().fetch_metrics(publication(on_facebook))
+
+    assert set(metrics) == {"post_total_media_view_unique", "post_clicks", "post_reactions_like_total"}
+    assert all(isinstance(value, int) for value in metrics.values())

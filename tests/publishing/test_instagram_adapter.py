@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import time
 
 import httpx
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
@@ -27,6 +29,7 @@ TOKEN = "instagram-token-of-the-ministry"
 # test run's ordinary calls (a container's media download) time out too.
 LOST_REPLY_TIMEOUT = httpx.Timeout(5.0, read=1.0)
 CAPTION = "Flu season is here. Book your free vaccine today. #FluVaccine"
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 2048
 
 pytestmark = pytest.mark.usefixtures("graph_sandbox")
 
@@ -54,12 +57,16 @@ def on_instagram(world, live_server, transactional_db):
 
 def attach(world, content: bytes, alt_text: dict[str, str], mime_type: str = "image/jpeg", **fields) -> None:
     position = VariantMedia.objects.filter(variant=world.variant).count() + 1
-    with Image.open(io.BytesIO(content)) as image:
-        width, height = image.size
+    if fields.get("kind") == "video" or mime_type.startswith("video/"):
+        width, height = fields.pop("width", 1080), fields.pop("height", 1920)
+        fields = {"kind": "video", "duration_ms": 30_000} | fields
+    else:
+        with Image.open(io.BytesIO(content)) as image:
+            width, height = image.size
     asset = builders.make_media(
         world.ministry, f"card-{position}", file=ContentFile(content, name=f"card-{position}.jpg"), mime_type=mime_type,
         checksum=hashlib.sha256(content).hexdigest(), alt_text=alt_text, width=width, height=height,
-        size_bytes=len(content), **fields,
+        **({"size_bytes": len(content)} | fields),
     )  # fmt: skip
     VariantMedia.objects.create(variant=world.variant, asset=asset, position=position)
 
@@ -285,10 +292,105 @@ def test_metrics_come_from_the_media_insights(on_instagram):
 
     metrics = InstagramAdapter().fetch_metrics(publication(on_instagram))
 
-    assert set(metrics) == {"reach", "likes", "comments", "shares", "saved"}
+    assert set(metrics) == {"reach", "views", "likes", "comments", "shares", "saved"}
     assert all(isinstance(value, int) and value >= 0 for value in metrics.values())
 
 
 def test_instagram_cannot_delete_a_post_and_says_so(on_instagram):
     with pytest.raises(Permanent, match="cannot delete"):
         InstagramAdapter().delete(publication(on_instagram))
+
+
+def only_video(world, mime_type: str = "video/mp4", **fields) -> None:
+    VariantMedia.objects.filter(variant=world.variant).delete()
+    attach(world, MP4, {}, mime_type=mime_type, kind="video", **fields)
+
+
+def test_a_single_video_is_a_reel_fetched_from_its_signed_address(on_instagram):
+    only_video(on_instagram)
+    sent: list[httpx.Request] = []
+
+    published = InstagramAdapter(httpx.Client(event_hooks={"request": [sent.append]})).publish(
+        publication(on_instagram)
+    )
+
+    post = SandboxPost.objects.get()
+    assert published.remote_id == post.remote_id and post.payload["media_type"] == "REELS"
+    assert SandboxMedia.objects.get(post=post).type == "video"
+    container = next(r for r in sent if r.method == "POST" and r.url.path.endswith("/media"))
+    assert b"media_type=REELS" in container.content and b"video_url=http" in container.content
+    assert sum(r.method == "GET" and "status_code" in str(r.url) for r in sent) >= 1  # polled until FINISHED
+
+
+def test_a_video_in_a_carousel_is_a_video_item(on_instagram):
+    attach(on_instagram, MP4, {}, mime_type="video/mp4", width=1080, height=1080)
+
+    InstagramAdapter().publish(publication(on_instagram))
+
+    post = SandboxPost.objects.get()
+    assert post.payload["media_type"] == "CAROUSEL"
+    assert sorted(m.type for m in SandboxMedia.objects.filter(post=post)) == ["image", "video"]
+
+
+def test_a_reels_metrics_include_its_watch_times(on_instagram):
+    only_video(on_instagram)
+    made = InstagramAdapter().publish(publication(on_instagram))
+    Publication.objects.filter(pk=on_instagram.publication.pk).update(remote_id=made.remote_id)
+
+    metrics = InstagramAdapter().fetch_metrics(publication(on_instagram))
+
+    assert {"ig_reels_avg_watch_time", "ig_reels_video_view_total_time", "views", "reach"} <= set(metrics)
+
+
+def test_a_reel_that_ends_in_error_fails_for_good_and_one_that_expired_is_retried(on_instagram):
+    only_video(on_instagram)
+    fault(on_instagram, "reject", applies_to="media", remaining=1)
+    with pytest.raises(Permanent, match="could not process the media"):
+        InstagramAdapter().publish(publication(on_instagram))
+
+    def expire(response: httpx.Response) -> None:
+        if response.request.method == "POST" and response.request.url.path.endswith("/media"):
+            key = f"sandbox:meta:container:{response.read() and response.json()['id']}"
+            cache.set(key, cache.get(key) | {"created": time.time() - 25 * 3600})
+
+    with pytest.raises(Transient, match="expired"):
+        InstagramAdapter(httpx.Client(event_hooks={"response": [expire]})).publish(publication(on_instagram))
+    assert not SandboxPost.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "rule"),
+    [
+        ({"duration_ms": 2_000}, "duration"),
+        ({"duration_ms": 16 * 60_000}, "duration"),
+        ({"size_bytes": 301 * 1024 * 1024}, "file_size"),
+        ({"width": 2160, "height": 3840}, "width"),
+        ({"mime_type": "video/webm"}, "file_type"),
+    ],
+)
+def test_a_reel_instagram_would_refuse_is_found_before_any_request(on_instagram, fields, rule):
+    only_video(on_instagram, **fields)
+
+    assert [p.rule for p in InstagramAdapter().validate(on_instagram.variant)] == [rule]
+
+
+def test_a_carousel_video_over_a_minute_is_refused(on_instagram):
+    attach(on_instagram, MP4, {}, mime_type="video/mp4", duration_ms=90_000)
+
+    assert [p.rule for p in InstagramAdapter().validate(on_instagram.variant)] == ["duration"]
+
+
+def test_the_first_comment_is_posted_on_the_media_and_a_refused_one_is_a_note(on_instagram):
+    on_instagram.variant.first_comment = "#FluVaccine #StayWell"
+    on_instagram.variant.save()
+    published = InstagramAdapter().publish(publication(on_instagram))
+    assert published.notes == ()
+    assert SandboxPost.objects.get(reply_to=published.remote_id).text == "#FluVaccine #StayWell"
+
+    on_instagram.variant.first_comment = "x" * 2201
+    on_instagram.variant.save()
+    other = builders.make_publication(on_instagram.variant, on_instagram.account)
+    second = InstagramAdapter().publish(Publication.objects.get(pk=other.pk))
+
+    assert second.notes and second.notes[0].startswith("First comment not posted")
+    assert not SandboxPost.objects.filter(reply_to=second.remote_id).exists()

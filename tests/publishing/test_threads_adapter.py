@@ -158,3 +158,27 @@ def test_a_post_is_deleted_and_its_metrics_read(on_threads):
     assert SandboxPost.objects.get().deleted_at is not None
     with pytest.raises(Permanent, match="100/33"):
         adapter.delete(publication(on_threads))
+
+
+def test_the_first_comment_is_a_reply_published_after_the_post(on_threads):
+    on_threads.variant.first_comment = "More at https://example.org/flu"
+    on_threads.variant.save()
+
+    published = ThreadsAdapter().publish(publication(on_threads))
+
+    post, reply = SandboxPost.objects.order_by("pk")
+    assert published.remote_id == post.remote_id and published.notes == ()
+    assert (reply.reply_to, reply.text) == (post.remote_id, "More at https://example.org/flu")
+    assert reply.idempotency_key == f"{on_threads.publication.idempotency_key}-first-comment"
+    assert ThreadsAdapter().publishing_limit(on_threads.account).used == 1  # a reply is not a post of the quota
+    assert ThreadsAdapter().find_existing(publication(on_threads)).remote_id == post.remote_id
+
+
+def test_a_first_comment_threads_refuses_is_a_note(on_threads):
+    on_threads.variant.first_comment = "x" * 501
+    on_threads.variant.save()
+
+    published = ThreadsAdapter().publish(publication(on_threads))
+
+    assert SandboxPost.objects.get().remote_id == published.remote_id
+    assert published.notes[0].startswith("First comment not posted")

@@ -6,8 +6,11 @@
 - POST /{page-id}/photos with `url`: the sandbox FETCHES it, as Meta does; `published=false` keeps it for
   a later feed post (→ {"id"}), else it is a post of its own with `caption` (→ {"id", "post_id"}).
 - POST /{page-id}/videos with `file_url` (fetched, a video) and `description` → {"id"}, the post.
-- GET /{page-id}/published_posts and /feed (`fields`, `limit`), GET and DELETE /{post-id}, GET
-  /{post-id}/insights?metric=post_impressions,post_clicks,post_reactions_like_total.
+- GET /{page-id}/published_posts and /feed (`fields`, `limit`; comments left out), GET and DELETE
+  /{post-id}, GET /{post-id}/insights?metric=post_total_media_view_unique,post_clicks,post_reactions_like_total
+  (a photo or feed post) or /{video-id}/video_insights?metric=total_video_views,… (a video), POST
+  /{post-id}/comments with `message` (→ {"id": "<post-id>_<comment-id>"}).
+- GET /oauth/access_token?grant_type=fb_exchange_token and GET /me/accounts: connecting (meta_tokens.py).
 Pages: "me" or `user_id_for(account)`. Errors and faults as meta.py answers them ("media" is an
 unpublished photo's upload, "create" every call that makes a post, "all" every call).
 """
@@ -26,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from publishing.platform_rules import rules_for
 from publishing.sandbox import services
-from publishing.sandbox.dialects import graph
+from publishing.sandbox.dialects import graph, meta_tokens
 from publishing.sandbox.dialects.graph import user_id_for
 from publishing.sandbox.models import FaultKind, FaultScope, SandboxAccount, SandboxFault, SandboxMedia, SandboxPost
 from publishing.sandbox.services import NewPost, Refusal
@@ -35,7 +38,12 @@ PLATFORM = "facebook"
 # What the sandbox can measure of Facebook's photo types (BMP and TIFF it cannot read).
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif")
 LIST_DEFAULT, LIST_MAX = 25, 100
-METRICS = {"post_impressions": "impressions", "post_clicks": "clicks", "post_reactions_like_total": "likes"}
+# post_impressions is refused since 15 November 2025 (docs/platforminsights/page/deprecated-metrics), as Meta does.
+METRICS = {"post_total_media_view_unique": "impressions", "post_clicks": "clicks", "post_reactions_like_total": "likes"}
+# docs/video-api/guides/insights
+VIDEO_METRICS = {"total_video_views": "impressions", "total_video_views_unique": "impressions",
+                 "total_video_avg_time_watched": "clicks", "total_video_complete_views": "likes"}  # fmt: skip
+COMMENT_MAX_CHARS = 8000  # the sandbox's figure: Facebook documents none
 
 
 @csrf_exempt  # an API called with a bearer token, never by a browser form
@@ -43,19 +51,26 @@ def dispatch(request: HttpRequest, path: str) -> HttpResponse:
     if not settings.PLANNER_SANDBOX_ENABLED:
         return graph.answer(graph.GraphError(803, "Some of the aliases you requested do not exist", status=404))
     params = graph.parameters(request)
+    if path.strip("/") == "oauth/access_token" and request.method == "GET":
+        return meta_tokens.exchange(request, PLATFORM)
     try:
         account = graph.account_of(PLATFORM, graph.bearer(request))
         page = user_id_for(account)
         parts = path.strip("/").split("/")
         if len(parts) == 2 and parts[0] in ("me", page):
             view = {("POST", "feed"): feed, ("POST", "photos"): photos, ("POST", "videos"): videos,
-                    ("GET", "feed"): published_posts, ("GET", "published_posts"): published_posts}.get((request.method, parts[1]))  # fmt: skip
+                    ("GET", "feed"): published_posts, ("GET", "published_posts"): published_posts,
+                    ("GET", "accounts"): lambda _request, user, _page, asked: meta_tokens.pages(user, asked),
+                    }.get((request.method, parts[1]))  # fmt: skip
             if view is None:
                 raise graph.unsupported(request.method, parts[1])
             return JsonResponse(view(request, account, page, params))
         post = _post(account, parts[0])
-        if len(parts) == 2 and parts[1] == "insights" and request.method == "GET":
-            return JsonResponse(insights(account, post, params))
+        is_video = post.payload.get("kind") == "video"
+        if len(parts) == 2 and parts[1] == ("video_insights" if is_video else "insights") and request.method == "GET":
+            return JsonResponse(insights(account, post, params, VIDEO_METRICS if is_video else METRICS))
+        if len(parts) == 2 and parts[1] == "comments" and request.method == "POST":
+            return JsonResponse(comment(request, account, post, params))
         if len(parts) == 1 and request.method in ("GET", "DELETE"):
             graph.inject(services.take_fault(account))
             if request.method == "DELETE":
@@ -118,18 +133,30 @@ def videos(request: HttpRequest, account: SandboxAccount, page: str, params: dic
 def published_posts(request: HttpRequest, account: SandboxAccount, page: str, params: dict[str, str]) -> dict:
     graph.inject(services.take_fault(account))
     limit = min(max(int(params.get("limit") or LIST_DEFAULT), 1), LIST_MAX)
-    posts = account.posts.filter(deleted_at__isnull=True).order_by("-received_at", "-pk")[:limit]
+    posts = account.posts.filter(deleted_at__isnull=True, reply_to="").order_by("-received_at", "-pk")[:limit]
     return {"data": [graph.select_fields(_described(request, page, p), params) for p in posts]}
 
 
-def insights(account: SandboxAccount, post: SandboxPost, params: dict[str, str]) -> dict[str, Any]:
+def insights(account: SandboxAccount, post: SandboxPost, params: dict[str, str], known: dict[str, str]) -> dict:
     graph.inject(services.take_fault(account))
     names = [m for m in params.get("metric", "").split(",") if m]
-    if not names or any(m not in METRICS for m in names):
-        raise graph.GraphError(100, f"(#100) The value must be a valid insights metric: {', '.join(METRICS)}")
-    counts = services.metrics_for(post)
-    return {"data": [{"name": m, "period": "lifetime", "values": [{"value": counts[METRICS[m]]}], "title": m,
-                      "description": "", "id": f"{post.remote_id}/insights/{m}/lifetime"} for m in names]}  # fmt: skip
+    if not names or any(m not in known for m in names):
+        raise graph.GraphError(100, f"(#100) The value must be a valid insights metric: {', '.join(known)}")
+    counts, edge = services.metrics_for(post), "video_insights" if known is VIDEO_METRICS else "insights"
+    return {"data": [{"name": m, "period": "lifetime", "values": [{"value": counts[known[m]]}], "title": m,
+                      "description": "", "id": f"{post.remote_id}/{edge}/{m}/lifetime"} for m in names]}  # fmt: skip
+
+
+def comment(request: HttpRequest, account: SandboxAccount, post: SandboxPost, params: dict[str, str]) -> dict:
+    """POST /{object-id}/comments with `message` (graph-api/reference/object/comments#publish), kept as a reply."""
+    _create_fault(account)
+    if post.reply_to:
+        raise graph.unsupported("POST", post.remote_id)  # the sandbox keeps comments one level deep
+    if not (text := params.get("message", "")).strip() or len(text) > COMMENT_MAX_CHARS:
+        raise graph.GraphError(100, f"(#100) Param message must be 1 to {COMMENT_MAX_CHARS} characters long")
+    new = NewPost(text, "", [], post.remote_id, {"kind": "comment", "message": text})
+    stored = _store(request, account, new, None)
+    return {"id": f"{post.remote_id}_{stored.remote_id}"}
 
 
 urlpatterns = [re_path(r"^v\d+\.\d+/(?P<path>.+)$", dispatch)]

@@ -18,7 +18,12 @@ version stay the generic dialect's (posts, media, faults, oauth/token).
   9/2207042; a container not finished is 9007/2207027.
 - GET /{user-id}/content_publishing_limit or /threads_publishing_limit, GET /{user-id}/media or /threads
   (recent posts, `since`, `limit`, `fields`), GET /{media-id}, GET /{media-id}/insights?metric=…,
-  DELETE /{media-id} (Threads only: Instagram's API has no delete).
+  DELETE /{media-id} (Threads only: Instagram's API has no delete), GET /me (meta_tokens.py), and
+  POST /{ig-media-id}/comments with `message` (a comment, stored as a post replying to the media).
+- Instagram takes REELS (a video_url that must be a video) and VIDEO as a carousel item only; Threads takes
+  `reply_to_id` (one of the account's posts): a reply, which /me/threads and the quota leave out. The
+  Reels' own insights (ig_reels_avg_watch_time…) are refused for a feed post; a container past its 24
+  hours is EXPIRED. GET /<platform>/access_token exchanges a short-lived token (meta_tokens.py).
 Users: "me" or the id `user_id_for(account)`. Errors are {"error": {"message", "type", "code",
 "error_subcode", "fbtrace_id"}}, with 400 as Meta answers. Faults: "media" is the container call,
 "create" the publish call, "token" the refresh, "all" every call; `reject` on media makes the container
@@ -44,17 +49,20 @@ from django.views.decorators.csrf import csrf_exempt
 
 from publishing.platform_rules import SCHEME_URL, rules_for
 from publishing.sandbox import services
-from publishing.sandbox.dialects import graph
+from publishing.sandbox.dialects import graph, meta_tokens
 from publishing.sandbox.dialects.graph import user_id_for
-from publishing.sandbox.models import FaultKind, FaultScope, RevokedToken, SandboxAccount
+from publishing.sandbox.dialects.meta_tokens import LONG_LIVED_TOKEN
+from publishing.sandbox.models import FaultKind, FaultScope, MediaType, RevokedToken, SandboxAccount, SandboxMedia
 from publishing.sandbox.services import NewPost, Refusal
 
 CONTAINER_PROCESSING = dt.timedelta(milliseconds=300)
 CONTAINER_LIFETIME_S = 24 * 3600  # "containers expire after 24 hours" (content publishing, Limitations)
-LONG_LIVED_TOKEN = dt.timedelta(days=60)
 LIST_DEFAULT, LIST_MAX = 25, 100
 QUOTA_DURATION_S = 86_400
 ASPECT = (4 / 5, 1.91)  # Instagram's feed images, 4:5 to 1.91:1
+# docs/instagram-platform/reference/instagram-media/insights: the Reels' own metrics.
+REELS_ONLY_METRICS = {"ig_reels_avg_watch_time", "ig_reels_video_view_total_time"}
+COMMENT_MAX_CHARS = 2200  # an Instagram comment, as a caption
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,8 @@ DIALECTS = {
         "instagram", "media", "media_publish", "content_publishing_limit", "status_code", "caption", 100,
         ("image/jpeg",), 10, "ig_refresh_token",
         {"reach": "impressions", "views": "impressions", "likes": "likes", "comments": "replies", "shares": "shares",
-         "saved": "clicks", "total_interactions": "likes"},
+         "saved": "clicks", "total_interactions": "likes", "ig_reels_avg_watch_time": "clicks",
+         "ig_reels_video_view_total_time": "impressions"},
         can_delete=False,
     ),
     "threads": Dialect(
@@ -107,6 +116,10 @@ def dispatch(request: HttpRequest, platform: str, path: str) -> HttpResponse:
             }.get((request.method, parts[1]))  # fmt: skip
         elif len(parts) == 2 and parts[1] == "insights" and request.method == "GET":
             return JsonResponse(insights(request, account, dialect, params, parts[0]))
+        elif len(parts) == 2 and parts[1] == "comments" and request.method == "POST" and platform == "instagram":
+            return JsonResponse(comment(account, params, parts[0]))
+        elif len(parts) == 1 and parts[0] in ("me", user_id_for(account)) and request.method == "GET":
+            return JsonResponse(meta_tokens.profile(account, platform, params))
         elif len(parts) == 1 and request.method in ("GET", "DELETE"):
             return JsonResponse(node(request, account, dialect, params, parts[0]))
         else:
@@ -127,8 +140,11 @@ def create_container(request: HttpRequest, account: SandboxAccount, d: Dialect, 
     text, media_type = params.get(d.text_field, ""), params.get("media_type", "").upper()
     if d.platform == "threads" and media_type not in ("TEXT", "IMAGE", "VIDEO", "CAROUSEL"):
         raise graph.GraphError(100, "Param media_type must be one of {TEXT, IMAGE, VIDEO, CAROUSEL}")
-    if d.platform == "instagram" and media_type not in ("", "IMAGE", "CAROUSEL"):
-        raise graph.GraphError(100, f"The sandbox takes image and carousel containers only (media_type {media_type})")
+    if d.platform == "instagram" and media_type not in ("", "IMAGE", "CAROUSEL", "REELS", "VIDEO"):
+        raise graph.GraphError(100, "Param media_type must be one of {IMAGE, CAROUSEL, REELS, VIDEO, STORIES}")
+    if d.platform == "instagram" and media_type == "VIDEO" and params.get("is_carousel_item") != "true":
+        # "The VIDEO media type is no longer supported for feed posts; use REELS" (ig-user/media, 2023).
+        raise graph.GraphError(100, "The VIDEO media type is only for carousel items: post a video as REELS")
     rules = rules_for(d.platform)
     if rules.count(text) > rules.text_limit:
         raise graph.GraphError(100, f"Param {d.text_field} must be at most {rules.text_limit} characters long.")
@@ -136,6 +152,7 @@ def create_container(request: HttpRequest, account: SandboxAccount, d: Dialect, 
         "account": account.pk, "platform": d.platform, "media_type": media_type or "IMAGE", "text": text,
         "is_carousel_item": params.get("is_carousel_item") == "true", "media": [], "children": [],
         "created": time.time(), "published": None, "error": None,
+        "reply_to": _reply_target(account, d, params.get("reply_to_id", "")),
     }  # fmt: skip
     if media_type == "CAROUSEL":
         children = [c for c in params.get("children", "").split(",") if c]
@@ -149,15 +166,16 @@ def create_container(request: HttpRequest, account: SandboxAccount, d: Dialect, 
                 )
         container["children"] = children
     elif media_type != "TEXT":
-        container["media"] = [
-            graph.fetch_media(
-                account,
-                params.get("image_url") or params.get("video_url") or "",
-                params.get("alt_text", ""),
-                d.image_types,
-                ASPECT if d.platform == "instagram" else None,
-            )
-        ]
+        wants_video = media_type in ("VIDEO", "REELS")
+        url = params.get("video_url" if wants_video else "image_url", "")
+        item = graph.fetch_media(
+            account, url, params.get("alt_text", ""), d.image_types, ASPECT if d.platform == "instagram" else None
+        )
+        if (SandboxMedia.objects.get(remote_id=item["id"]).type == MediaType.VIDEO) != wants_video:
+            # Meta's table: 2207026 "The video format is not supported", 2207052 for what is not the media type.
+            raise graph.GraphError(9004, f"The media at the URL is not a {media_type.lower() or 'image'}",
+                                   subcode=2207026 if wants_video else 2207052)  # fmt: skip
+        container["media"] = [item]
     if fault and fault.kind == FaultKind.REJECT:
         container["error"] = "The media could not be processed (sandbox fault)."
     container_id = services.new_remote_id()
@@ -180,14 +198,16 @@ def publish(request: HttpRequest, account: SandboxAccount, d: Dialect, params: d
     key = services.check_idempotency_key(request.headers.get("Idempotency-Key")) or f"container-{creation_id}"
     since = timezone.now() - dt.timedelta(seconds=QUOTA_DURATION_S)
     replay = account.posts.filter(idempotency_key=key).exists()
-    if not replay and account.posts.filter(received_at__gte=since).count() >= d.quota_total:
+    # Replies have a quota of their own (1,000 a day on Threads): only posts count here.
+    if not replay and account.posts.filter(received_at__gte=since, reply_to="").count() >= d.quota_total:
         raise graph.GraphError(9, "Application request limit reached", subcode=2207042,
                          error_user_msg="The maximum number of posts that were published has been reached.")  # fmt: skip
     children = [_container(account, c) or {} for c in container["children"]]
     media = [m for c in [container, *children] for m in c.get("media", [])]
     links = [m.group() for m in SCHEME_URL.finditer(container["text"])]
     payload = {"creation_id": creation_id, "media_type": container["media_type"], d.text_field: container["text"]}
-    new = NewPost(text=container["text"], link=links[0] if links else "", media=media, reply_to="", payload=payload)
+    reply_to = container.get("reply_to") or ""
+    new = NewPost(container["text"], links[0] if links else "", media, reply_to, payload)
     post, _created = services.store_post(account, new, key)
     cache.set(_key(creation_id), container | {"published": post.remote_id}, CONTAINER_LIFETIME_S)
     if fault and fault.kind == FaultKind.DROP_REPLY:
@@ -199,7 +219,7 @@ def publish(request: HttpRequest, account: SandboxAccount, d: Dialect, params: d
 def publishing_limit(request: HttpRequest, account: SandboxAccount, d: Dialect, params: dict[str, str]) -> dict:
     graph.inject(services.take_fault(account))
     since = timezone.now() - dt.timedelta(seconds=QUOTA_DURATION_S)
-    used = account.posts.filter(received_at__gte=since).count()
+    used = account.posts.filter(received_at__gte=since, reply_to="").count()
     return {
         "data": [{"quota_usage": used, "config": {"quota_total": d.quota_total, "quota_duration": QUOTA_DURATION_S}}]
     }
@@ -207,7 +227,8 @@ def publishing_limit(request: HttpRequest, account: SandboxAccount, d: Dialect, 
 
 def list_posts(request: HttpRequest, account: SandboxAccount, d: Dialect, params: dict[str, str]) -> dict:
     graph.inject(services.take_fault(account))
-    posts = account.posts.filter(deleted_at__isnull=True).order_by("-received_at", "-pk")
+    # The user's own posts: replies are at /me/replies (Threads), comments are no media (Instagram).
+    posts = account.posts.filter(deleted_at__isnull=True, reply_to="").order_by("-received_at", "-pk")
     if since := params.get("since"):
         instant = dt.datetime.fromtimestamp(int(since), dt.UTC) if since.isdigit() else services.parse_since(since)
         posts = posts.filter(received_at__gte=instant)
@@ -242,6 +263,11 @@ def insights(request: HttpRequest, account: SandboxAccount, d: Dialect, params: 
     names = [m for m in params.get("metric", "").split(",") if m]
     if not names or any(m not in d.metrics for m in names):
         raise graph.GraphError(100, f"(#100) metric[0] must be one of the following values: {', '.join(d.metrics)}")
+    if post.payload.get("media_type") != "REELS" and (reels_only := [m for m in names if m in REELS_ONLY_METRICS]):
+        message = (
+            f"(#100) The Media Insights API does not support the {reels_only[0]} metric for this media product type."
+        )
+        raise graph.GraphError(100, message)
     counts = services.metrics_for(post)
     return {"data": [
         {"name": m, "period": "lifetime", "values": [{"value": counts[d.metrics[m]]}], "title": m.title(),
@@ -272,11 +298,26 @@ def refresh_access_token(request: HttpRequest, platform: str) -> HttpResponse:
         return HttpResponse("Gateway Timeout", status=504, content_type="text/plain")
 
 
+def comment(account: SandboxAccount, params: dict[str, str], media_id: str) -> dict:
+    """POST /{ig-media-id}/comments with `message` (ig-media/comments#creating): a comment, kept as a reply."""
+    fault = graph.inject(services.take_fault(account, FaultScope.CREATE))
+    if fault and fault.kind == FaultKind.REJECT:
+        raise graph.GraphError(368, "The action attempted has been deemed abusive or is otherwise disallowed")
+    post = account.posts.filter(remote_id=media_id, deleted_at__isnull=True, reply_to="").first()
+    if post is None:
+        raise graph.unsupported("POST", media_id)
+    if not (text := params.get("message", "")).strip() or len(text) > COMMENT_MAX_CHARS:
+        raise graph.GraphError(100, f"(#100) Param message must be 1 to {COMMENT_MAX_CHARS} characters long")
+    new = NewPost(text, "", [], media_id, {"kind": "comment", "message": text})
+    return {"id": services.store_post(account, new, None)[0].remote_id}
+
+
 def urls(platform: str) -> list:
     """The dialect's patterns for one platform, mounted at /sandbox/<platform>/ before the generic dialect."""
     return [
         re_path(r"^v\d+\.\d+/(?P<path>.+)$", dispatch, {"platform": platform}),
         re_path(r"^refresh_access_token$", refresh_access_token, {"platform": platform}),
+        re_path(r"^access_token$", csrf_exempt(meta_tokens.exchange), {"platform": platform}),
     ]
 
 
@@ -290,6 +331,8 @@ def _status(container: dict[str, Any]) -> str:
         return "ERROR"
     if container["published"]:
         return "PUBLISHED"
+    if time.time() - container["created"] > CONTAINER_LIFETIME_S:
+        return "EXPIRED"
     if time.time() - container["created"] < CONTAINER_PROCESSING.total_seconds():
         return "IN_PROGRESS"
     children = [cache.get(_key(c)) for c in container["children"]]
@@ -300,11 +343,22 @@ def _status(container: dict[str, Any]) -> str:
 
 def _media(request: HttpRequest, d: Dialect, post: Any) -> dict[str, Any]:
     media_type = post.payload.get("media_type") or ("TEXT_POST" if d.platform == "threads" else "IMAGE")
-    return {
-        "id": post.remote_id, d.text_field: post.text, "media_type": "CAROUSEL_ALBUM" if media_type == "CAROUSEL" else media_type,
+    shown = {"CAROUSEL": "CAROUSEL_ALBUM", "REELS": "VIDEO", "TEXT": "TEXT_POST"}.get(media_type, media_type)
+    product = {"media_product_type": "REELS" if media_type == "REELS" else "FEED"} if d.platform == "instagram" else {}
+    return product | {
+        "id": post.remote_id, d.text_field: post.text, "media_type": shown,
         "timestamp": post.received_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+0000"),
         "permalink": request.build_absolute_uri(f"/sandbox/{d.platform}/posts/{post.remote_id}"),
     }  # fmt: skip
+
+
+def _reply_target(account: SandboxAccount, d: Dialect, reply_to_id: str) -> str:
+    """A Threads reply's post: one of the account's own (docs/threads/retrieve-and-manage-replies/create-replies)."""
+    if not reply_to_id:
+        return ""
+    if d.platform != "threads" or not account.posts.filter(remote_id=reply_to_id, deleted_at__isnull=True).exists():
+        raise graph.GraphError(100, f"Param reply_to_id {reply_to_id!r} is not a post this user may reply to")
+    return reply_to_id
 
 
 def _key(container_id: str) -> str:
