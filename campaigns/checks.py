@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.formats import number_format
@@ -19,6 +20,9 @@ from campaigns.languages import language_name
 from campaigns.models import ContentItem, MediaAsset, Variant, VariantMedia
 from campaigns.personal_data import PATIENT_ID, find_personal_data
 from publishing.platform_rules import PlatformRules, rules_for
+
+if TYPE_CHECKING:
+    from publishing.models import SocialAccount
 from publishing.platforms import Platform
 
 ERROR = "error"
@@ -56,8 +60,9 @@ def check_text(platform: str, text: str, media_kinds: Sequence[str] = (), langua
     ]
 
 
-def check_variant(variant: Variant) -> list[Problem]:
-    """Problems of one variant: its text and media, first comment, alt text and campaign hashtags."""
+def check_variant(variant: Variant, accounts: Sequence[SocialAccount] | None = None) -> list[Problem]:
+    """Problems of one variant: its text and media on the accounts it may go to (see `platform_problems`),
+    first comment, alt text and campaign hashtags."""
     prefetch_related_objects([variant], ATTACHMENTS_WITH_ASSETS)  # a no-op when check_item did it
     assets = [attachment.asset for attachment in variant.attachments.all()]
     problems = check_text(variant.platform, variant.text, [asset.kind for asset in assets], variant.language)
@@ -65,7 +70,39 @@ def check_variant(variant: Variant) -> list[Problem]:
     if rules_for(variant.platform).alt_text_required:
         problems += _alt_text_problems(assets, variant.language)
     problems += _hashtag_problems(variant.item.campaign.hashtags, f"{variant.text}\n{variant.first_comment}")
-    return [replace(problem, variant_id=variant.pk) for problem in problems]
+    return _merged(
+        [replace(problem, variant_id=variant.pk) for problem in problems], platform_problems(variant, accounts)
+    )
+
+
+def platform_problems(variant: Variant, accounts: Sequence[SocialAccount] | None = None) -> list[Problem]:
+    """What the platform's adapter would refuse in the variant on each of these accounts (by default the
+    organisation's active accounts on the platform), with their own limits where the platform has them
+    (a Mastodon server's, read at run time and cached); with the platform's defaults when there is none."""
+    from publishing.adapters import adapter_for
+
+    if accounts is None:
+        accounts = _active_accounts(variant.item.campaign.organisation_id, variant.platform)
+    adapter = adapter_for(variant.platform)
+    found: dict[tuple[str, str, str], Problem] = {}
+    for account in accounts or [None]:
+        for problem in adapter.validate(variant, account):
+            found.setdefault((problem.field, problem.rule, problem.message), replace(problem, variant_id=variant.pk))
+    return list(found.values())
+
+
+def _active_accounts(organisation_id: int, platform: str | None = None) -> list[SocialAccount]:
+    from publishing.models import SocialAccount
+
+    accounts = SocialAccount.objects.filter(organisation_id=organisation_id, is_active=True).order_by("pk")
+    return list(accounts.filter(platform=platform) if platform else accounts)
+
+
+def _merged(general: list[Problem], from_platform: list[Problem]) -> list[Problem]:
+    """The general checks and the adapter's, where the adapter's answer wins for the same field and rule:
+    it counts as the platform counts, with the account's own limits."""
+    answered = {(problem.field, problem.rule) for problem in from_platform}
+    return [p for p in general if (p.field, p.rule) not in answered] + from_platform
 
 
 def check_item(item: ContentItem) -> list[Problem]:
@@ -81,8 +118,9 @@ def check_item(item: ContentItem) -> list[Problem]:
         problems.append(
             Problem("sources", "source_required", _("Health advice needs at least one source link."), ERROR)
         )
+    accounts = _active_accounts(item.campaign.organisation_id)
     for variant in variants:
-        problems += check_variant(variant)
+        problems += check_variant(variant, [a for a in accounts if a.platform == variant.platform])
     return problems
 
 

@@ -1,4 +1,5 @@
-"""Telling people about the publications the engine could not settle: failed, expired, unconfirmed.
+"""Telling people about the publications the engine could not settle (failed, expired, unconfirmed), and about
+published ones with a note (a first comment not posted).
 
 The author and the organisation's managers hear of it once per item and kind while the last such
 notification is unread: a burst of 1,000 posts on a revoked account is one message, not 1,000.
@@ -19,19 +20,23 @@ KIND_OF_STATE = {
     P.FAILED: Kind.PUBLICATION_FAILED,
     P.EXPIRED: Kind.PUBLICATION_EXPIRED,
     P.UNCONFIRMED: Kind.PUBLICATION_UNCONFIRMED,
+    P.PUBLISHED: Kind.PUBLICATION_NOTED,
 }
 WHAT_HAPPENED = {
     P.FAILED: "failed",
     P.EXPIRED: "expired",
     P.UNCONFIRMED: "unconfirmed",
+    P.PUBLISHED: "published with a note",
 }
 
 
 def tell_people(publication_ids: Iterable[int]) -> int:
     """Notify the author and managers of each item with publications needing a person; returns how many were told."""
     groups: dict[tuple[int, str], list[Publication]] = defaultdict(list)
-    rows = Publication.objects.filter(pk__in=list(publication_ids), state__in=list(KIND_OF_STATE)).select_related(
-        "variant__item__campaign__organisation", "account"
+    rows = (
+        Publication.objects.filter(pk__in=list(publication_ids), state__in=list(KIND_OF_STATE))
+        .exclude(state=P.PUBLISHED, notes="")
+        .select_related("variant__item__campaign__organisation", "account")
     )
     for publication in rows:
         groups[(publication.variant.item_id, publication.state)].append(publication)
@@ -53,6 +58,6 @@ def _tell(item: ContentItem, state: str, publications: list[Publication]) -> lis
     accounts = sorted({p.account.handle for p in publications})
     message = (
         f"“{item.title}” on {', '.join(accounts[:3])}: {len(publications)} publication(s) {WHAT_HAPPENED[state]}. "
-        f"{publications[0].last_error}"
+        f"{publications[0].notes if state == P.PUBLISHED else publications[0].last_error}"
     )
     return notify(recipients, item, kind, message)

@@ -137,6 +137,8 @@ class Publication(models.Model):
     remote_id = models.CharField(_("remote id"), max_length=200, blank=True)
     remote_url = models.URLField(_("remote URL"), max_length=500, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # What went wrong beside a published post without failing it, for a person to see (a first comment not posted).
+    notes = models.TextField(_("notes"), blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from campaigns import workflow
+from campaigns import checks, workflow
 from campaigns.models import ContentItem, Variant
 from publishing.freezes import frozen_publications
 from publishing.models import PostingSlot, Publication, PublicationAttempt, SocialAccount
@@ -89,6 +89,7 @@ def schedule(
     targets = list(targets)
     if not targets:
         raise workflow.WorkflowError("Choose at least one variant and account.", code="nothing_to_schedule", status=400)
+    _check_accounts_take(targets)
     with transaction.atomic():
         locked = ContentItem.objects.select_for_update().get(pk=item.pk)
         if not workflow.is_approved_version(locked):
@@ -211,6 +212,19 @@ def _check_target(item: ContentItem, variant: Variant, account: SocialAccount) -
         )  # fmt: skip
     if not account.is_active:
         raise workflow.WorkflowError(f"{account} is switched off.", code="invalid_target", status=400)
+
+
+def _check_accounts_take(targets: list[tuple[Variant, SocialAccount]]) -> None:
+    """Refuse what an account would refuse by its own limits (a Mastodon server's), before anything is saved."""
+    from publishing.adapters import adapter_for
+
+    for variant, account in targets:
+        adapter_for(account.platform).read_limits(account)
+        if errors := [p for p in checks.platform_problems(variant, [account]) if p.severity == checks.ERROR]:
+            raise workflow.WorkflowError(
+                f"{account.handle} would refuse the {variant.get_platform_display()} variant "
+                f"({variant.language}): {errors[0].message}", code="platform_refuses", status=400,
+            )  # fmt: skip
 
 
 # The engine's moves. Each returns whether it happened (False: another worker already made it).

@@ -75,7 +75,7 @@ def send(publication_id: int) -> str | None:
         prefix = "Reconnect the account: " if isinstance(error, AuthFailed) else ""
         _settle(publication, attempt, P.FAILED, A.PERMANENT_ERROR, prefix + str(error), error.status)
         return P.FAILED
-    _published(publication, attempt, result.remote_id, result.url)
+    _published(publication, attempt, result.remote_id, result.url, notes=result.notes)
     return P.PUBLISHED
 
 
@@ -110,7 +110,7 @@ def _reconcile(publication: Publication, attempt: PublicationAttempt, adapter: A
         )  # fmt: skip
         return P.UNCONFIRMED
     if found is not None:
-        _published(publication, attempt, found.remote_id, found.url)
+        _published(publication, attempt, found.remote_id, found.url, notes=found.notes)
         return P.PUBLISHED
     if publication.attempts < MAX_ATTEMPTS and _may_resend(publication, adapter):
         # A platform may still be working on a request whose reply we lost: resend only after the read
@@ -180,7 +180,7 @@ def reconcile(publication_id: int) -> str | None:
             tell_people.delay([publication_id])
         return P.UNCONFIRMED
     if found is not None:
-        _published(publication, None, found.remote_id, found.url, from_state=P.UNCONFIRMED)
+        _published(publication, None, found.remote_id, found.url, from_state=P.UNCONFIRMED, notes=found.notes)
         return P.PUBLISHED
     if _may_resend(publication, adapter):
         reason = "The platform does not have it: sent again under the same idempotency key."
@@ -198,12 +198,16 @@ def _published(
     remote_id: str,
     url: str,
     from_state: str = P.PUBLISHING,
+    notes: tuple[str, ...] = (),
 ) -> None:
     now = timezone.now()
     with transaction.atomic():
         fields = {"remote_id": remote_id, "remote_url": url[:500], "published_at": now, "last_error": ""}
+        fields["notes"] = "\n".join(notes)[:2000]
         if not scheduling.finish(publication.pk, P.PUBLISHED, from_state=from_state, **fields):
             return
+        if notes:  # published, but something beside the post went wrong: a person should know
+            tell_people.delay_on_commit([publication.pk])
         if attempt is not None:
             _close(attempt, A.SUCCEEDED, "")
         item = publication.variant.item

@@ -53,8 +53,12 @@ def make_account(
     )
 
 
+MIME_TYPES = {"image": "image/png", "video": "video/mp4", "animated_gif": "image/gif"}
+
+
 def make_media(organisation: Organisation, title: str = "Flu card", **fields: Any) -> MediaAsset:
     defaults = {"file": "media/card.png", "checksum": f"{title}-checksum", "width": 1080, "height": 1350}
+    defaults["mime_type"] = MIME_TYPES.get(fields.get("kind", MediaAsset.Kind.IMAGE), "")
     return MediaAsset.objects.create(organisation=organisation, title=title, **(defaults | fields))
 
 

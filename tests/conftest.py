@@ -113,6 +113,14 @@ def _empty_rate_limits() -> None:
             client.delete(*keys)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache (what adapters read of each account: limits, quotas)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # Meta's sandbox holds a lost reply this long; the Graph adapters' tests give up on it sooner.
 GRAPH_LOST_REPLY_HELD_S = 2.0
 

@@ -22,3 +22,16 @@ def decide(authorize_url: str, *, authorize: bool = True, username: str = "") ->
     assert answer.status_code == 302, answer.text[:500]
     back = urlsplit(answer.headers["Location"])
     return f"{back.path}?{back.query}"
+
+
+def sandbox_clients(live_server_url: str, *platforms: str, api_suffix: dict[str, str] | None = None) -> dict:
+    """PLANNER_OAUTH_CLIENTS for our app on these platforms of the live sandbox: its consent page, token endpoint
+    and API (under `api_suffix[platform]` where given, as the provider table has a version)."""
+    clients = {}
+    for platform in platforms:
+        sandbox = f"{live_server_url}/sandbox/{platform}/"
+        clients[platform] = {
+            "client_id": "planner-demo", "client_secret": "demo-secret", "authorize_url": f"{sandbox}oauth/authorize",
+            "token_url": f"{sandbox}oauth/token", "api_base_url": sandbox + (api_suffix or {}).get(platform, ""),
+        }  # fmt: skip
+    return clients

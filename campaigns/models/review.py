@@ -72,6 +72,7 @@ class Notification(models.Model):
         PUBLICATION_FAILED = "publication_failed", _("Publication failed")
         PUBLICATION_EXPIRED = "publication_expired", _("Publication too late, not sent")
         PUBLICATION_UNCONFIRMED = "publication_unconfirmed", _("Publication unconfirmed")
+        PUBLICATION_NOTED = "publication_noted", _("Published with a note")
         ACCOUNT_RECONNECT = "account_reconnect", _("Account needs reconnecting")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")

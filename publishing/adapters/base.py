@@ -25,7 +25,7 @@ from django.utils import timezone
 
 if TYPE_CHECKING:
     from campaigns.checks import Problem
-    from campaigns.models import Variant
+    from campaigns.models import MediaAsset, Variant
     from publishing.models import Publication, SocialAccount
 
 logger = logging.getLogger(__name__)
@@ -136,9 +136,13 @@ class Adapter:
         The default keeps the handle the person typed."""
         return connection
 
+    def read_limits(self, account: SocialAccount) -> None:
+        """Ask the platform for the account's own limits now and cache them, where it has any (a Mastodon server's).
+        Called outside any transaction (scheduling); `validate` never waits on the network, it uses what was read."""
+
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What the platform would refuse in this variant, found before any request (the account's own limits
-        where the platform has them)."""
+        where the platform has them and they were read)."""
         return []
 
     def publish(self, publication: Publication) -> Published:
@@ -236,6 +240,14 @@ class Adapter:
         valid_for = dt.timedelta(seconds=expires_in) if isinstance(expires_in, int | float) else None
         account.token_expires_at = timezone.now() + valid_for if valid_for is not None else None
         account.save(update_fields=["credentials", "token_expires_at"])
+
+
+def attached_assets(variant: Variant) -> list[MediaAsset]:
+    """The variant's media in their order; from its prefetched attachments when the caller prefetched them (the
+    checks of a whole item), so that validating many variants costs no query each."""
+    if "attachments" in getattr(variant, "_prefetched_objects_cache", {}):
+        return [a.asset for a in sorted(variant.attachments.all(), key=lambda attachment: attachment.position)]
+    return [a.asset for a in variant.attachments.select_related("asset").order_by("position")]
 
 
 def retry_after(response: httpx.Response) -> float | None:

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from campaigns.checks import ERROR, Problem
 from publishing.adapters import atproto, bluesky_cards
 from publishing.adapters import bluesky_records as records
-from publishing.adapters.base import AuthFailed, Permanent, Published, PublishError, Transient
+from publishing.adapters.base import AuthFailed, Permanent, Published, PublishError, Transient, attached_assets
 from publishing.adapters.bluesky_xrpc import XrpcAdapter, XrpcRefusal, handle, repo, xrpc_url
 from publishing.platform_rules import rules_for
 
@@ -57,27 +58,32 @@ class BlueskyAdapter(XrpcAdapter):
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What Bluesky would refuse in this variant (lexicons/app/bsky/feed/post.json), before any request."""
         rules, text = rules_for(self.platform), records.post_text(variant)
-        assets = [a.asset for a in variant.attachments.select_related("asset")]
+        assets = attached_assets(variant)
         limits = [
-            ("text", (rules.count(text), rules.text_limit, "graphemes")),
-            ("text", (len(text.encode()), rules.byte_limit, "bytes")),
-            ("media", (len(assets), rules.max_images, "images")),
-        ]
+            ("text", "length", rules.count(text), rules.text_limit, _("Bluesky takes at most %(limit)s characters "
+             "(graphemes); this post has %(count)s.")),
+            ("text", "byte_length", len(text.encode()), rules.byte_limit, _("Bluesky takes at most %(limit)s bytes; "
+             "this text has %(count)s.")),
+            ("media", "media_count", len(assets), rules.max_images, _("Bluesky takes at most %(limit)s images; this "
+             "post has %(count)s.")),
+        ]  # fmt: skip
         problems = [
-            Problem(field, "limit", f"{n} {unit}; Bluesky takes at most {limit}", ERROR, variant.pk)
-            for field, (n, limit, unit) in limits
-            if n > limit
+            Problem(field, rule, message % {"limit": limit, "count": n}, ERROR, variant.pk)
+            for field, rule, n, limit, message in limits
+            if limit is not None and n > limit
         ]
         problems += [
-            Problem("media", "video", f"{a.title!r} is a video: not supported yet", ERROR, variant.pk)
+            Problem("media", "video", _("%(title)s is a video: not supported on Bluesky yet.") % {"title": a.title},
+                    ERROR, variant.pk)
             for a in assets
             if a.kind == a.Kind.VIDEO
-        ]
+        ]  # fmt: skip
         return problems + [
-            Problem("media", "alt_text", f"{a.title!r} has no alt text", ERROR, variant.pk)
+            Problem("alt_text", "alt_text_missing", _("“%(title)s” has no alt text.") % {"title": a.title}, ERROR,
+                    variant.pk)
             for a in assets
-            if not a.alt_text.get(variant.language)
-        ]
+            if a.kind != a.Kind.VIDEO and not str(a.alt_text.get(variant.language, "")).strip()
+        ]  # fmt: skip
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account

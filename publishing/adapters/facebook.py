@@ -32,6 +32,7 @@ from publishing.adapters.base import (
     PublishError,
     Transient,
     UnknownOutcome,
+    attached_assets,
     first_attempt_at,
     has_rival_in_doubt,
     sole_unclaimed,
@@ -67,7 +68,7 @@ class FacebookAdapter(Adapter):
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What the Page would refuse in this variant, found before any request."""
         rules, text = rules_for(self.platform), message(variant, with_link=False)
-        assets = [a.asset for a in variant.attachments.select_related("asset")]
+        assets = attached_assets(variant)
         videos = [a for a in assets if (a.mime_type or "").lower() in VIDEO_TYPES]
         problems = []
         if len(text) > rules.text_limit:
@@ -75,7 +76,9 @@ class FacebookAdapter(Adapter):
                 _problem("text", "length", f"{len(text)} characters; Facebook takes {rules.text_limit}", variant)
             )
         if videos and (len(videos) > 1 or len(assets) > 1):
-            problems.append(_problem("media", "mixing", "a Facebook post has 1 video, or photos, never both", variant))
+            problems.append(
+                _problem("media", "media_mixed", "a Facebook post has 1 video, or photos, never both", variant)
+            )
         if len(assets) > rules.max_images:
             problems.append(
                 _problem("media", "media_count", f"Facebook takes at most {rules.max_images} photos", variant)
@@ -91,7 +94,7 @@ class FacebookAdapter(Adapter):
         variant, account = publication.variant, publication.account
         if problems := self.validate(variant, account):
             raise Permanent("Facebook would refuse this post: " + "; ".join(p.message for p in problems))
-        assets = [a.asset for a in variant.attachments.select_related("asset").order_by("position")]
+        assets = attached_assets(variant)
         language, key = variant.language, {"Idempotency-Key": str(publication.idempotency_key)}
         if assets and (assets[0].mime_type or "").lower() in VIDEO_TYPES:
             fields = {"file_url": media_urls.signed_url(assets[0]), "description": message(variant)}

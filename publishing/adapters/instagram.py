@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from campaigns.checks import ERROR, Problem
 from publishing.adapters import instagram_media, meta_connect
-from publishing.adapters.base import Connection, Permanent
+from publishing.adapters.base import Connection, Permanent, attached_assets
 from publishing.adapters.graph import GraphAdapter
 from publishing.platform_rules import rules_for
 
@@ -54,7 +54,7 @@ class InstagramAdapter(GraphAdapter):
         if rules.max_hashtags is not None and tags > rules.max_hashtags:
             message = f"{tags} hashtags; Instagram takes {rules.max_hashtags}"
             problems.append(Problem("text", "hashtag_count", message, ERROR, variant.pk))
-        assets = [a.asset for a in variant.attachments.select_related("asset")]
+        assets = attached_assets(variant)
         if not 1 <= len(assets) <= rules.max_images:
             message = f"Instagram needs 1 to {rules.max_images} images or videos"
             problems.append(Problem("media", "media_count", message, ERROR, variant.pk))
@@ -63,7 +63,7 @@ class InstagramAdapter(GraphAdapter):
 
     def create_container(self, publication: Publication) -> str:
         variant, account = publication.variant, publication.account
-        assets = [a.asset for a in variant.attachments.select_related("asset").order_by("position")]
+        assets = attached_assets(variant)
         caption, language = caption_text(variant), variant.language
         if len(assets) == 1:
             return self.container(account, instagram_media.container_fields(assets[0], language, in_carousel=False)

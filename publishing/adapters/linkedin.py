@@ -29,6 +29,7 @@ from publishing.adapters.base import (
     TokenInvalid,
     Transient,
     UnknownOutcome,
+    attached_assets,
     first_attempt_at,
     has_rival_in_doubt,
     seconds_until_midnight,
@@ -65,7 +66,7 @@ class LinkedInAdapter(Adapter):
         if (length := len(variant.text)) > rules.text_limit:
             message = _("LinkedIn takes at most %(limit)s characters; this post has %(count)s.")
             problems.append(Problem("text", "length", message % {"limit": rules.text_limit, "count": length}, ERROR))
-        assets = [a.asset for a in variant.attachments.select_related("asset")]
+        assets = attached_assets(variant)
         videos = sum(asset.kind == asset.Kind.VIDEO for asset in assets)
         if videos and len(assets) > 1:
             message = _("LinkedIn takes one video alone, or images: not both, nor several videos.")
@@ -87,7 +88,7 @@ class LinkedInAdapter(Adapter):
         variant, account = publication.variant, publication.account
         if problems := self.validate(variant):
             raise Permanent("LinkedIn would refuse this post: " + "; ".join(p.message for p in problems))
-        assets = [a.asset for a in variant.attachments.select_related("asset").order_by("position")]
+        assets = attached_assets(variant)
         body: dict[str, Any] = {
             "author": _author(account), "commentary": commentary(variant), "visibility": "PUBLIC",
             "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": []},

@@ -100,15 +100,18 @@ class MastodonAdapter(Adapter):
         status = self.call(publication.account, "GET", f"api/v1/statuses/{publication.remote_id}").json()
         return {name: int(status.get(f"{name}_count") or 0) for name in ("replies", "reblogs", "favourites")}
 
-    def limits(self, account: SocialAccount | None) -> ServerLimits:
-        """The account's server's limits, cached; the documented defaults when it cannot be asked."""
+    def limits(self, account: SocialAccount | None, *, ask: bool = True) -> ServerLimits:
+        """The account's server's limits, cached; the documented defaults when it cannot (or may not) be asked."""
         if account is None:
             return default_limits()
-        return server_limits(account, lambda path: self.call(account, "GET", path))
+        return server_limits(account, lambda path: self.call(account, "GET", path), ask=ask)
+
+    def read_limits(self, account: SocialAccount) -> None:
+        self.limits(account)
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
-        """What the account's server would refuse in this variant, counted as the server counts."""
-        return refusals(variant, self.limits(account))
+        """What the account's server would refuse in this variant (its limits as last read), counted as it counts."""
+        return refusals(variant, self.limits(account, ask=False))
 
     def check(self, response: httpx.Response) -> httpx.Response:
         status = response.status_code

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from campaigns.checks import ERROR, Problem
-from publishing.adapters.base import PublishError
+from publishing.adapters.base import PublishError, attached_assets
 from publishing.adapters.mastodon_answers import status_text
 from publishing.platform_rules import count_mastodon, rules_for
 
@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 # Servers change their limits rarely; an editor's session sees at most one stale figure.
 LIMITS_CACHE_TTL_S = 6 * 3600
+UNREADABLE_CACHE_TTL_S = 600
 # Mastodon's own default (app/models/media_attachment.rb IMAGE_LIMIT), used when the server cannot be asked.
 DEFAULT_IMAGE_SIZE_LIMIT = 16 * 1024 * 1024
 
@@ -46,11 +47,14 @@ def default_limits() -> ServerLimits:
     return ServerLimits(rules.text_limit, rules.url_length or 23, rules.max_media, DEFAULT_IMAGE_SIZE_LIMIT)
 
 
-def server_limits(account: SocialAccount, get: Callable[[str], httpx.Response]) -> ServerLimits:
-    """The account's server's limits (`get` asks its API for a path), cached; the defaults when it cannot be asked."""
+def server_limits(account: SocialAccount, get: Callable[[str], httpx.Response], *, ask: bool = True) -> ServerLimits:
+    """The account's server's limits (`get` asks its API for a path, unless not `ask`), cached; the defaults when
+    it cannot be asked (cached for a while too, so that a server that is down is not waited for at every check)."""
     key = f"mastodon:limits:{account.pk}:{account.api_base_url}"
     if (cached := cache.get(key)) is not None:
         return cached
+    if not ask:
+        return default_limits()
     try:
         config = get("api/v2/instance").json()["configuration"]
         statuses, media = config["statuses"], config["media_attachments"]
@@ -62,6 +66,7 @@ def server_limits(account: SocialAccount, get: Callable[[str], httpx.Response]) 
         )
     except (PublishError, ValueError, KeyError, TypeError) as error:
         logger.warning("Mastodon limits of account %s not readable, using defaults: %s", account.pk, error)
+        cache.set(key, default_limits(), UNREADABLE_CACHE_TTL_S)
         return default_limits()
     cache.set(key, limits, LIMITS_CACHE_TTL_S)
     return limits
@@ -73,7 +78,7 @@ def refusals(variant: Variant, limits: ServerLimits) -> list[Problem]:
     if (length := count_mastodon(status_text(variant), limits.characters_reserved_per_url)) > limits.max_characters:
         message = _("Mastodon takes at most %(limit)s characters on this server; this post has %(count)s.")
         problems.append(Problem("text", "length", message % {"limit": limits.max_characters, "count": length}, ERROR))
-    assets = [a.asset for a in variant.attachments.select_related("asset")]
+    assets = attached_assets(variant)
     if len(assets) > limits.max_media_attachments:
         message = _("Mastodon takes at most %(limit)s attachments on this server; this post has %(count)s.")
         numbers = {"limit": limits.max_media_attachments, "count": len(assets)}

@@ -66,19 +66,19 @@ def chosen_page(pages: list[dict[str, Any]], typed: str) -> dict[str, Any]:
 
 def instagram(client: httpx.Client, connection: Connection, version: str) -> Connection:
     """The professional account with a 60-day token, named by its username."""
-    base = host(connection.api_base_url)
-    token, lasts = _exchange(client, f"{base}/access_token", "ig_exchange_token", connection.credentials)
-    me = _get(client, f"{base}/{version}/me", {"fields": "user_id,username"}, token=token).json()
-    credentials = _kept(connection.credentials) | {"access_token": token, "user_id": str(me["user_id"])}
-    return Connection(f"@{me['username']}", f"{base}/", credentials, lasts, me["username"])
+    return _profile(client, connection, version, "ig_exchange_token", "user_id")
 
 
 def threads(client: httpx.Client, connection: Connection, version: str) -> Connection:
     """The Threads profile with a 60-day token, named by its username."""
+    return _profile(client, connection, version, "th_exchange_token", "id")
+
+
+def _profile(client: httpx.Client, connection: Connection, version: str, grant_type: str, id_field: str) -> Connection:
     base = host(connection.api_base_url)
-    token, lasts = _exchange(client, f"{base}/access_token", "th_exchange_token", connection.credentials)
-    me = _get(client, f"{base}/{version}/me", {"fields": "id,username"}, token=token).json()
-    credentials = _kept(connection.credentials) | {"access_token": token, "user_id": str(me["id"])}
+    token, lasts = _exchange(client, f"{base}/access_token", grant_type, connection.credentials)
+    me = _get(client, f"{base}/{version}/me", {"fields": f"{id_field},username"}, token=token).json()
+    credentials = _kept(connection.credentials) | {"access_token": token, "user_id": str(me[id_field])}
     return Connection(f"@{me['username']}", f"{base}/", credentials, lasts, me["username"])
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 from campaigns.checks import ERROR, Problem
 from publishing import media_urls
 from publishing.adapters import first_comment, meta_connect
-from publishing.adapters.base import Connection
+from publishing.adapters.base import Connection, attached_assets
 from publishing.adapters.graph import GraphAdapter
 from publishing.platform_rules import rules_for
 
@@ -49,7 +49,7 @@ class ThreadsAdapter(GraphAdapter):
         if (length := rules.count(text)) > rules.text_limit:
             message = f"{length} characters (emoji count as their UTF-8 bytes); Threads takes {rules.text_limit}"
             problems.append(Problem("text", "length", message, ERROR, variant.pk))
-        assets = [a.asset for a in variant.attachments.select_related("asset")]
+        assets = attached_assets(variant)
         if len(assets) > rules.max_media:
             problems.append(
                 Problem("media", "media_count", f"Threads takes at most {rules.max_media} items", ERROR, variant.pk)
@@ -64,7 +64,7 @@ class ThreadsAdapter(GraphAdapter):
 
     def create_container(self, publication: Publication) -> str:
         variant, account = publication.variant, publication.account
-        assets = [a.asset for a in variant.attachments.select_related("asset").order_by("position")]
+        assets = attached_assets(variant)
         text = post_text(variant)
         if not assets:
             return self.container(account, {"media_type": "TEXT", "text": text})

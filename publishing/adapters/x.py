@@ -29,6 +29,7 @@ from publishing.adapters.base import (
     PublishError,
     TokenInvalid,
     Transient,
+    attached_assets,
     has_rival_in_doubt,
     oauth_error,
     retry_after,
@@ -81,7 +82,7 @@ class XAdapter(Adapter):
         if (length := rules.count(text)) > rules.text_limit:
             message = f"X counts {length} of {rules.text_limit} characters (emoji and CJK count 2, links 23)"
             problems.append(Problem("text", "length", message, ERROR, variant.pk))
-        assets = [a.asset for a in variant.attachments.select_related("asset")]
+        assets = attached_assets(variant)
         problems += [Problem("media", rule, message, ERROR, variant.pk) for rule, message in x_media.refusals(assets)]
         problems += [
             Problem("alt_text", "alt_text_missing", f"{a.title!r} has no alt text", ERROR, variant.pk)

@@ -20,6 +20,7 @@ from publishing.adapters.base import (
     Connection,
     Permanent,
     Published,
+    attached_assets,
     first_attempt_at,
     has_rival_in_doubt,
     sole_unclaimed,
@@ -59,7 +60,7 @@ class YouTubeAdapter(GoogleAdapter):
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What YouTube would refuse in this variant: exactly one video, and its title, description, tags, comment."""
-        assets = [a.asset for a in variant.attachments.select_related("asset")]
+        assets = attached_assets(variant)
         problems = metadata_problems(variant)
         if sum(asset.kind == asset.Kind.VIDEO for asset in assets) != 1 or len(assets) != 1:
             message = _("YouTube takes exactly one video and nothing else.")

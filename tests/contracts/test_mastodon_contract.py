@@ -199,6 +199,9 @@ def test_a_text_over_the_servers_limit_is_refused_by_validate_before_posting(mas
     settings.PLATFORM_RULES = {"mastodon": {"text_limit": 100}}
     mastodon.variant.text = "b" * 150
 
+    mastodon.adapter.validate(mastodon.variant, mastodon.account)
+    assert calls(mastodon) == []  # validate never waits on the server: it uses what was read
+    mastodon.adapter.read_limits(mastodon.account)  # as scheduling does, outside any transaction
     [problem] = mastodon.adapter.validate(mastodon.variant, mastodon.account)
 
     assert (problem.field, problem.rule) == ("text", "length")
@@ -221,6 +224,7 @@ def test_links_count_at_the_servers_reserved_length(world):
 
     adapter = MastodonAdapter(httpx.Client(transport=httpx.MockTransport(server)))
     world.variant.text = "Read https://ex.org/a today"  # 22 characters, 50 as the server counts
+    adapter.read_limits(world.account)
 
     assert [p.rule for p in adapter.validate(world.variant, world.account)] == ["length"]
     world.variant.text = "Read https://ex.org/a"

@@ -192,7 +192,7 @@ def test_301_graphemes_are_refused_before_any_request(on_bluesky):
     sent = []
     client = httpx.Client(event_hooks={"request": [sent.append]})
 
-    with pytest.raises(Permanent, match="301 graphemes; Bluesky takes at most 300"):
+    with pytest.raises(Permanent, match=r"Bluesky takes at most 300 characters \(graphemes\); this post has 301"):
         BlueskyAdapter(client=client).publish(publication(on_bluesky))
 
     assert sent == []

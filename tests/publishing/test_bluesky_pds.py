@@ -144,7 +144,7 @@ def test_301_graphemes_are_refused_by_our_validation_before_the_pds_is_asked(on_
     sent = []
     client = httpx.Client(event_hooks={"request": [sent.append]})
 
-    with pytest.raises(Permanent, match="301 graphemes"):
+    with pytest.raises(Permanent, match="this post has 301"):
         BlueskyAdapter(client=client).publish(publication(on_pds))
 
     assert sent == []

@@ -29,10 +29,7 @@ def connecting(world, live_server, transactional_db, client, settings):
 
     def start(platform: str, handle: str) -> str:
         world.sandbox = f"{live_server.url}/sandbox/{platform}/"
-        settings.PLANNER_OAUTH_CLIENTS = {platform: {
-            "client_id": "planner-demo", "client_secret": "demo-secret", "api_base_url": world.sandbox,
-            "authorize_url": f"{world.sandbox}oauth/authorize", "token_url": f"{world.sandbox}oauth/token",
-        }}  # fmt: skip
+        settings.PLANNER_OAUTH_CLIENTS = consent.sandbox_clients(live_server.url, platform)
         form = {"organisation": world.ministry.pk, "platform": platform, "handle": handle}
         response = client.post(reverse("account_connect_oauth"), form)
         assert response.status_code == 302, response.content.decode()[:500]

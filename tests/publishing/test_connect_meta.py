@@ -23,16 +23,10 @@ from tests import builders, consent
 @pytest.fixture
 def on_meta(world, live_server, transactional_db, client, settings):
     """Our app's clients on the sandbox's Facebook, Instagram and Threads, the manager signed in."""
-    settings.PLANNER_OAUTH_CLIENTS = {
-        platform: {
-            "client_id": f"planner-{platform}", "client_secret": "demo-secret",
-            "authorize_url": f"{live_server.url}/sandbox/{platform}/oauth/authorize",
-            "token_url": f"{live_server.url}/sandbox/{platform}/oauth/token",
-            # as the provider table has them: Facebook's and Threads' with a version, which is dropped
-            "api_base_url": f"{live_server.url}/sandbox/{platform}/" + {"facebook": "v21.0/", "threads": "v1.0/"}.get(platform, ""),
-        }
-        for platform in ("facebook", "instagram", "threads")
-    }  # fmt: skip
+    # The API addresses as the provider table has them: Facebook's and Threads' with a version, which is dropped.
+    settings.PLANNER_OAUTH_CLIENTS = consent.sandbox_clients(
+        live_server.url, "facebook", "instagram", "threads", api_suffix={"facebook": "v21.0/", "threads": "v1.0/"}
+    )
     settings.PLANNER_PUBLIC_BASE_URL = live_server.url
     client.force_login(world.manager)
     world.live = live_server.url

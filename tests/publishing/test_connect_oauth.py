@@ -34,10 +34,7 @@ def test_every_other_platform_has_its_endpoints_and_scopes():
 @pytest.fixture
 def x_on_sandbox(world, live_server, transactional_db, client, settings):
     sandbox = f"{live_server.url}/sandbox/x/"
-    settings.PLANNER_OAUTH_CLIENTS = {"x": {
-        "client_id": "planner-demo", "client_secret": "demo-secret", "authorize_url": f"{sandbox}oauth/authorize",
-        "token_url": f"{sandbox}oauth/token", "api_base_url": sandbox,
-    }}  # fmt: skip
+    settings.PLANNER_OAUTH_CLIENTS = consent.sandbox_clients(live_server.url, "x")
     client.force_login(world.manager)
     world.sandbox = sandbox
     return world

@@ -20,10 +20,7 @@ from tests.contracts import openapi
 def x_on_sandbox(world, live_server, transactional_db, client, settings):
     """X's OAuth client pointed at the live sandbox, and the ministry's manager signed in."""
     sandbox = f"{live_server.url}/sandbox/x/"
-    settings.PLANNER_OAUTH_CLIENTS = {"x": {
-        "client_id": "planner-demo", "client_secret": "demo-secret", "authorize_url": f"{sandbox}oauth/authorize",
-        "token_url": f"{sandbox}oauth/token", "api_base_url": sandbox,
-    }}  # fmt: skip
+    settings.PLANNER_OAUTH_CLIENTS = consent.sandbox_clients(live_server.url, "x")
     client.force_login(world.manager)
     world.sandbox, world.contract = sandbox, openapi.Contract(openapi.x(f"{live_server.url}/sandbox/x"))
     yield world

@@ -206,3 +206,18 @@ def test_the_same_text_on_another_x_account_near_then_draws_a_warning_but_mastod
         == []
     )
     assert scheduling.same_text_elsewhere_warnings([(x_variant, theirs)], when) == []  # only its own post
+
+
+def test_scheduling_is_refused_where_the_accounts_own_server_takes_fewer_characters(approved, live_server, settings):
+    from publishing.adapters import adapter_for
+
+    world = approved
+    world.account.api_base_url = f"{live_server.url}/sandbox/mastodon/"
+    world.account.save(update_fields=["api_base_url"])
+    settings.PLATFORM_RULES = {"mastodon": {"text_limit": 40}}  # the sandbox server's own limit, as it reads it
+    adapter_for("mastodon").read_limits(world.account)
+    settings.PLATFORM_RULES = {}  # our defaults: 500
+
+    with pytest.raises(WorkflowError, match=r"@health would refuse the Mastodon variant \(en\): .* at most 40"):
+        scheduling.schedule(world.item, world.editor, [(world.variant, world.account)], timezone.now())
+    assert not Publication.objects.exists()

@@ -25,8 +25,13 @@ TOKEN = "secret-token-value"  # the builders' default account token
 
 
 @pytest.fixture
-def due(world, live_server, transactional_db):
-    """An approved, scheduled item whose one publication is due now, on the live sandbox."""
+def due(world, live_server, transactional_db, request):
+    """An approved, scheduled item whose one publication is due now, on the live sandbox (its variant given
+    the fields of a `variant` marker first)."""
+    if marker := request.node.get_closest_marker("variant"):
+        for name, value in marker.kwargs.items():
+            setattr(world.variant, name, value)
+        world.variant.save()
     world.account.api_base_url = f"{live_server.url}/sandbox/mastodon/"
     world.account.save()
     world.item.author = world.editor
@@ -256,3 +261,20 @@ def test_a_lost_reply_is_not_settled_with_a_post_another_publication_of_the_same
     PublicationAttempt.objects.create(publication=due.publication, number=1, started_at=timezone.now())
 
     assert adapter.find_existing(due.publication) is None  # it could be either one's: never guessed
+
+
+@pytest.mark.variant(first_comment="Source: WHO fact sheet")
+def test_a_first_comment_refused_leaves_the_publication_published_with_a_note_its_people_hear_of(due):
+    from campaigns.models import Notification
+    from publishing.attention import tell_people
+
+    fault(due, "latency", applies_to="create", remaining=1, latency_ms=0)  # the post goes through
+    fault(due, "reject", applies_to="create", remaining=1)  # its comment is refused
+
+    assert claim_and_send(due) == P.PUBLISHED
+
+    publication = Publication.objects.get(pk=due.publication.pk)
+    assert publication.notes.startswith("First comment not posted") and publication.last_error == ""
+    tell_people([publication.pk])  # as the worker does with the message the send enqueued
+    [told] = Notification.objects.filter(kind=Notification.Kind.PUBLICATION_NOTED, recipient=due.editor)
+    assert "published with a note" in told.message and "First comment not posted" in told.message
