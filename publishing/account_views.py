@@ -67,7 +67,11 @@ class BlueskyForm(OrganisationForm):
 
 class OAuthForm(OrganisationForm):
     platform = forms.ChoiceField(choices=[(p, Platform(p).label) for p in GENERIC_PLATFORMS], widget=forms.HiddenInput)
-    handle = forms.CharField(label=_("Handle"), max_length=200, help_text=_("As the platform shows it."))
+    handle = forms.CharField(
+        label=_("Page or handle"), max_length=200, required=False,
+        help_text=_("Leave it empty: the platform tells the planner which account it is. For Facebook, the Page's "
+                    "name when the login manages several Pages."),
+    )  # fmt: skip
 
 
 @login_required

@@ -47,7 +47,7 @@ class Pending:
     redirect_uri: str
     started_at: float
     application_id: int | None = None  # Mastodon: our app on the server
-    handle: str = ""  # the other platforms: as the person typed it
+    handle: str = ""  # the other platforms: as the person typed it, if at all (which Facebook Page)
 
 
 def organisations_managed_by(user: AbstractBaseUser) -> QuerySet[Organisation]:
@@ -73,8 +73,6 @@ def start_oauth(user: AbstractBaseUser, organisation: Organisation, platform: st
     _check_may_manage(user, organisation)
     if not (found := providers.configured(platform)):
         raise ConnectRefused(not_configured_message(platform, redirect_uri))
-    if not handle.strip():
-        raise ConnectRefused("Type the account's handle as the platform shows it.", field="handle")
     provider, app = found
     pending = _remember(session, platform, organisation, redirect_uri, handle=handle.strip())
     return oauth.authorize_url(

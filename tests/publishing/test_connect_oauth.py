@@ -57,6 +57,16 @@ def test_an_x_account_connects_through_oauth_with_pkce(x_on_sandbox, client):
     assert account.credentials["refresh_token"] and account.credentials["client_id"] == "planner-demo"
 
 
+def test_nothing_needs_typing_the_platform_says_which_account_it_is(x_on_sandbox, client):
+    world = x_on_sandbox
+    response = client.post(reverse("account_connect_oauth"), {"organisation": world.ministry.pk, "platform": "x"})
+
+    client.get(consent.decide(response["Location"]))
+
+    account = SocialAccount.objects.get(platform="x")
+    assert account.handle == f"@sandbox{SandboxAccount.objects.get(platform='x').pk}"
+
+
 def test_an_unknown_platform_is_not_connected_this_way(world, client):
     client.force_login(world.manager)
 
