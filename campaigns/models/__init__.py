@@ -2,7 +2,7 @@
 
 from campaigns.models.campaign import COLOUR_PATTERN, HASHTAG_PATTERN, Campaign, Priority
 from campaigns.models.content import Comment, ContentItem, Source, Variant, VariantMedia
-from campaigns.models.media import MediaAsset
+from campaigns.models.media import MediaAsset, Rendition
 from campaigns.models.organisations import Membership, Organisation, Role, validate_timezone
 from campaigns.models.review import Approval, Notification, Transition
 
@@ -18,6 +18,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "Priority",
+    "Rendition",
     "Role",
     "Source",
     "Transition",

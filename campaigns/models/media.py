@@ -30,6 +30,18 @@ class MediaAsset(models.Model):
     width = models.PositiveIntegerField(_("width (px)"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height (px)"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    # Videos, as the prober read them.
+    codec = models.CharField(_("codec"), max_length=32, blank=True)
+    frame_rate = models.FloatField(_("frame rate (fps)"), null=True, blank=True)
+    poster = models.ImageField(_("poster frame"), upload_to="posters/%Y/%m/", blank=True)
+    # Where renditions are cropped around: a fraction of the width and of the height from the top left.
+    focal_x = models.FloatField(_("focal point (x)"), default=0.5)
+    focal_y = models.FloatField(_("focal point (y)"), default=0.5)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="media",
+        verbose_name=_("campaign"),
+    )  # fmt: skip
+    tags = models.JSONField(_("tags"), default=list, blank=True, help_text=_('e.g. ["flu", "nurse"]'))
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     checksum = models.CharField(
         _("SHA-256"), max_length=64, help_text=_("Of the original file; the same file is stored once.")
@@ -52,6 +64,10 @@ class MediaAsset(models.Model):
                 violation_error_message=_("This file is already in the organisation's library."),
             ),
             models.CheckConstraint(condition=Q(kind__in=["image", "gif", "video"]), name="media_kind_known"),
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="media_focal_point_inside", violation_error_message=_("The focal point must be on the image."),
+            ),
         ]  # fmt: skip
 
     def __str__(self) -> str:
@@ -62,3 +78,43 @@ class MediaAsset(models.Model):
             raise ValidationError({"alt_text": _('Give the alt text as {"language code": "text"}.')})
         if self.organisation_id is not None:
             check_language_list(list(self.alt_text), "alt_text", self.organisation.languages)
+        if not isinstance(self.tags, list) or not all(isinstance(tag, str) and tag.strip() for tag in self.tags):
+            raise ValidationError({"tags": _('Give the tags as a list of words, e.g. ["flu", "nurse"].')})
+        if self.campaign_id is not None and self.campaign.organisation_id != self.organisation_id:
+            raise ValidationError({"campaign": _("The campaign belongs to another organisation.")})
+
+
+class Rendition(models.Model):
+    """One asset made to one platform's measure (or a thumbnail), from the original: metadata stripped, cropped
+    around the focal point, within the platform's byte limit. Made again when the focal point moves."""
+
+    asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="renditions")
+    # A platform (publishing.platforms.Platform) and the shape it is for ("square", "portrait", "landscape",
+    # "story"), or "library" for the library's and the calendar's thumbnails.
+    purpose = models.CharField(_("for"), max_length=24)
+    shape = models.CharField(_("shape"), max_length=16, default="original")
+    file = models.FileField(_("file"), upload_to="renditions/%Y/%m/")
+    mime_type = models.CharField(_("type"), max_length=64)
+    width = models.PositiveIntegerField(_("width (px)"))
+    height = models.PositiveIntegerField(_("height (px)"))
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
+    # The focal point it was cropped around: a rendition whose point differs from the asset's is stale.
+    focal_x = models.FloatField()
+    focal_y = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    organisation_path = "asset__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["asset", "purpose", "shape"]
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "purpose", "shape"], name="rendition_once_per_purpose_and_shape"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} for {self.purpose} ({self.shape}, {self.width}×{self.height})"
+
+    @property
+    def is_stale(self) -> bool:
+        return (self.focal_x, self.focal_y) != (self.asset.focal_x, self.asset.focal_y)
