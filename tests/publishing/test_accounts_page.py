@@ -156,3 +156,9 @@ def test_reconnecting_a_disconnected_account_switches_it_on_again(world):
 
     account = type(world.account).objects.get(pk=world.account.pk)
     assert account.is_active and account.credentials == {"access_token": "new"}
+
+
+def test_what_is_scheduled_shows_in_the_organisations_time_zone(world, client):
+    builders.make_publication(world.variant, world.account, scheduled_at=dt.datetime(2026, 12, 20, 8, 0, tzinfo=dt.UTC))
+
+    assert "20 Dec 2026 09:00 CET" in card(page(client, world.manager), world.account)  # Europe/Paris
