@@ -2,8 +2,9 @@
 
 The record key is ours, derived from the publication's idempotency key: a second createRecord with it
 cannot make a second post, so a retry that finds the key taken reads the record back instead. A first
-comment is a reply record under a key derived the same way; a link without images gets a card
-(`bluesky_cards.py`). Likes and reposts are counted by the AppView, not the account's PDS.
+comment is a reply record under a key derived the same way; a video is embedded alone (`bluesky_video.py`);
+a link without media gets a card (`bluesky_cards.py`). Likes and reposts are counted by the AppView, not the
+account's PDS.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from campaigns.checks import ERROR, Problem
-from publishing.adapters import atproto, bluesky_cards
+from publishing.adapters import atproto, bluesky_cards, bluesky_video
 from publishing.adapters import bluesky_records as records
 from publishing.adapters.base import AuthFailed, Permanent, Published, PublishError, Transient, attached_assets
 from publishing.adapters.bluesky_xrpc import XrpcAdapter, XrpcRefusal, handle, repo, xrpc_url
@@ -59,12 +60,13 @@ class BlueskyAdapter(XrpcAdapter):
         """What Bluesky would refuse in this variant (lexicons/app/bsky/feed/post.json), before any request."""
         rules, text = rules_for(self.platform), records.post_text(variant)
         assets = attached_assets(variant)
+        images = [a for a in assets if not bluesky_video.is_video(a)]
         limits = [
             ("text", "length", rules.count(text), rules.text_limit, _("Bluesky takes at most %(limit)s characters "
              "(graphemes); this post has %(count)s.")),
             ("text", "byte_length", len(text.encode()), rules.byte_limit, _("Bluesky takes at most %(limit)s bytes; "
              "this text has %(count)s.")),
-            ("media", "media_count", len(assets), rules.max_images, _("Bluesky takes at most %(limit)s images; this "
+            ("media", "media_count", len(images), rules.max_images, _("Bluesky takes at most %(limit)s images; this "
              "post has %(count)s.")),
         ]  # fmt: skip
         problems = [
@@ -72,17 +74,12 @@ class BlueskyAdapter(XrpcAdapter):
             for field, rule, n, limit, message in limits
             if limit is not None and n > limit
         ]
-        problems += [
-            Problem("media", "video", _("%(title)s is a video: not supported on Bluesky yet.") % {"title": a.title},
-                    ERROR, variant.pk)
-            for a in assets
-            if a.kind == a.Kind.VIDEO
-        ]  # fmt: skip
+        problems += bluesky_video.video_problems(variant, assets)
         return problems + [
             Problem("alt_text", "alt_text_missing", _("“%(title)s” has no alt text.") % {"title": a.title}, ERROR,
                     variant.pk)
-            for a in assets
-            if a.kind != a.Kind.VIDEO and not str(a.alt_text.get(variant.language, "")).strip()
+            for a in images
+            if not str(a.alt_text.get(variant.language, "")).strip()
         ]  # fmt: skip
 
     def publish(self, publication: Publication) -> Published:
@@ -91,7 +88,8 @@ class BlueskyAdapter(XrpcAdapter):
             raise Permanent("Bluesky would refuse this post: " + "; ".join(p.message for p in problems))
         notes: list[str] = []
         record = records.post_record(self, account, records.post_text(variant), variant.language)
-        if (embed := records.images_embed(self, account, variant)) is None and variant.link:
+        embed = bluesky_video.video_embed(self, account, variant) or records.images_embed(self, account, variant)
+        if embed is None and variant.link:
             embed = self._card(account, variant.link, notes)
         if embed:
             record["embed"] = embed

@@ -1,12 +1,14 @@
 """The records the Bluesky adapter writes: a post's text, facets, languages and embed, and a reply's references.
 
-lexicons/app/bsky/feed/post.json: the embed is images (embed/images.json) or a link card
-(embed/external.json); a reply names its thread's root and its parent by strong reference (uri + cid).
+lexicons/app/bsky/feed/post.json: the embed is images (embed/images.json), a video (`bluesky_video.py`)
+or a link card (embed/external.json); a reply names its thread's root and its parent by strong reference
+(uri + cid).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from PIL import Image
@@ -61,12 +63,18 @@ def upload_blob(adapter: XrpcAdapter, account: SocialAccount, content: bytes, mi
     if len(content) > BLOB_MAX_BYTES:
         with Image.open(io.BytesIO(content)) as image:
             content, mime_type = atproto.jpeg_within(image, BLOB_MAX_BYTES), "image/jpeg"
-    headers = {"Content-Type": mime_type}
+    return send_blob(adapter, account, content, {"Content-Type": mime_type})
+
+
+def send_blob(
+    adapter: XrpcAdapter, account: SocialAccount, content: bytes | Iterable[bytes], headers: dict[str, str]
+) -> dict[str, Any]:
+    """Upload these bytes as they are (a re-iterable of chunks is sent again whole if the session is renewed)."""
     try:
         response = adapter.call(account, "POST", "com.atproto.repo.uploadBlob", content=content, headers=headers)
     except UnknownOutcome as error:
         # An unreferenced blob is deleted by the PDS after a while (uploadBlob.json): safe to retry.
-        raise Transient(f"the image upload got no answer: {error}", status=error.status) from error
+        raise Transient(f"the upload got no answer: {error}", status=error.status) from error
     return response.json()["blob"]
 
 

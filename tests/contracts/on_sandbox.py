@@ -57,11 +57,29 @@ def attach(
     world: Any, title: str, content: bytes, alt_text: dict[str, str], position: int | None = None, **fields: Any
 ) -> MediaAsset:
     """A file attached to the world's variant (a PNG unless `fields` say otherwise), last unless `position` says."""
+    name = f"{title}.{'mp4' if fields.get('kind') == MediaAsset.Kind.VIDEO else 'png'}"
     asset = builders.make_media(
-        world.ministry, title, file=ContentFile(content, name=f"{title}.png"), checksum=hashlib.sha256(content).hexdigest(),
+        world.ministry, title, file=ContentFile(content, name=name), checksum=hashlib.sha256(content).hexdigest(),
         alt_text=alt_text, size_bytes=len(content), **({"mime_type": "image/png"} | fields),
     )  # fmt: skip
     if position is None:
         position = VariantMedia.objects.filter(variant=world.variant).count() + 1
     VariantMedia.objects.create(variant=world.variant, asset=asset, position=position)
     return asset
+
+
+def malformed_video_embeds(
+    png: dict[str, Any], mp4: dict[str, Any]
+) -> list[tuple[dict[str, Any], tuple[int, str, str]]]:
+    """Video embeds a PDS refuses (given a PNG's blob and an MP4's), with what a real one answers (dev-env 0.6.7)."""
+    video, invalid, at = "app.bsky.embed.video", "Invalid app.bsky.feed.post record:", "at $.record.embed"
+    return [
+        ({"$type": video, "video": png},
+         (400, "InvalidRequest", f'{invalid} Expected "video/mp4" (got "image/png") {at}.video.mimeType')),
+        ({"$type": video, "video": mp4, "aspectRatio": {"width": 0, "height": 720}},
+         (400, "InvalidRequest", f"{invalid} integer too small (minimum 1, got 0) {at}.aspectRatio.width")),
+        ({"$type": video, "alt": "no video"},
+         (400, "InvalidRequest", f'{invalid} Missing required key "video" {at}')),
+        ({"$type": video, "video": mp4 | {"size": 5}},
+         (400, "InvalidSize", f"Referenced Size does not match stored blob. Expected: {mp4['size']}, Got: 5")),
+    ]  # fmt: skip

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,12 +20,15 @@ from tests.contracts.on_sandbox import (
     BLUESKY_HANDLE,
     BLUESKY_TOKEN,
     attach,
+    malformed_video_embeds,
     on_bluesky,
     publication,
 )
 from tests.contracts.on_sandbox import fault as inject
 from tests.sandbox.conftest import image_bytes
 
+VIDEO = (Path(__file__).resolve().parents[2] / "campaigns" / "demo_media" / "flu-nurse.mp4").read_bytes()
+POST = "app.bsky.feed.post"
 TEXT = "احصل على لقاح الإنفلونزا @clinic.example.org https://example.org/ar/flu #لقاح"
 
 
@@ -121,6 +126,61 @@ def test_the_appview_leaves_out_a_deleted_post_and_the_metrics_say_so(bluesky):
     with pytest.raises(Permanent, match="the AppView has no post"):
         bluesky.adapter.fetch_metrics(publication(bluesky))
     assert bluesky.contract.exchanges[-1].reply == {"posts": []} and bluesky.contract.problems() == []
+
+
+def test_a_post_with_a_video_uploads_an_mp4_blob_and_embeds_it_as_the_lexicons_say(bluesky):
+    bluesky.variant.attachments.all().delete()
+    alt = {"ar": "ممرضة تشرح لقاح الإنفلونزا"}
+    attach(bluesky, "nurse-video", VIDEO, alt, kind="video", mime_type="video/mp4", width=1280, height=720)
+
+    bluesky.adapter.publish(publication(bluesky))
+    bluesky.adapter.find_existing(publication(bluesky))
+
+    assert bluesky.contract.nsids()[-3:] == [
+        "com.atproto.repo.uploadBlob", "com.atproto.repo.createRecord", "com.atproto.repo.getRecord",
+    ]  # fmt: skip
+    upload, create, read = bluesky.contract.exchanges[-3:]
+    assert (upload.content_type, upload.body) == ("video/mp4", VIDEO)
+    blob = upload.reply["blob"]
+    assert (blob["mimeType"], blob["size"]) == ("video/mp4", len(VIDEO))
+    embed = {
+        "$type": "app.bsky.embed.video",
+        "video": blob,
+        "alt": alt["ar"],
+        "aspectRatio": {"width": 1280, "height": 720},
+    }
+    assert json.loads(create.body)["record"]["embed"] == embed == read.reply["value"]["embed"]
+    assert bluesky.contract.problems() == []
+
+
+def test_a_malformed_video_embed_is_refused_in_the_pds_error_shape(bluesky):
+    """A PNG as the video, an aspect ratio 0 wide, no video, a wrong size: refused as the PDS refuses them."""
+    bluesky.adapter.publish(publication(bluesky))  # for a session
+    bluesky.account.refresh_from_db()
+    client, base = bluesky.contract.client, bluesky.sandbox + "xrpc/"
+    headers = {"Authorization": f"Bearer {bluesky.account.credentials['access_jwt']}"}
+
+    def upload(content: bytes, mime_type: str) -> dict[str, object]:
+        sent = headers | {"Content-Type": mime_type}
+        return client.post(base + "com.atproto.repo.uploadBlob", content=content, headers=sent).json()["blob"]
+
+    png, mp4 = upload(image_bytes(64, 64), "image/png"), upload(VIDEO, "video/mp4")
+
+    cases = malformed_video_embeds(png, mp4)
+    for embed, _answer in cases:
+        record = {"$type": POST, "text": "", "createdAt": "2025-01-01T00:00:00.000Z", "embed": embed}
+        body = {"repo": bluesky.account.credentials["did"], "collection": POST, "record": record}
+        client.post(base + "com.atproto.repo.createRecord", headers=headers, json=body)
+
+    refused = bluesky.contract.exchanges[-len(cases) :]
+    answers = [(e.status, e.reply["error"], e.reply["message"]) for e in refused]
+    assert answers == [answer for _, answer in cases]
+    # The lexicons find the same faults in the requests (a size they cannot know); the replies are XRPC errors.
+    assert [p.partition("): ")[2] for p in bluesky.contract.problems()] == [
+        "record.embed.video: image/png is not accepted (['video/mp4'])",
+        "record.embed.aspectRatio.width: 0 is the value: is under minimum 1",
+        "record.embed: 'video' is required",
+    ]
 
 
 def test_the_validator_refuses_a_field_the_lexicon_does_not_have_and_a_missing_required_one():

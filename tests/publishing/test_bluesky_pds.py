@@ -10,6 +10,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -20,6 +21,7 @@ from publishing.adapters.base import Permanent
 from publishing.adapters.bluesky import BlueskyAdapter, comment_key, record_key
 from publishing.models import Publication
 from tests import builders, pds
+from tests.contracts.on_sandbox import malformed_video_embeds
 from tests.sandbox.conftest import image_bytes
 
 pytestmark = pytest.mark.pds
@@ -28,6 +30,8 @@ HANDLE = "health.test"  # dev-env's PDS serves handles under .test
 ARABIC = "احصل على لقاح الإنفلونزا المجاني هذا الأسبوع: "
 LINK = "https://example.org/ar/flu"
 ALT = "ممرضة تعطي لقاح الإنفلونزا"
+VIDEO = (Path(__file__).resolve().parents[2] / "campaigns" / "demo_media" / "flu-nurse.mp4").read_bytes()
+VIDEO_ALT = "ممرضة تشرح لماذا نأخذ لقاح الإنفلونزا كل عام"
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +140,50 @@ def test_a_first_comment_is_a_reply_on_a_real_pds_with_its_refs_and_made_once(on
         on_pds.xrpc + "com.atproto.repo.listRecords", params={"repo": on_pds.did, "collection": "app.bsky.feed.post"}
     ).json()
     assert len(listing["records"]) == 2
+
+
+def test_a_video_post_reaches_a_real_pds_as_an_mp4_blob_in_a_video_embed(on_pds):
+    on_pds.variant.attachments.all().delete()
+    asset = builders.make_media(
+        on_pds.ministry, "nurse video", file=ContentFile(VIDEO, name="flu-nurse.mp4"), kind="video",
+        mime_type="video/mp4", checksum=hashlib.sha256(VIDEO).hexdigest(), alt_text={"ar": VIDEO_ALT},
+        size_bytes=len(VIDEO), width=1280, height=720, duration_ms=8_000,
+    )  # fmt: skip
+    VariantMedia.objects.create(variant=on_pds.variant, asset=asset, position=1)
+
+    published = BlueskyAdapter().publish(publication(on_pds))
+
+    params = {"repo": on_pds.did, "collection": "app.bsky.feed.post", "rkey": record_key(on_pds.publication)}
+    found = httpx.get(on_pds.xrpc + "com.atproto.repo.getRecord", params=params).raise_for_status().json()
+    embed = found["value"]["embed"]
+    assert found["uri"] == published.remote_id and found["value"]["langs"] == ["ar"]
+    assert embed["$type"] == "app.bsky.embed.video" and embed["alt"] == VIDEO_ALT
+    assert embed["aspectRatio"] == {"width": 1280, "height": 720}
+    assert (embed["video"]["mimeType"], embed["video"]["size"]) == ("video/mp4", len(VIDEO))
+    blob = httpx.get(on_pds.xrpc + "com.atproto.sync.getBlob",
+                     params={"did": on_pds.did, "cid": embed["video"]["ref"]["$link"]})  # fmt: skip
+    assert blob.raise_for_status().content == VIDEO
+
+
+def test_a_real_pds_refuses_malformed_video_embeds_as_the_sandbox_does(on_pds):
+    credentials = on_pds.account.credentials
+    login = {"identifier": credentials["identifier"], "password": credentials["app_password"]}
+    session = httpx.post(on_pds.xrpc + "com.atproto.server.createSession", json=login).raise_for_status().json()
+    headers = {"Authorization": f"Bearer {session['accessJwt']}"}
+
+    def upload(content: bytes, mime_type: str) -> dict[str, object]:
+        sent = headers | {"Content-Type": mime_type}
+        return httpx.post(on_pds.xrpc + "com.atproto.repo.uploadBlob", content=content, headers=sent).json()["blob"]
+
+    cases = malformed_video_embeds(upload(image_bytes(64, 64), "image/png"), upload(VIDEO, "video/mp4"))
+    answers = []
+    for embed, _answer in cases:
+        record = {"$type": "app.bsky.feed.post", "text": "", "createdAt": "2025-01-01T00:00:00.000Z", "embed": embed}
+        body = {"repo": on_pds.did, "collection": "app.bsky.feed.post", "record": record}
+        reply = httpx.post(on_pds.xrpc + "com.atproto.repo.createRecord", json=body, headers=headers)
+        answers.append((reply.status_code, reply.json()["error"], reply.json()["message"]))
+
+    assert answers == [answer for _embed, answer in cases]
 
 
 def test_301_graphemes_are_refused_by_our_validation_before_the_pds_is_asked(on_pds):

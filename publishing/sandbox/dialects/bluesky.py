@@ -5,7 +5,8 @@
   account (`session_account_token`). `refreshSession` (the refresh JWT as bearer) → the same shape, new
   tokens. Sessions and errors: `bluesky_xrpc.py`.
 - `com.atproto.repo.uploadBlob` (raw bytes) → `{"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType",
-  "size"}}`, measured as `media.py` does; the CID is the content's (CIDv1, raw, sha-256), as the PDS's.
+  "size"}}`, measured as `media.py` does (an image, or an MP4 for a video embed); the CID is the content's
+  (CIDv1, raw, sha-256), as the PDS's.
 - `com.atproto.repo.createRecord` of an `app.bsky.feed.post` (checked by `bluesky_records.py`) → `{"uri",
   "cid", "commit", "validationStatus"}`; stored as a SandboxPost (its payload the request body) under the
   `Idempotency-Key` header, else the record key. A record key already used is 500 `InternalServerError`,
