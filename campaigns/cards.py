@@ -100,7 +100,8 @@ def draw_card(text: CardText, colour: str, wordmark: str, shape: str, *, languag
         raise ValueError(f"Drawing {language} text needs Pillow built with libraqm.")
     width, height = SHAPES[shape].size
     background, ink = card_colours(colour)
-    unit = min(width, height) / 1080
+    # Wide shapes have room across for larger type than their height alone suggests; the fit shrinks it if not.
+    unit = min(width, height * 1.3) / 1080
     margin = round(80 * unit)
     layout = TextLayout(Image.new("RGB", (width, height), background), language, margin)
 
