@@ -36,7 +36,8 @@ Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
 @cache
-def _font(size: int, bold: bool) -> Font:
+def font(size: int, bold: bool) -> Font:
+    """DejaVu Sans at `size` px: it covers Latin, Arabic (with its shaping tables), Hebrew and both kinds of digits."""
     for path in FONT_PATHS[bold]:
         try:
             return ImageFont.truetype(path, size)
@@ -66,7 +67,7 @@ def draw_infographic(
     unit = width / 1080
     margin = round(80 * unit)
     header_height, footer_height = round(360 * unit), round(150 * unit)
-    card = _Card(Image.new("RGB", size, BACKGROUND), language, margin)
+    card = TextLayout(Image.new("RGB", size, BACKGROUND), language, margin)
 
     card.draw.rectangle((0, 0, width, header_height), fill=colour)
     card.text_block(title, 0, header_height, round(72 * unit), bold=True, fill="white", max_lines=3)
@@ -78,11 +79,11 @@ def draw_infographic(
         if index:
             card.draw.line((margin, top, width - margin, top), fill=RULE, width=max(round(3 * unit), 1))
         figure_size = card.fitting_size(figure, round(130 * unit), bold=True)
-        caption_font, caption_leading = _font(round(46 * unit), False), round(46 * unit * 1.3)
+        caption_font, caption_leading = font(round(46 * unit), False), round(46 * unit * 1.3)
         caption_lines = card.wrap(caption, caption_font, max_lines=2)
         figure_height = round(figure_size * 1.2)
         y = top + (block - figure_height - len(caption_lines) * caption_leading) // 2
-        card.line(figure, y, _font(figure_size, True), colour)
+        card.line(figure, y, font(figure_size, True), colour)
         card.lines(caption_lines, y + figure_height, caption_font, INK, caption_leading)
 
     card.draw.rectangle((0, body_bottom, width, height), fill=FOOTER)
@@ -94,7 +95,7 @@ def draw_infographic(
     return output.getvalue()
 
 
-class _Card:
+class TextLayout:
     """Text layout on one card, left-aligned or, for right-to-left languages, right-aligned and shaped."""
 
     def __init__(self, image: Image.Image, language: str, margin: int) -> None:
@@ -110,7 +111,8 @@ class _Card:
     def width_of(self, text: str, font: Font) -> float:
         return self.draw.textlength(text, font=font, **self.shaping)
 
-    def wrap(self, text: str, font: Font, max_lines: int) -> list[str]:
+    def wrap(self, text: str, font: Font, max_lines: int | None = None) -> list[str]:
+        """`text` broken into lines no wider than the card's text width (a longer single word stays whole)."""
         lines: list[str] = []
         for word in text.split():
             if lines and self.width_of(f"{lines[-1]} {word}", font) <= self.max_width:
@@ -120,7 +122,7 @@ class _Card:
         return lines[:max_lines]
 
     def fitting_size(self, text: str, size: int, bold: bool) -> int:
-        while size > 24 and self.width_of(text, _font(size, bold)) > self.max_width:
+        while size > 24 and self.width_of(text, font(size, bold)) > self.max_width:
             size -= 6
         return size
 
@@ -137,8 +139,8 @@ class _Card:
         """Wraps `text` and centres it vertically between `top` and `bottom`."""
         if max_lines == 1:
             size = self.fitting_size(text, size, bold)
-        font = _font(size, bold)
-        lines = self.wrap(text, font, max_lines)
+        face = font(size, bold)
+        lines = self.wrap(text, face, max_lines)
         leading = round(size * 1.25)
         y = top + (bottom - top - len(lines) * leading) // 2 + round(size * 0.1)
-        self.lines(lines, y, font, fill, leading)
+        self.lines(lines, y, face, fill, leading)

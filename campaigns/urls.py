@@ -1,6 +1,7 @@
 from django.urls import path
 
 from campaigns import item_views, review_views, views
+from campaigns.card_views import new_card
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path(
         "items/<int:pk>/publications/<int:publication_pk>/move/", item_views.publication_move, name="publication_move"
     ),
+    path("library/cards/new/", new_card, name="card_new"),
     path("review/", review_views.review_queue, name="review_queue"),
     path("notifications/", review_views.notifications, name="notifications"),
     path("notifications/read/", review_views.notifications_read, name="notifications_read"),
