@@ -20,6 +20,7 @@ from campaigns.models import MediaAsset, Organisation
 
 FACT_FIELDS = ("kind", "mime_type", "checksum", "size_bytes", "width", "height", "duration_ms", "codec", "frame_rate")
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+VIDEO_EXTENSIONS = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm"}
 
 
 def prepare_asset(asset: MediaAsset, upload: Any) -> MediaFacts:
@@ -30,6 +31,7 @@ def prepare_asset(asset: MediaAsset, upload: Any) -> MediaFacts:
     stem = upload.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "upload"
     if facts.kind == MediaAsset.Kind.VIDEO:
         upload.seek(0)
+        upload.name = f"{stem}.{VIDEO_EXTENSIONS[facts.mime_type]}"  # what it is, not what it was called
         asset.file = upload
         asset.poster = ContentFile(facts.poster_jpeg, name=video_probe.poster_file_name(upload.name))
         return facts

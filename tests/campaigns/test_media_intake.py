@@ -162,3 +162,25 @@ def test_the_admin_form_stores_the_cleaned_photo(world):
     assert response.status_code == 302
     with MediaAsset.objects.get().file.open("rb") as stored:
         assert b"WardCam" not in stored.read()
+
+
+def test_an_upload_refused_for_a_stale_version_leaves_no_asset_and_no_file(world):
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tests.campaigns.test_item_pages import logged_in
+
+    def stored_files() -> set[Path]:
+        return {path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()}
+
+    before = stored_files()
+    url = reverse("variant_media", args=[world.item.pk, world.variant.pk])
+    clip = media_files.upload("clip.mp4", media_files.mp4_bytes(), "video/mp4")
+
+    response = logged_in(world.editor).post(url, {"version": world.item.version + 7, "file": clip, "title": "Clip"})
+
+    assert response.status_code == 409
+    assert not MediaAsset.objects.exists()
+    assert stored_files() == before

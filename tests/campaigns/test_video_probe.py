@@ -23,6 +23,7 @@ def test_an_mp4_is_a_video_with_its_length_size_codec_and_frame_rate(world):
     assert (asset.kind, asset.mime_type, asset.width, asset.height) == ("video", "video/mp4", 64, 48)
     assert (asset.duration_ms, asset.frame_rate, asset.size_bytes) == (2000, 10.0, len(content))
     assert asset.codec in ("h264", "mpeg4")
+    assert asset.file.name.endswith(".mp4")
     with asset.file.open("rb") as stored:
         assert stored.read() == content
 
