@@ -86,13 +86,17 @@ def video_codec() -> str:
     return "libx264" if "libx264" in av.codecs_available else "mpeg4"
 
 
-def mp4_bytes(seconds: float = 1.0, fps: int = 10, size: tuple[int, int] = (64, 48), location: str = "") -> bytes:
-    """A short MP4 whose frames change colour; `location` is written as the video's own ISO 6709 metadata."""
+def video_bytes(
+    seconds: float = 1.0, fps: int = 10, size: tuple[int, int] = (64, 48), location: str = "",
+    container_format: str = "mp4", codec: str = "",
+) -> bytes:  # fmt: skip
+    """A short video whose frames change colour; `location` is written as its own ISO 6709 metadata
+    (FFmpeg writes it in MOV's `udta`/`©xyz`, not in MP4)."""
     buffer = io.BytesIO()
-    with av.open(buffer, "w", format="mp4") as container:
+    with av.open(buffer, "w", format=container_format) as container:
         if location:
             container.metadata["location"] = location
-        stream = container.add_stream(video_codec(), rate=Fraction(fps))
+        stream = container.add_stream(codec or video_codec(), rate=Fraction(fps))
         stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
         for index in range(int(seconds * fps)):
             picture = Image.new("RGB", size, (index * 20 % 256, 80, 160))

@@ -94,7 +94,7 @@ def test_an_image_over_the_size_limit_is_refused_naming_the_limit():
 
 @override_settings(PLANNER_MAX_VIDEO_BYTES=1_000)
 def test_a_file_over_the_video_limit_is_refused_before_it_is_read():
-    assert refusal_of(media_files.mp4_bytes(), "clip.mp4").startswith("This file is 1.")
+    assert refusal_of(media_files.video_bytes(), "clip.mp4").startswith("This file is 1.")
 
 
 def test_a_refused_upload_leaves_nothing_in_the_library(world):
@@ -126,7 +126,7 @@ def test_the_editor_uploads_a_video_and_attaches_it(world):
     from tests.campaigns.test_item_pages import logged_in
 
     url = reverse("variant_media", args=[world.item.pk, world.variant.pk])
-    clip = media_files.upload("clip.mp4", media_files.mp4_bytes(), "video/mp4")
+    clip = media_files.upload("clip.mp4", media_files.video_bytes(), "video/mp4")
 
     response = logged_in(world.editor).post(url, {"version": world.item.version, "file": clip, "title": "Clip"})
 
@@ -177,7 +177,7 @@ def test_an_upload_refused_for_a_stale_version_leaves_no_asset_and_no_file(world
 
     before = stored_files()
     url = reverse("variant_media", args=[world.item.pk, world.variant.pk])
-    clip = media_files.upload("clip.mp4", media_files.mp4_bytes(), "video/mp4")
+    clip = media_files.upload("clip.mp4", media_files.video_bytes(), "video/mp4")
 
     response = logged_in(world.editor).post(url, {"version": world.item.version + 7, "file": clip, "title": "Clip"})
 

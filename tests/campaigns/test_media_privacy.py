@@ -81,3 +81,12 @@ def test_the_same_camera_file_uploaded_twice_is_stored_once(world):
 
     assert first == second
     assert MediaAsset.objects.count() == 1
+
+
+def test_a_jpeg_is_stored_with_the_cameras_own_quantisation_tables_not_a_bigger_file(world):
+    original = media_files.image_bytes("JPEG", size=(320, 240), quality=60)
+
+    _, content = stored(world, original)
+
+    assert Image.open(io.BytesIO(content)).quantization == Image.open(io.BytesIO(original)).quantization
+    assert len(content) <= len(original) * 1.05
