@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 
 from campaigns import workflow
-from campaigns.media import add_to_library
+from campaigns.media import discard_files, store_upload
 from campaigns.models import Campaign, ContentItem, MediaAsset, Role, Source, Variant, VariantMedia
 from campaigns.scoping import role_in
 from campaigns.workflow import WorkflowError
@@ -120,11 +120,19 @@ def attach_media(variant: Variant, editor: AbstractBaseUser, expected_version: i
 def upload_and_attach(
     variant: Variant, editor: AbstractBaseUser, expected_version: int, upload: Any, title: str, alt_text: str
 ) -> ContentItem:
-    """Add an uploaded image to the library (alt text in the variant's language) and attach it."""
+    """Add an uploaded image or video to the library (alt text in the variant's language) and attach it.
+
+    A refused attachment (a stale version, a frozen item) leaves no new asset behind, nor its files."""
     with transaction.atomic():
         organisation = variant.item.campaign.organisation
-        asset = add_to_library(organisation, upload, title, {variant.language: alt_text} if alt_text else {}, editor)
-        return attach_media(variant, editor, expected_version, asset)
+        alt = {variant.language: alt_text} if alt_text else {}
+        asset, created = store_upload(organisation, upload, title, alt, editor)
+        try:
+            return attach_media(variant, editor, expected_version, asset)
+        except BaseException:
+            if created:
+                discard_files(asset)
+            raise
 
 
 def set_alt_text(

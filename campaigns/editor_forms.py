@@ -122,7 +122,8 @@ class AttachMediaForm(forms.Form):
 
 
 class UploadMediaForm(forms.Form):
-    file = forms.ImageField(label=_("Upload an image"))
+    # Not an ImageField: videos are uploaded here too, and media_intake decides what the file is.
+    file = forms.FileField(label=_("Upload an image or a video"))
     title = forms.CharField(label=_("Title"), max_length=200)
     alt_text = forms.CharField(
         label=_("Alt text"), max_length=1000, required=False,

@@ -7,10 +7,11 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.languages import CONTENT_LANGUAGES
-from campaigns.media import measure_image
+from campaigns.media import prepare_asset
 from campaigns.models import Campaign, MediaAsset, Organisation
 
 
@@ -81,7 +82,8 @@ class CampaignForm(forms.ModelForm):
 
 
 class MediaAssetForm(forms.ModelForm):
-    """Upload of an image: the type is decided by its content, its facts are measured, never typed in."""
+    """Upload of an image or a video: the type is decided by its content, its facts are measured, never typed
+    in; an image is stored cleaned of its metadata, a video with its poster frame."""
 
     class Meta:
         model = MediaAsset
@@ -90,13 +92,12 @@ class MediaAssetForm(forms.ModelForm):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload and upload != self.initial.get("file"):
-            self._measure(upload)
+            try:
+                prepare_asset(self.instance, upload)
+            except ValidationError as refusal:  # raised on "file" for any form: here the field is known
+                raise ValidationError(refusal.messages) from refusal
+            return self.instance.file.file
         return upload
-
-    def _measure(self, upload: Any) -> None:
-        facts = measure_image(upload)
-        for name in ("checksum", "size_bytes", "width", "height", "mime_type", "kind"):
-            setattr(self.instance, name, getattr(facts, name))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

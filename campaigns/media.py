@@ -1,67 +1,79 @@
-"""Media library: measuring uploads and adding them to an organisation's library.
+"""Media library: adding an upload (image or video) to an organisation's library.
 
-The full validation and rendition pipeline (metadata stripping, sizes per platform, videos) is
-issue 6; what is here already decides the type by content, never by name or browser header.
+The upload is inspected by content (`media_intake`), images are stored cleaned of their metadata
+(`media_privacy`), videos as they came with a poster frame (`video_probe`). Renditions per
+platform are made from the stored original.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image
 
+from campaigns import media_privacy, video_probe
+from campaigns.media_intake import MediaFacts, inspect_upload
 from campaigns.models import MediaAsset, Organisation
 
-
-@dataclass(frozen=True)
-class ImageFacts:
-    checksum: str
-    size_bytes: int
-    width: int
-    height: int
-    mime_type: str
-    kind: str
+FACT_FIELDS = ("kind", "mime_type", "checksum", "size_bytes", "width", "height", "duration_ms", "codec", "frame_rate")
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+VIDEO_EXTENSIONS = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm"}
 
 
-def measure_image(upload: Any) -> ImageFacts:
-    """Checksum, size, dimensions and type of an uploaded image, read from its content."""
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-            fmt, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
-        raise ValidationError(_("This file is not an image Pillow can read (%(error)s).") % {"error": error}) from error
-    finally:
+def prepare_asset(asset: MediaAsset, upload: Any) -> MediaFacts:
+    """Inspect `upload` and set on `asset` its facts and the files to store (cleaned image, or video and poster)."""
+    facts = inspect_upload(upload)
+    for name in FACT_FIELDS:
+        setattr(asset, name, getattr(facts, name))
+    stem = upload.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "upload"
+    if facts.kind == MediaAsset.Kind.VIDEO:
         upload.seek(0)
-    kind = MediaAsset.Kind.ANIMATED_GIF if fmt == "GIF" else MediaAsset.Kind.IMAGE
-    return ImageFacts(
-        digest.hexdigest(), upload.size, width, height, Image.MIME.get(fmt, "application/octet-stream"), kind
-    )
+        upload.name = f"{stem}.{VIDEO_EXTENSIONS[facts.mime_type]}"  # what it is, not what it was called
+        asset.file = upload
+        asset.poster = ContentFile(facts.poster_jpeg, name=video_probe.poster_file_name(upload.name))
+        return facts
+    upload.seek(0)
+    with Image.open(upload) as image:
+        content, fmt = media_privacy.clean_original(image)
+    upload.seek(0)
+    asset.file = ContentFile(content, name=f"{stem}.{EXTENSIONS[fmt]}")
+    asset.mime_type = Image.MIME[fmt]
+    # What is stored, not what came: the platforms' byte limits are checked against this.
+    asset.size_bytes = len(content)
+    return facts
 
 
 def add_to_library(
     organisation: Organisation, upload: Any, title: str, alt_text: dict[str, str], uploader: AbstractBaseUser
 ) -> MediaAsset:
-    """Store an uploaded image in the library, or return the asset already holding the same file."""
-    facts = measure_image(upload)
+    """Store an uploaded image or video in the library, or return the asset already holding the same upload."""
+    return store_upload(organisation, upload, title, alt_text, uploader)[0]
+
+
+def store_upload(
+    organisation: Organisation, upload: Any, title: str, alt_text: dict[str, str], uploader: AbstractBaseUser
+) -> tuple[MediaAsset, bool]:
+    """`add_to_library`, also saying whether the asset is new (its files were stored by this call)."""
+    asset = MediaAsset(organisation=organisation, title=title, alt_text=alt_text, uploaded_by=uploader)
+    facts = prepare_asset(asset, upload)
     existing = MediaAsset.objects.filter(organisation=organisation, checksum=facts.checksum).first()
     if existing is not None:
-        return existing
-    asset = MediaAsset(
-        organisation=organisation, title=title, file=upload, alt_text=alt_text, uploaded_by=uploader,
-        checksum=facts.checksum, size_bytes=facts.size_bytes, width=facts.width, height=facts.height,
-        mime_type=facts.mime_type, kind=facts.kind,
-    )  # fmt: skip
+        return existing, False
     asset.full_clean()
-    asset.save()
-    return asset
+    try:
+        with transaction.atomic():
+            asset.save()
+    except BaseException:
+        discard_files(asset)
+        raise
+    return asset, True
+
+
+def discard_files(asset: MediaAsset) -> None:
+    """Remove an asset's stored files, for a row that is not (or no longer) saved."""
+    for field in (asset.file, asset.poster):
+        if field and field.name and getattr(field, "_committed", True):
+            field.storage.delete(field.name)
