@@ -5,3 +5,7 @@ class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = "Campaigns and content"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Sets Pillow's decompression-bomb limit in every process (web and workers), not only where uploads happen.
+        from campaigns import media_intake  # noqa: F401
