@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import item_views, review_views, views
+from campaigns import item_views, library_views, review_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,9 @@ urlpatterns = [
     path(
         "items/<int:pk>/publications/<int:publication_pk>/move/", item_views.publication_move, name="publication_move"
     ),
+    path("library/", library_views.library_grid, name="library"),
+    path("library/upload/", library_views.library_upload, name="library_upload"),
+    path("library/<int:pk>/", library_views.asset_detail, name="asset_detail"),
     path("review/", review_views.review_queue, name="review_queue"),
     path("notifications/", review_views.notifications, name="notifications"),
     path("notifications/read/", review_views.notifications_read, name="notifications_read"),
