@@ -58,7 +58,7 @@ def edit_asset(asset: MediaAsset, editor: AbstractBaseUser, changes: dict[str, A
         for name in changed:
             setattr(locked, name, changes[name])
         locked.full_clean()
-        locked._change_reason = "Edited in the library: " + ", ".join(changed)
+        locked._change_reason = "Edited in the library"
         locked.save(update_fields=[MediaAsset._meta.get_field(name).attname for name in changed])
         if {"focal_x", "focal_y"} & set(changed):
             transaction.on_commit(lambda: focal_point_moved(locked))

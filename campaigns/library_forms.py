@@ -23,7 +23,7 @@ class LibraryFilterForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Alt text in"), required=False)
     alt = forms.ChoiceField(
-        label=_("Alt text"), required=False, choices=[("present", _("present")), ("missing", _("missing"))]
+        label=_("Alt text"), required=False, choices=[("", _("present")), ("missing", _("missing"))]
     )
     usage = forms.ChoiceField(
         label=_("Use"), required=False,

@@ -86,6 +86,7 @@ def history_of(asset: MediaAsset) -> list[Change]:
     changes = []
     for record, older in zip(records, [*records[1:], None], strict=True):
         fields = [] if older is None else [c.field for c in record.diff_against(older).changes]
+        fields = [str(MediaAsset._meta.get_field(name).verbose_name) for name in fields]
         what = record.history_change_reason or record.get_history_type_display()
         changes.append(Change(record.history_date, record.history_user, what, fields))
     return changes

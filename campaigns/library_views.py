@@ -97,7 +97,7 @@ def _upload_answer(request: HttpRequest, form: UploadForm, results: list, status
     context = {"form": form, "results": results}
     for _, asset, _ in results:
         if asset is not None:
-            asset.thumbnail_url = library_selectors.thumbnail_url(asset)
+            asset.thumbnail_url, asset.is_used = library_selectors.thumbnail_url(asset), False
     return HttpResponse(render_to_string("campaigns/_upload_results.html", context, request), status=status)
 
 

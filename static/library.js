@@ -28,8 +28,10 @@
       const answer = document.createElement("template");
       answer.innerHTML = request.responseText;
       const tile = answer.content.querySelector(".tile");
-      const status = document.createElement("span");
+      let status = document.createElement("span");
       if (request.status === 201 && tile) {
+        status = document.createElement("a");
+        status.href = tile.querySelector("a").href;
         status.textContent = "added";
         tile.classList.add("new");
         document.getElementById("library-empty")?.remove();
