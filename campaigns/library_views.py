@@ -94,7 +94,7 @@ def _upload_answer(request: HttpRequest, form: UploadForm, results: list, status
     """The drop zone gets each file's tile or refusal as a fragment; the plain form gets the page."""
     if not request.htmx:
         return _grid(request, upload_form=form, results=results, status=status)
-    context = {"form": form, "results": results}
+    context = {"form": form, "results": results, "total": library_selectors.assets_for_user(request.user).count()}
     for _, asset, _ in results:
         if asset is not None:
             asset.thumbnail_url, asset.is_used = library_selectors.thumbnail_url(asset), False

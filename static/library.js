@@ -28,6 +28,8 @@
       const answer = document.createElement("template");
       answer.innerHTML = request.responseText;
       const tile = answer.content.querySelector(".tile");
+      const total = answer.content.querySelector("[data-total]");
+      if (total) document.getElementById("library-total").textContent = total.textContent;
       let status = document.createElement("span");
       if (request.status === 201 && tile) {
         status = document.createElement("a");

@@ -1,5 +1,5 @@
-"""In headless Chromium: an editor uploads an image through the library's drop zone, watches its
-progress, opens the new tile and sets the focal point by clicking on the image."""
+"""In headless Chromium: an editor uploads an image to the library, watches its progress, sees a file
+dropped on the zone refused by its rule, opens the new tile and sets the focal point by clicking on the image."""
 
 from __future__ import annotations
 
@@ -16,6 +16,13 @@ from campaigns.models import MediaAsset
 from tests.browser.chromium import CHROMIUM, sign_in
 
 UPLOAD_BYTES_PER_SECOND = 400_000  # slow enough that the progress bar is seen part way
+
+DROP_A_FAKE_PNG = """() => {
+  const files = new DataTransfer();
+  files.items.add(new File(["<!doctype html><p>not a picture"], "fake.png", {type: "image/png"}));
+  const drop = new DragEvent("drop", {dataTransfer: files, bubbles: true, cancelable: true});
+  document.querySelector("[data-dropzone]").dispatchEvent(drop);
+}"""
 
 pytestmark = [
     pytest.mark.browser,
@@ -70,8 +77,17 @@ def test_upload_with_progress_then_set_the_focal_point(
         "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1,
     })  # fmt: skip
     assert "added" in page.locator("#upload-list").inner_text()
+    assert page.locator("#library-total").inner_text() == "2 images and videos"
     asset = MediaAsset.objects.get(title="ward photo")
     assert tile.inner_text().startswith("ward photo")
+
+    # A file dropped on the zone that is HTML under an image's name: its row names the rule, no tile is added.
+    page.evaluate(DROP_A_FAKE_PNG)
+    refusal = page.locator("#upload-list li.refused [role=alert]")
+    refusal.wait_for()
+    assert "not an image" in refusal.inner_text()
+    assert page.locator("#library-grid .tile").count() == 2
+    assert MediaAsset.objects.count() == 2
     page.wait_for_function("() => [...document.images].every((image) => image.complete && image.naturalWidth)")
     page.screenshot(path=str(screenshots / "library-grid.png"), full_page=True)
 

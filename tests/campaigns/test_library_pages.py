@@ -154,6 +154,7 @@ def test_the_drop_zone_gets_the_new_tile(world):
     asset = MediaAsset.objects.get(title="Jab card")
     assert response.status_code == 201
     assert f'data-asset="{asset.pk}"' in response.text
+    assert "1 image or video" in response.text  # the page's count, made again
 
 
 def test_an_html_file_named_png_is_refused_with_the_rule_and_nothing_saved(world):
