@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -97,14 +96,6 @@ def new_card(request: HttpRequest) -> HttpResponse:
             form.add_error(too_long.field, str(too_long))
         else:
             messages.success(request, _("%(count)d cards added to the library.") % {"count": len(assets)})
-            return redirect(_library_url(data["campaign"]))
+            return redirect("library")
     status = 400 if request.method == "POST" else 200
     return render(request, "campaigns/card_new.html", {"form": form}, status=status)
-
-
-def _library_url(campaign: Campaign) -> str:
-    # The library page comes with its own change; until its URL exists, the campaign page is the nearest place.
-    try:
-        return reverse("library")
-    except NoReverseMatch:
-        return reverse("campaign_detail", args=[campaign.pk])

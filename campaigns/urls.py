@@ -1,7 +1,6 @@
 from django.urls import path
 
-from campaigns import item_views, review_views, views
-from campaigns.card_views import new_card
+from campaigns import card_views, item_views, library_views, review_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,7 +18,10 @@ urlpatterns = [
     path(
         "items/<int:pk>/publications/<int:publication_pk>/move/", item_views.publication_move, name="publication_move"
     ),
-    path("library/cards/new/", new_card, name="card_new"),
+    path("library/", library_views.library_grid, name="library"),
+    path("library/upload/", library_views.library_upload, name="library_upload"),
+    path("library/cards/new/", card_views.new_card, name="card_new"),
+    path("library/<int:pk>/", library_views.asset_detail, name="asset_detail"),
     path("review/", review_views.review_queue, name="review_queue"),
     path("notifications/", review_views.notifications, name="notifications"),
     path("notifications/read/", review_views.notifications_read, name="notifications_read"),

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from campaigns.models import ContentItem, Notification
-from tests import builders
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+from tests.browser.chromium import CHROMIUM, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,28 +17,6 @@ pytestmark = [
         not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (apt-get install chromium)"
     ),
 ]
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-
-
-def sign_in(browser: object, live_server: object, username: str) -> object:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", builders.PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
-    return page
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from campaigns.admin_access import scoped
-from campaigns.models import Campaign, ContentItem, Source, Variant, VariantMedia
+from campaigns.models import Campaign, ContentItem, MediaAsset, Source, Variant, VariantMedia
 from publishing.models import Freeze, Publication, SocialAccount
 from tests import builders
 
@@ -34,6 +34,7 @@ OBJECT_URLS = {
     "variant_save": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
     "variant_media": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
     "variant_check": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
+    "asset_detail": (MediaAsset, lambda a: {"pk": a.pk}),
 }
 
 

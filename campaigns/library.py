@@ -1,0 +1,73 @@
+"""Changing the media library: who may upload and edit, and what an edit of an asset does.
+
+Every change to an asset's description (title, alt text, tags, campaign, focal point) goes through
+`edit_asset`: it locks the row, checks the role, validates the whole asset and saves it with history,
+so that a refused change saves nothing. A moved focal point calls `focal_point_moved`.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from campaigns import workflow
+from campaigns.media import add_to_library
+from campaigns.models import MediaAsset, Organisation
+from campaigns.scoping import role_in
+
+ASSET_FIELDS = ("title", "alt_text", "tags", "campaign", "focal_x", "focal_y")
+TITLE_MAX_CHARS = MediaAsset._meta.get_field("title").max_length
+
+
+def can_change_library(user: AbstractBaseUser, organisation: Organisation) -> bool:
+    """Whether `user` may upload to and describe the library: the people who may edit content."""
+    return role_in(user, organisation) in workflow.EDITING_ROLES
+
+
+def check_can_change_library(user: AbstractBaseUser, organisation: Organisation) -> None:
+    if not can_change_library(user, organisation):
+        raise PermissionDenied("Contributors, editors, managers and admins change the library; you cannot.")
+
+
+def title_from_file_name(name: str) -> str:
+    """A title for an upload that was given none: its file name without the extension."""
+    return (PurePath(name).stem.replace("_", " ").strip() or name)[:TITLE_MAX_CHARS]
+
+
+def upload_to_library(organisation: Organisation, uploader: AbstractBaseUser, upload: Any, title: str) -> MediaAsset:
+    """Add one uploaded file to the library (the intake decides whether it is acceptable)."""
+    check_can_change_library(uploader, organisation)
+    with transaction.atomic():
+        return add_to_library(organisation, upload, title.strip() or title_from_file_name(upload.name), {}, uploader)
+
+
+def edit_asset(asset: MediaAsset, editor: AbstractBaseUser, changes: dict[str, Any]) -> MediaAsset:
+    """Apply `changes` to an asset's description; returns the asset as saved."""
+    if unknown := set(changes) - set(ASSET_FIELDS):
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = MediaAsset.objects.select_for_update().select_related("organisation").get(pk=asset.pk)
+        check_can_change_library(editor, locked.organisation)
+        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        if not changed:
+            return locked
+        for name in changed:
+            setattr(locked, name, changes[name])
+        locked.full_clean()
+        locked._change_reason = "Edited in the library"
+        locked.save(update_fields=[MediaAsset._meta.get_field(name).attname for name in changed])
+        if {"focal_x", "focal_y"} & set(changed):
+            transaction.on_commit(lambda: focal_point_moved(locked))
+    return locked
+
+
+def focal_point_moved(asset: MediaAsset) -> None:
+    """The one hook for a moved focal point, called once the change is committed.
+
+    Renditions are requested here (campaigns/renditions.py `request_renditions(asset)`): every
+    rendition was cropped around the old point and is stale until it is made again.
+    """
