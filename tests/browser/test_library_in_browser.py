@@ -85,7 +85,7 @@ def test_upload_with_progress_then_set_the_focal_point(
     page.evaluate(DROP_A_FAKE_PNG)
     refusal = page.locator("#upload-list li.refused [role=alert]")
     refusal.wait_for()
-    assert "not an image" in refusal.inner_text()
+    assert "not a picture" in refusal.inner_text()
     assert page.locator("#library-grid .tile").count() == 2
     assert MediaAsset.objects.count() == 2
     page.wait_for_function("() => [...document.images].every((image) => image.complete && image.naturalWidth)")

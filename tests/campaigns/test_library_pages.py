@@ -168,8 +168,8 @@ def test_an_html_file_named_png_is_refused_with_the_rule_and_nothing_saved(world
     )
 
     assert page.status_code == 400 and fragment.status_code == 400
-    assert "card.png" in page.text and "not an image" in page.text
-    assert "data-refused" in fragment.text and "not an image" in fragment.text
+    assert "card.png" in page.text and "a web page (SVG, HTML), not a picture" in page.text
+    assert "data-refused" in fragment.text and "a web page (SVG, HTML), not a picture" in fragment.text
     assert not MediaAsset.objects.exists()
 
 
