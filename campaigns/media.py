@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from campaigns.models import MediaAsset, Organisation
+from campaigns.renditions import request_renditions
 
 
 @dataclass(frozen=True)
@@ -64,4 +65,5 @@ def add_to_library(
     )  # fmt: skip
     asset.full_clean()
     asset.save()
+    request_renditions(asset)  # on the default queue, once the upload commits
     return asset
