@@ -53,8 +53,9 @@ STATUSES_PAGES_MAX = 10
 class MastodonAdapter(Adapter):
     platform = "mastodon"
     # 16 MB images by default (app/models/media_attachment.rb); the server shrinks past 8.3 megapixels itself.
+    # 2560 px is sharper than its apps show, and lets a camera's photo decode at half its size.
     image_shapes = (
-        ImageShape("original", 3840, 2160, STILLS, 16 * MB, crop=False),
+        ImageShape("original", 2560, 2560, STILLS, 16 * MB, crop=False),
         ImageShape("gif", 4096, 4096, ("GIF",), 16 * MB, crop=False, animated=True),
     )
     # "Idempotency keys are stored for up to 1 hour."

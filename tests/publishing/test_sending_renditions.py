@@ -31,7 +31,7 @@ def test_mastodon_uploads_its_rendition_of_the_image_not_the_original(on_sandbox
 
     upload = SandboxMedia.objects.get()
     assert (upload.sha256, upload.size_bytes) == (sha256_of(rendition.file), rendition.size_bytes)
-    assert (upload.width, upload.height) == (3840, 2160) and upload.sha256 != photo.checksum
+    assert (upload.width, upload.height) == (2560, 1440) and upload.sha256 != photo.checksum
     assert upload.description == "People queueing"
 
 
