@@ -253,3 +253,16 @@ def test_connecting_an_account_on_a_new_platform_asks_for_the_librarys_rendition
             world.manager, world.ministry, "mastodon", "@health", world.account.api_base_url, credentials, None
         )
     assert (len(callbacks), len(again)) == (2, 0)  # reconnecting a platform already connected asks for nothing
+
+
+def test_a_photo_taken_sideways_is_turned_upright_before_it_is_cropped(world):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored landscape, shown turned a quarter clockwise: portrait
+    out = io.BytesIO()
+    photo(800, 600).save(out, "JPEG", exif=exif)
+    asset = stored(world, out.getvalue(), "sideways.jpg", "image/jpeg")
+
+    make_renditions(asset, ["bluesky"])
+
+    assert asset.renditions.values_list("width", "height").get(purpose="bluesky") == (600, 800)
+    assert asset.renditions.values_list("width", "height").get(shape="thumbnail") == (320, 427)
