@@ -59,6 +59,7 @@ from campaigns.models import (
     Variant,
     VariantMedia,
 )
+from campaigns.renditions import make_renditions
 from campaigns.versions import content_hash
 from publishing.models import Publication, SocialAccount
 
@@ -106,6 +107,9 @@ def build_demo(today: date | None = None) -> list[Login]:
         for spec in ITEMS:
             campaign = campaigns[spec.campaign]
             _item(spec, campaign, users, accounts, days[campaign.organisation.slug])
+        # Made here rather than by a worker, so that the library shows them as soon as the demo starts.
+        for asset in MediaAsset.objects.filter(organisation__in=organisations.values()):
+            make_renditions(asset)
     return logins
 
 

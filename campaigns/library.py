@@ -2,7 +2,7 @@
 
 Every change to an asset's description (title, alt text, tags, campaign, focal point) goes through
 `edit_asset`: it locks the row, checks the role, validates the whole asset and saves it with history,
-so that a refused change saves nothing. A moved focal point calls `focal_point_moved`.
+so that a refused change saves nothing. A moved focal point has the renditions made again.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db import transaction
 from campaigns import workflow
 from campaigns.media import add_to_library
 from campaigns.models import MediaAsset, Organisation
+from campaigns.renditions import request_renditions
 from campaigns.scoping import role_in
 
 ASSET_FIELDS = ("title", "alt_text", "tags", "campaign", "focal_x", "focal_y")
@@ -61,13 +62,6 @@ def edit_asset(asset: MediaAsset, editor: AbstractBaseUser, changes: dict[str, A
         locked._change_reason = "Edited in the library"
         locked.save(update_fields=[MediaAsset._meta.get_field(name).attname for name in changed])
         if {"focal_x", "focal_y"} & set(changed):
-            transaction.on_commit(lambda: focal_point_moved(locked))
+            # Every rendition was cropped around the old point: made again once this commits.
+            request_renditions(locked)
     return locked
-
-
-def focal_point_moved(asset: MediaAsset) -> None:
-    """The one hook for a moved focal point, called once the change is committed.
-
-    Renditions are requested here (campaigns/renditions.py `request_renditions(asset)`): every
-    rendition was cropped around the old point and is stale until it is made again.
-    """

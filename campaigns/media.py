@@ -17,6 +17,7 @@ from PIL import Image
 from campaigns import media_privacy, video_probe
 from campaigns.media_intake import MediaFacts, inspect_upload
 from campaigns.models import MediaAsset, Organisation
+from campaigns.renditions import request_renditions
 
 FACT_FIELDS = ("kind", "mime_type", "checksum", "size_bytes", "width", "height", "duration_ms", "codec", "frame_rate")
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -69,6 +70,7 @@ def store_upload(
     except BaseException:
         discard_files(asset)
         raise
+    request_renditions(asset)  # on the default queue, once the upload commits
     return asset, True
 
 

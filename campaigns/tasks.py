@@ -36,3 +36,13 @@ def expire_unapproved_items() -> int:
     from campaigns.workflow import expire_unapproved
 
     return len(expire_unapproved(timezone.now()))
+
+
+@shared_task(ignore_result=True)
+def make_renditions(asset_id: int) -> int:
+    """Make the asset's missing and stale renditions (on the default queue); returns how many were made."""
+    from campaigns.models import MediaAsset
+    from campaigns.renditions import make_renditions as make
+
+    asset = MediaAsset.objects.select_related("organisation").filter(pk=asset_id).first()
+    return make(asset) if asset is not None else 0  # deleted since: nothing to do

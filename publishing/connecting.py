@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaigns.models import Organisation, Role
+from campaigns.renditions import request_library_renditions
 from campaigns.scoping import role_in
 from publishing.adapters.base import Connection, PublishError
 from publishing.connect import bluesky, mastodon, oauth, providers
@@ -164,6 +165,9 @@ def save_connection(user: AbstractBaseUser, organisation: Organisation, platform
             .filter(organisation=organisation, platform=platform, handle=handle)
             .first()
         ) or SocialAccount(organisation=organisation, platform=platform, handle=handle)
+        new_platform = not SocialAccount.objects.filter(
+            organisation=organisation, platform=platform, is_active=True
+        ).exists()
         account.api_base_url, account.credentials, account.is_active = api_base_url, credentials, True
         account.display_name = display_name[:200] or account.display_name
         account.token_expires_at = now + dt.timedelta(seconds=expires_in_s) if expires_in_s else None
@@ -174,6 +178,8 @@ def save_connection(user: AbstractBaseUser, organisation: Organisation, platform
             field, messages = next(iter(error.message_dict.items()))
             raise ConnectRefused(f"{field}: {' '.join(messages)}") from error
         account.save()
+        if new_platform:
+            request_library_renditions(organisation)  # the library's images made to the new platform's shapes
     return account
 
 

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from django.conf import settings
 from django.core import signing
+from django.db.models.fields.files import FieldFile
 from PIL import Image
 
 if TYPE_CHECKING:
-    from campaigns.models import MediaAsset
+    from campaigns.models import MediaAsset, Rendition
 
 # Long enough for a platform that queues the download (Meta fetches within minutes), short enough
 # that an address copied from a log soon leads nowhere.
@@ -42,12 +45,15 @@ def public_base_url() -> str:
 class Address(NamedTuple):
     asset: MediaAsset
     as_jpeg: bool  # served converted to JPEG (Instagram takes nothing else)
+    platform: str = ""  # served as this platform's rendition where it has one (rendition_file)
 
 
-def signed_url(asset: MediaAsset, purpose: str = PLATFORM_FETCH, *, as_jpeg: bool = False) -> str:
-    """An absolute address of the asset's file (or of a JPEG of it), valid for DEFAULT_LIFETIME, for this purpose only."""
+def signed_url(asset: MediaAsset, purpose: str = PLATFORM_FETCH, *, as_jpeg: bool = False, platform: str = "") -> str:
+    """An absolute address of the asset's file (or of a JPEG of it; or of the platform's rendition of it), valid for
+    DEFAULT_LIFETIME, for this purpose only."""
     claims = {"asset": asset.pk, "organisation": asset.organisation_id, "checksum": asset.checksum}
-    token = signing.dumps(claims | ({"jpeg": True} if as_jpeg else {}), salt=_salt(purpose))
+    claims |= ({"jpeg": True} if as_jpeg else {}) | ({"for": platform} if platform else {})
+    token = signing.dumps(claims, salt=_salt(purpose))
     return f"{public_base_url()}/{PATH}{token}"
 
 
@@ -65,7 +71,7 @@ def address_for(token: str, purpose: str = PLATFORM_FETCH, lifetime: dt.timedelt
     asset = MediaAsset.objects.get(
         pk=claims["asset"], organisation_id=claims["organisation"], checksum=claims["checksum"]
     )
-    return Address(asset, bool(claims.get("jpeg")))
+    return Address(asset, bool(claims.get("jpeg")), str(claims.get("for", "")))
 
 
 def as_jpeg(file: BinaryIO) -> bytes:
@@ -78,6 +84,37 @@ def as_jpeg(file: BinaryIO) -> bytes:
         out = io.BytesIO()
         flat.save(out, "JPEG", quality=JPEG_QUALITY, **({"icc_profile": profile} if profile else {}))
         return out.getvalue()
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """What an adapter uploads for an asset: a stored file and its type."""
+
+    file: FieldFile
+    mime_type: str  # "" where the asset does not say
+
+
+def rendition_file(asset: MediaAsset, platform: str) -> MediaFile:
+    """The file to send the platform: its rendition nearest the asset's aspect ratio (one made around the asset's
+    current focal point first), else the original (videos always)."""
+    original = MediaFile(asset.file, asset.mime_type)
+    if asset.kind == asset.Kind.VIDEO:
+        return original
+    renditions = [r for r in asset.renditions.all() if r.purpose == platform]
+    if not renditions:
+        return original
+    aspect = asset.width / asset.height if asset.width and asset.height else renditions[0].width / renditions[0].height
+
+    def fit(rendition: Rendition) -> tuple[bool, float, int]:
+        distance = abs(math.log(rendition.width / rendition.height / aspect))
+        return (
+            (rendition.focal_x, rendition.focal_y) != (asset.focal_x, asset.focal_y),
+            round(distance, 3),
+            -rendition.width * rendition.height,
+        )
+
+    best = min(renditions, key=fit)
+    return MediaFile(best.file, best.mime_type)
 
 
 def _salt(purpose: str) -> str:

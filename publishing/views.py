@@ -38,22 +38,23 @@ def status(request: HttpRequest) -> HttpResponse:
 def public_media(request: HttpRequest, token: str) -> HttpResponse:
     """The file of the one asset a signed address names, without a login: 404 if not ours, 410 once expired."""
     try:
-        asset, convert = media_urls.address_for(token)
+        asset, convert, platform = media_urls.address_for(token)
     except media_urls.ExpiredAddress:
         return HttpResponse("This address has expired.", status=410, content_type="text/plain")
     except MediaAsset.DoesNotExist:
         raise Http404("No such media.") from None
+    media = media_urls.rendition_file(asset, platform)  # the original for "" (no platform) and for videos
     try:
-        file = asset.file.open("rb")
+        file = media.file.open("rb")
     except OSError:
         raise Http404("No such media.") from None
-    if convert and asset.mime_type != "image/jpeg":
+    if convert and media.mime_type != "image/jpeg":
         with file:
             try:
                 response = HttpResponse(media_urls.as_jpeg(file), content_type="image/jpeg")
             except (OSError, ValueError):
                 raise Http404("No such media.") from None
     else:
-        response = FileResponse(file, content_type=asset.mime_type or "application/octet-stream")
+        response = FileResponse(file, content_type=media.mime_type or "application/octet-stream")
     response["Cache-Control"] = "private, no-store"  # the address is the permission: no shared cache keeps it
     return response

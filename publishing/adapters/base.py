@@ -23,6 +23,8 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from publishing.adapters.shapes import ImageShape
+
 if TYPE_CHECKING:
     from campaigns.checks import Problem
     from campaigns.models import MediaAsset, Variant
@@ -121,6 +123,8 @@ class Adapter:
     # A confidential client (one with a client_secret) authenticates to the token endpoint with HTTP Basic
     # instead of form fields, where the platform requires it (RFC 6749 §2.3.1 allows both).
     refresh_client_basic_auth: ClassVar[bool] = False
+    # The image shapes renditions are made to for the platform (campaigns/renditions.py); none: the original is sent.
+    image_shapes: ClassVar[tuple[ImageShape, ...]] = ()
 
     def may_resend(self, first_attempt_at: dt.datetime) -> bool:
         """Whether a resend under the same key, for a post first attempted then, cannot make a second post."""

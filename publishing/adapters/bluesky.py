@@ -23,6 +23,7 @@ from publishing.adapters import atproto, bluesky_cards, bluesky_video
 from publishing.adapters import bluesky_records as records
 from publishing.adapters.base import AuthFailed, Permanent, Published, PublishError, Transient, attached_assets
 from publishing.adapters.bluesky_xrpc import XrpcAdapter, XrpcRefusal, handle, repo, xrpc_url
+from publishing.adapters.shapes import ImageShape
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ def comment_key(publication: Publication) -> str:
 
 class BlueskyAdapter(XrpcAdapter):
     platform = "bluesky"
+    # Each image blob at most 1,000,000 bytes (lexicons/app/bsky/embed/images.json); the app shows up to 2000 px.
+    image_shapes = (ImageShape("original", 2000, 2000, ("JPEG", "PNG", "WEBP"), 1_000_000, crop=False),)
     # A record key, once taken, stays taken until the record is deleted (atproto.com/specs/record-key):
     # a resend under it can never make a second post, however late.
     idempotency_window = dt.timedelta.max

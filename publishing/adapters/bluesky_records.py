@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
+from publishing import media_urls
 from publishing.adapters import atproto
 from publishing.adapters.base import Permanent, PublishError, Transient, UnknownOutcome
 
@@ -81,8 +82,9 @@ def send_blob(
 def _image(adapter: XrpcAdapter, account: SocialAccount, asset: MediaAsset, language: str) -> dict[str, Any]:
     """Upload one image and describe it for the embed (embed/images.json): alt text and aspect ratio."""
     try:
-        with asset.file.open("rb") as file:
-            content, mime_type = file.read(), asset.mime_type or "image/jpeg"
+        media = media_urls.rendition_file(asset, adapter.platform)
+        with media.file.open("rb") as file:
+            content, mime_type = file.read(), media.mime_type or "image/jpeg"
     except OSError as error:
         raise Permanent(f"the attached file {asset.title!r} cannot be read: {error}") from error
     with Image.open(io.BytesIO(content)) as image:

@@ -38,6 +38,7 @@ from publishing.adapters.base import (
     sole_unclaimed,
 )
 from publishing.adapters.graph import RECENT_POSTS_LIMIT, normalised
+from publishing.adapters.shapes import MB, ImageShape
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
@@ -59,6 +60,13 @@ VIDEO_METRICS = ("total_video_views", "total_video_views_unique", "total_video_a
 
 class FacebookAdapter(Adapter):
     platform = "facebook"
+    # Page photos: JPEG, PNG, GIF; keep under 4 MB (Graph API photo reference). Sizes are Meta's feed advice (~).
+    image_shapes = (
+        ImageShape("landscape", 1200, 630, ("JPEG", "PNG"), 4 * MB),
+        ImageShape("square", 1080, 1080, ("JPEG", "PNG"), 4 * MB),
+        ImageShape("portrait", 1080, 1350, ("JPEG", "PNG"), 4 * MB),
+        ImageShape("gif", 4096, 4096, ("GIF",), 4 * MB, crop=False, animated=True),
+    )
     name = "Facebook"
     version = "v21.0"
 
@@ -186,7 +194,7 @@ def message(variant: Variant, *, with_link: bool = True) -> str:
 
 
 def _photo(asset: MediaAsset, language: str) -> dict[str, str]:
-    fields = {"url": media_urls.signed_url(asset)}
+    fields = {"url": media_urls.signed_url(asset, platform="facebook")}
     # alt_text_custom: Page photos' own alt text (Page.json, POST photos).
     return fields | ({"alt_text_custom": alt} if (alt := asset.alt_text.get(language, "")) else {})
 

@@ -17,6 +17,7 @@ from campaigns.checks import ERROR, Problem
 from publishing.adapters import instagram_media, meta_connect
 from publishing.adapters.base import Connection, Permanent, attached_assets
 from publishing.adapters.graph import GraphAdapter
+from publishing.adapters.shapes import JPEG, MB, ImageShape
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
@@ -32,6 +33,12 @@ REELS_METRICS = (*FEED_METRICS, "ig_reels_avg_watch_time", "ig_reels_video_view_
 
 class InstagramAdapter(GraphAdapter):
     platform = "instagram"
+    # JPEG only, up to 8 MB, 4:5 to 1.91:1, 320 to 1440 px wide (ig-user/media reference).
+    image_shapes = (
+        ImageShape("square", 1080, 1080, JPEG, 8 * MB),
+        ImageShape("portrait", 1080, 1350, JPEG, 8 * MB),
+        ImageShape("landscape", 1080, 566, JPEG, 8 * MB),
+    )
     name = "Instagram"
     version = "v21.0"
     container_edge, publish_edge, limit_edge = "media", "media_publish", "content_publishing_limit"

@@ -43,7 +43,9 @@ def container_fields(asset: MediaAsset, language: str, *, in_carousel: bool) -> 
     if is_video(asset):
         return item | {"media_type": "VIDEO" if in_carousel else "REELS", "video_url": media_urls.signed_url(asset)}
     # alt_text: "for image posts" (ig-user/media reference, since 2025).
-    fields = item | {"image_url": media_urls.signed_url(asset, as_jpeg=True)}  # a PNG or WebP is served as a JPEG
+    fields = item | {
+        "image_url": media_urls.signed_url(asset, as_jpeg=True, platform="instagram")
+    }  # a PNG or WebP is served as a JPEG
     return fields | ({"alt_text": alt} if (alt := asset.alt_text.get(language, "")) else {})
 
 

@@ -36,6 +36,7 @@ from publishing.adapters.base import (
     sole_unclaimed,
 )
 from publishing.adapters.linkedin_media import upload_image, upload_video
+from publishing.adapters.shapes import MB, ImageShape
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
@@ -58,6 +59,12 @@ COMMENT_MAX_CHARS = 1_250
 
 class LinkedInAdapter(Adapter):
     platform = "linkedin"
+    # Images API: JPG, PNG, GIF (~5 MB); 1.91:1 and square in the feed (~).
+    image_shapes = (
+        ImageShape("landscape", 1200, 627, ("JPEG", "PNG"), 5 * MB),
+        ImageShape("square", 1200, 1200, ("JPEG", "PNG"), 5 * MB),
+        ImageShape("gif", 4096, 4096, ("GIF",), 5 * MB, crop=False, animated=True),
+    )
     # The Posts API has no idempotency key: a lost reply is looked for among the author's recent posts.
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:

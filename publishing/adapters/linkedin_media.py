@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
+from publishing import media_urls
 from publishing.adapters.base import Permanent, Transient, UnknownOutcome
 
 if TYPE_CHECKING:
@@ -30,8 +31,9 @@ def upload_image(adapter: Caller, account: SocialAccount, owner: str, asset: Med
     body = {"initializeUploadRequest": {"owner": owner}}
     with _answered(asset):
         value = adapter._call(account, "POST", "rest/images?action=initializeUpload", json=body).json()["value"]
-        with asset.file.open("rb") as file:
-            content_type = {"Content-Type": asset.mime_type or "application/octet-stream"}
+        media = media_urls.rendition_file(asset, "linkedin")
+        with media.file.open("rb") as file:
+            content_type = {"Content-Type": media.mime_type or "application/octet-stream"}
             adapter._call(account, "PUT", value["uploadUrl"], content=file.read(), headers=content_type)
     return value["image"]
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from publishing import media_urls
 from publishing.adapters.base import (
     Adapter,
     Permanent,
@@ -69,13 +70,13 @@ class SandboxAdapter(Adapter):
 
     def _upload(self, account: SocialAccount, asset: MediaAsset, language: str) -> str:
         """Upload one attached file with its alt text in the variant's language; the id to post it by."""
+        media = media_urls.rendition_file(asset, account.platform)
         try:
-            with asset.file.open("rb") as file:
+            with media.file.open("rb") as file:
                 content = file.read()
         except OSError as error:
             raise Permanent(f"the attached file {asset.title!r} cannot be read: {error}") from error
-        name = PurePath(asset.file.name).name
-        files = {"file": (name, content, asset.mime_type or "application/octet-stream")}
+        files = {"file": (PurePath(media.file.name).name, content, media.mime_type or "application/octet-stream")}
         try:
             response = self._call(
                 account, "POST", "media", files=files, data={"description": asset.alt_text.get(language, "")}

@@ -18,6 +18,7 @@ from publishing import media_urls
 from publishing.adapters import first_comment, meta_connect
 from publishing.adapters.base import Connection, attached_assets
 from publishing.adapters.graph import GraphAdapter
+from publishing.adapters.shapes import MB, ImageShape
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
@@ -31,6 +32,12 @@ VIDEO_TYPES = ("video/mp4", "video/quicktime")
 
 class ThreadsAdapter(GraphAdapter):
     platform = "threads"
+    # JPEG, PNG, ~8 MB (Threads posts reference; sizes as Instagram's, ~).
+    image_shapes = (
+        ImageShape("square", 1080, 1080, ("JPEG", "PNG"), 8 * MB),
+        ImageShape("portrait", 1080, 1350, ("JPEG", "PNG"), 8 * MB),
+        ImageShape("landscape", 1080, 566, ("JPEG", "PNG"), 8 * MB),
+    )
     name = "Threads"
     version = "v1.0"
     container_edge, publish_edge, limit_edge = "threads", "threads_publish", "threads_publishing_limit"
@@ -100,6 +107,9 @@ def post_text(variant: Variant) -> str:
 def _item(asset: MediaAsset, language: str) -> dict[str, str]:
     is_video = (asset.mime_type or "").lower() in VIDEO_TYPES
     url_field = "video_url" if is_video else "image_url"
-    fields = {"media_type": "VIDEO" if is_video else "IMAGE", url_field: media_urls.signed_url(asset)}
+    fields = {
+        "media_type": "VIDEO" if is_video else "IMAGE",
+        url_field: media_urls.signed_url(asset, platform="threads"),
+    }
     # alt_text on image and video posts: docs/threads/posts#alt-text
     return fields | ({"alt_text": alt} if (alt := asset.alt_text.get(language, "")) else {})

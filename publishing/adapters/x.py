@@ -35,6 +35,7 @@ from publishing.adapters.base import (
     retry_after,
     sole_unclaimed,
 )
+from publishing.adapters.shapes import MB, STILLS, ImageShape
 from publishing.adapters.x_answers import post_text
 from publishing.platform_rules import rules_for
 
@@ -55,6 +56,12 @@ DUPLICATE = "duplicate content"
 
 class XAdapter(Adapter):
     platform = "x"
+    # docs.x.com/x-api/media: JPG, PNG, GIF, WEBP up to 5 MB; an animated GIF up to 15 MB.
+    image_shapes = (
+        ImageShape("landscape", 1600, 900, STILLS, 5 * MB),
+        ImageShape("square", 1200, 1200, STILLS, 5 * MB),
+        ImageShape("gif", 4096, 4096, ("GIF",), 15 * MB, crop=False, animated=True),
+    )
     # No idempotency key on POST /2/tweets (https://docs.x.com/x-api/posts/create-post): a post whose
     # reply was lost is never sent again on its own; find_existing or a person decides.
     idempotency_window = None

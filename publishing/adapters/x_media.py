@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from publishing import media_urls
 from publishing.adapters.base import Permanent, Transient, UnknownOutcome
 
 if TYPE_CHECKING:
@@ -65,9 +66,10 @@ def refusals(assets: list[MediaAsset]) -> list[tuple[str, str]]:
 def upload(adapter: XAdapter, account: SocialAccount, asset: MediaAsset, language: str) -> str:
     """Upload one file in segments, wait for X to process it, set its alt text: its media id."""
     try:
-        with asset.file.open("rb") as file:
-            size = asset.file.size
-            init = {"media_type": asset.mime_type, "total_bytes": size, "media_category": CATEGORY[asset.kind]}
+        media = media_urls.rendition_file(asset, adapter.platform)
+        with media.file.open("rb") as file:
+            size = media.file.size
+            init = {"media_type": media.mime_type, "total_bytes": size, "media_category": CATEGORY[asset.kind]}
             media_id = str(adapter.call(account, "POST", "2/media/upload/initialize", json=init).json()["data"]["id"])
             for index, segment in enumerate(iter(lambda: file.read(SEGMENT_BYTES), b"")):
                 part = {"media": ("segment", segment, "application/octet-stream")}

@@ -27,6 +27,7 @@ from publishing.adapters.base import (
 )
 from publishing.adapters.first_comment import comment_or_note
 from publishing.adapters.google import GOOGLE_TOKEN_URL, GoogleAdapter
+from publishing.adapters.shapes import JPEG, MB, ImageShape
 from publishing.adapters.youtube_metadata import metadata_problems, title_and_description, video_metadata
 from publishing.connect import providers
 
@@ -40,6 +41,8 @@ COMMENT_PAGE = 100  # commentThreads.list maxResults: at most 100; a retry comes
 
 class YouTubeAdapter(GoogleAdapter):
     platform = "youtube"
+    # A custom thumbnail: 1280 x 720, JPEG up to 2 MB (developers.google.com/youtube/v3/docs/thumbnails/set, ~).
+    image_shapes = (ImageShape("thumbnail", 1280, 720, JPEG, 2 * MB),)
     # YouTube has no idempotency key: a resend may make a second video. Lost replies are found by title.
 
     def complete_connection(self, connection: Connection) -> Connection:

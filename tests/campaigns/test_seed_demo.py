@@ -17,7 +17,7 @@ from pytest_django.fixtures import Settings
 from campaigns import demo, workflow
 from campaigns.demo import demo_password
 from campaigns.demo_content import ITEMS, MINISTRY, PEOPLE, ItemSpec
-from campaigns.models import ContentItem, MediaAsset, Role, Transition, Variant
+from campaigns.models import ContentItem, MediaAsset, Rendition, Role, Transition, Variant
 from campaigns.scoping import role_in
 from publishing.models import Publication, SocialAccount
 from publishing.platforms import Platform
@@ -68,7 +68,8 @@ def test_running_twice_yields_identical_counts_for_every_model_and_the_same_file
     seed()
     assert row_counts() == counts
     assert files_under(tmp_path) == files
-    assert len(files) == MediaAsset.objects.count() > 0
+    stored = MediaAsset.objects.count() + MediaAsset.objects.exclude(poster="").count() + Rendition.objects.count()
+    assert len(files) == stored > 0
 
 
 def test_every_item_reaches_its_demo_state_through_the_workflow_starting_with_its_author(
@@ -219,6 +220,20 @@ def test_every_video_item_carries_an_mp4_on_each_variant_and_youtube_and_linkedi
         assert asset.duration_ms and asset.width and asset.height
     scheduled = Publication.objects.filter(state=Publication.State.SCHEDULED)
     assert {Platform.YOUTUBE, Platform.LINKEDIN} <= set(scheduled.values_list("account__platform", flat=True))
+
+
+def test_the_library_shows_every_image_with_renditions_for_every_platform(seed: Callable[[], str]) -> None:
+    from publishing.adapters import REGISTRY
+
+    seed()
+    ministry_images = MediaAsset.objects.filter(organisation__slug=MINISTRY, kind=MediaAsset.Kind.IMAGE)
+    assert ministry_images
+    for asset in ministry_images:
+        made = set(asset.renditions.values_list("purpose", "shape"))
+        wanted = {(p, shape.name) for p in Platform.values for shape in REGISTRY[p].image_shapes if not shape.animated} | {("library", s)
+                  for s in asset.renditions.filter(purpose="library").values_list("shape", flat=True)}  # fmt: skip
+        assert wanted <= made and any(purpose == "library" for purpose, _ in made), asset
+        assert all(not r.is_stale and r.size_bytes > 0 for r in asset.renditions.all())
 
 
 def test_every_ministry_platform_has_an_account_whose_credentials_are_encrypted_at_rest(
