@@ -61,6 +61,7 @@ from campaigns.models import (
 )
 from campaigns.renditions import make_renditions
 from campaigns.versions import content_hash
+from campaigns.video_probe import poster_file_name, probe_video
 from publishing.models import Publication, SocialAccount
 
 DEMO_MEDIA = Path(__file__).resolve().parent / "demo_media"
@@ -299,9 +300,13 @@ def _asset(
 
 
 def _video(spec: VideoSpec, organisation: Organisation, uploader: AbstractUser) -> MediaAsset:
-    values = {"title": spec.title, "kind": MediaAsset.Kind.VIDEO, "mime_type": "video/mp4", "alt_text": {},
-              "width": spec.width, "height": spec.height, "duration_ms": spec.duration_ms}  # fmt: skip
-    return _stored_asset(organisation, (DEMO_MEDIA / spec.file).read_bytes(), "mp4", values, uploader)
+    path = DEMO_MEDIA / spec.file
+    facts = probe_video(str(path))  # as an upload is measured: dimensions, duration, codec, a poster frame
+    poster = _store(f"{organisation.slug}-{poster_file_name(spec.file)}", facts.poster_jpeg, "poster")
+    values = {"title": spec.title, "kind": MediaAsset.Kind.VIDEO, "mime_type": facts.mime_type, "alt_text": {},
+              "width": facts.width, "height": facts.height, "duration_ms": facts.duration_ms, "codec": facts.codec,
+              "frame_rate": facts.frame_rate, "poster": poster}  # fmt: skip
+    return _stored_asset(organisation, path.read_bytes(), "mp4", values, uploader)
 
 
 def _stored_asset(organisation: Organisation, content: bytes, extension: str, values: dict[str, Any],
@@ -317,8 +322,8 @@ def _stored_asset(organisation: Organisation, content: bytes, extension: str, va
     return _upsert(MediaAsset, {"organisation": organisation, "checksum": checksum}, values)
 
 
-def _store(filename: str, content: bytes) -> str:
-    file_field = MediaAsset._meta.get_field("file")
+def _store(filename: str, content: bytes, field: str = "file") -> str:
+    file_field = MediaAsset._meta.get_field(field)
     name = file_field.generate_filename(None, filename)
     # A run that rolled back leaves its file behind: reuse it rather than store a second copy.
     if file_field.storage.exists(name):

@@ -83,9 +83,6 @@ class VideoSpec:
 
     file: str
     title: str
-    width: int
-    height: int
-    duration_ms: int
 
 
 @dataclass(frozen=True)
@@ -342,7 +339,7 @@ ITEMS = [
                    f"00:40 هل اللقاح آمن؟\n01:25 من يجب أن يتلقاه أولًا؟\n\n{FLU_TAGS}"),
         },
         long_on=(P.YOUTUBE, P.FACEBOOK), link=f"{HEALTH_SITE}/flu-vaccine", sources=(WHO_FLU, CDC_FLU_MYTHS),
-        video=VideoSpec("flu-nurse.mp4", "Nurse explains: flu vaccine every year (demo cut)", 1280, 720, 8000),
+        video=VideoSpec("flu-nurse.mp4", "Nurse explains: flu vaccine every year (demo cut)"),
         when=(4, 11, 0),
         first_comment={
             "en": f"Sources: {WHO_FLU[0]} and {CDC_FLU_MYTHS[0]}",
@@ -429,7 +426,7 @@ ITEMS = [
                    f"and have a quick check, to keep both you and the patient safe. {BLOOD_TAGS}"),
         },
         long_on=(P.YOUTUBE,), link=f"{HEALTH_SITE}/give-blood", sources=(WHO_DONORS,),
-        video=VideoSpec("blood-eligibility.mp4", "Who can give blood? (vertical demo cut)", 720, 1280, 8000),
+        video=VideoSpec("blood-eligibility.mp4", "Who can give blood? (vertical demo cut)"),
     ),
     ItemSpec(
         "heat", Kind.ALERT, "Heat-wave alert: extreme heat expected from tomorrow", State.SCHEDULED, "editor",
