@@ -39,6 +39,7 @@ from publishing.adapters.base import (
 )
 from publishing.adapters.graph import RECENT_POSTS_LIMIT, normalised
 from publishing.adapters.shapes import MB, ImageShape
+from publishing.adapters.video_limits import HOUR_MS, video_problems
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ logger = logging.getLogger(__name__)
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff")
 IMAGE_MAX_BYTES = 4 * 1024 * 1024
 VIDEO_TYPES = ("video/mp4", "video/quicktime")
+FEED_VIDEO_MAX_MS = 4 * HOUR_MS  # platform-rules.md, Facebook Page row: "feed video up to 4 h" (no size given)
 # developers.facebook.com/docs/graph-api/reference/insights#page-posts; post_impressions went on 15 November 2025
 # (developers.facebook.com/docs/platforminsights/page/deprecated-metrics names the replacement).
 METRICS = ("post_total_media_view_unique", "post_clicks", "post_reactions_like_total")
@@ -78,25 +80,20 @@ class FacebookAdapter(Adapter):
         rules, text = rules_for(self.platform), message(variant, with_link=False)
         assets = attached_assets(variant)
         videos = [a for a in assets if (a.mime_type or "").lower() in VIDEO_TYPES]
-        problems = []
+        found = []
         if len(text) > rules.text_limit:
-            problems.append(
-                _problem("text", "length", f"{len(text)} characters; Facebook takes {rules.text_limit}", variant)
-            )
+            found.append(("text", "length", f"{len(text)} characters; Facebook takes {rules.text_limit}"))
         if videos and (len(videos) > 1 or len(assets) > 1):
-            problems.append(
-                _problem("media", "media_mixed", "a Facebook post has 1 video, or photos, never both", variant)
-            )
+            found.append(("media", "media_mixed", "a Facebook post has 1 video, or photos, never both"))
         if len(assets) > rules.max_images:
-            problems.append(
-                _problem("media", "media_count", f"Facebook takes at most {rules.max_images} photos", variant)
-            )
+            found.append(("media", "media_count", f"Facebook takes at most {rules.max_images} photos"))
         for asset in (a for a in assets if a not in videos):
             if (asset.mime_type or "").lower() not in IMAGE_TYPES:
-                problems.append(_problem("media", "file_type", f"{asset.title!r}: not a type Facebook takes", variant))
+                found.append(("media", "file_type", f"{asset.title!r}: not a type Facebook takes"))
             elif asset.size_bytes > IMAGE_MAX_BYTES:
-                problems.append(_problem("media", "file_size", f"{asset.title!r} is over 4 MB", variant))
-        return problems
+                found.append(("media", "file_size", f"{asset.title!r} is over 4 MB"))
+        problems = [_problem(field, rule, text, variant) for field, rule, text in found]
+        return problems + video_problems(variant, assets, "Facebook", max_duration_ms=FEED_VIDEO_MAX_MS)
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account

@@ -35,7 +35,7 @@ from publishing.adapters.base import (
     seconds_until_midnight,
     sole_unclaimed,
 )
-from publishing.adapters.linkedin_media import upload_image, upload_video
+from publishing.adapters.linkedin_media import upload_image, upload_video, video_refusals
 from publishing.adapters.shapes import MB, ImageShape
 from publishing.platform_rules import rules_for
 
@@ -69,11 +69,11 @@ class LinkedInAdapter(Adapter):
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What LinkedIn would refuse here: 3,000 characters; several images, or one video alone."""
-        rules, problems = rules_for(self.platform), []
+        rules, assets = rules_for(self.platform), attached_assets(variant)
+        problems = video_refusals(variant, assets)
         if (length := len(variant.text)) > rules.text_limit:
             message = _("LinkedIn takes at most %(limit)s characters; this post has %(count)s.")
             problems.append(Problem("text", "length", message % {"limit": rules.text_limit, "count": length}, ERROR))
-        assets = attached_assets(variant)
         videos = sum(asset.kind == asset.Kind.VIDEO for asset in assets)
         if videos and len(assets) > 1:
             message = _("LinkedIn takes one video alone, or images: not both, nor several videos.")

@@ -16,10 +16,24 @@ import httpx
 
 from publishing import media_urls
 from publishing.adapters.base import Permanent, Transient, UnknownOutcome
+from publishing.adapters.video_limits import MB, MINUTE_MS, video_problems
 
 if TYPE_CHECKING:
-    from campaigns.models import MediaAsset
+    from campaigns.checks import Problem
+    from campaigns.models import MediaAsset, Variant
     from publishing.models import SocialAccount
+
+# platform-rules.md, LinkedIn row: video "MP4, 3 s to 30 min, ~500 MB" (the size from secondary sources only: ~).
+VIDEO_TYPES, VIDEO_DURATION_MS, VIDEO_MAX_BYTES = ("video/mp4",), (3_000, 30 * MINUTE_MS), 500 * MB
+
+
+def video_refusals(variant: Variant, assets: list[MediaAsset]) -> list[Problem]:
+    """What LinkedIn would refuse in the attached videos: their type, duration and size."""
+    low, high = VIDEO_DURATION_MS
+    return video_problems(
+        variant, assets, "LinkedIn", min_duration_ms=low, max_duration_ms=high, max_bytes=VIDEO_MAX_BYTES,
+        types=VIDEO_TYPES,
+    )  # fmt: skip
 
 
 class Caller(Protocol):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from campaigns.checks import ERROR, Problem
 from publishing.adapters.base import PublishError, attached_assets
 from publishing.adapters.mastodon_answers import status_text
+from publishing.adapters.video_limits import video_problems
 from publishing.platform_rules import count_mastodon, rules_for
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ LIMITS_CACHE_TTL_S = 6 * 3600
 UNREADABLE_CACHE_TTL_S = 600
 # Mastodon's own default (app/models/media_attachment.rb IMAGE_LIMIT), used when the server cannot be asked.
 DEFAULT_IMAGE_SIZE_LIMIT = 16 * 1024 * 1024
+# platform-rules.md, Mastodon row: "size set per server (recent defaults 16 MB images, 99 MB video)"; Mastodon's
+# VIDEO_LIMIT in app/models/media_attachment.rb. A server reporting `video_size_limit` is taken at its word.
+DEFAULT_VIDEO_SIZE_LIMIT = 99 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class ServerLimits:
     characters_reserved_per_url: int
     max_media_attachments: int
     image_size_limit: int
+    video_size_limit: int = DEFAULT_VIDEO_SIZE_LIMIT
 
 
 def default_limits() -> ServerLimits:
@@ -63,6 +68,7 @@ def server_limits(account: SocialAccount, get: Callable[[str], httpx.Response], 
             characters_reserved_per_url=int(statuses["characters_reserved_per_url"]),
             max_media_attachments=int(statuses["max_media_attachments"]),
             image_size_limit=int(media["image_size_limit"]),
+            video_size_limit=int(media.get("video_size_limit") or DEFAULT_VIDEO_SIZE_LIMIT),
         )
     except (PublishError, ValueError, KeyError, TypeError) as error:
         logger.warning("Mastodon limits of account %s not readable, using defaults: %s", account.pk, error)
@@ -88,4 +94,4 @@ def refusals(variant: Variant, limits: ServerLimits) -> list[Problem]:
             message = _("%(title)s is larger than this Mastodon server takes (%(limit)s bytes).")
             numbers = {"title": asset.title, "limit": limits.image_size_limit}
             problems.append(Problem("media", "file_size", message % numbers, ERROR))
-    return problems
+    return problems + video_problems(variant, assets, _("this Mastodon server"), max_bytes=limits.video_size_limit)

@@ -19,6 +19,7 @@ from publishing.adapters import first_comment, meta_connect
 from publishing.adapters.base import Connection, attached_assets
 from publishing.adapters.graph import GraphAdapter
 from publishing.adapters.shapes import MB, ImageShape
+from publishing.adapters.video_limits import GB, MINUTE_MS, video_problems
 from publishing.platform_rules import rules_for
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 # developers.facebook.com/docs/threads/overview#image-specifications: JPEG and PNG; video MP4 or MOV.
 IMAGE_TYPES = ("image/jpeg", "image/jpg", "image/png")
 VIDEO_TYPES = ("video/mp4", "video/quicktime")
+# platform-rules.md, Threads row: video "~5 min, ~1 GB" (secondary sources only: unverified).
+VIDEO_MAX_MS, VIDEO_MAX_BYTES = 5 * MINUTE_MS, 1 * GB
 
 
 class ThreadsAdapter(GraphAdapter):
@@ -63,11 +66,14 @@ class ThreadsAdapter(GraphAdapter):
             )
         if not text.strip() and not assets:
             problems.append(Problem("text", "empty", "a Threads post needs text or media", ERROR, variant.pk))
-        return problems + [
+        problems += [
             Problem("media", "file_type", f"{a.title!r}: Threads takes JPEG, PNG, MP4 or MOV", ERROR, variant.pk)
             for a in assets
             if (a.mime_type or "").lower() not in IMAGE_TYPES + VIDEO_TYPES
         ]
+        return problems + video_problems(
+            variant, assets, "Threads", max_duration_ms=VIDEO_MAX_MS, max_bytes=VIDEO_MAX_BYTES
+        )
 
     def create_container(self, publication: Publication) -> str:
         variant, account = publication.variant, publication.account

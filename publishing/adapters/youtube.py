@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from campaigns.checks import ERROR, Problem
+from campaigns.checks import ERROR, WARNING, Problem
 from publishing.adapters.base import (
     Connection,
     Permanent,
@@ -28,6 +28,7 @@ from publishing.adapters.base import (
 from publishing.adapters.first_comment import comment_or_note
 from publishing.adapters.google import GOOGLE_TOKEN_URL, GoogleAdapter
 from publishing.adapters.shapes import JPEG, MB, ImageShape
+from publishing.adapters.video_limits import GB, HOUR_MS, MINUTE_MS, video_problems, videos
 from publishing.adapters.youtube_metadata import metadata_problems, title_and_description, video_metadata
 from publishing.connect import providers
 
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
 
 SEARCH_PAGE = 50  # search.list maxResults: at most 50
 COMMENT_PAGE = 100  # commentThreads.list maxResults: at most 100; a retry comes within minutes of the first run
+# platform-rules.md, YouTube row: "up to 12 h / 256 GB for verified channels, 15 min otherwise (~)".
+VIDEO_MAX_MS, VIDEO_MAX_BYTES = 12 * HOUR_MS, 256 * GB
+UNVERIFIED_MAX_MS = 15 * MINUTE_MS  # ~: the channel's verification is not known here, so only a warning
 
 
 class YouTubeAdapter(GoogleAdapter):
@@ -68,7 +72,7 @@ class YouTubeAdapter(GoogleAdapter):
         if sum(asset.kind == asset.Kind.VIDEO for asset in assets) != 1 or len(assets) != 1:
             message = _("YouTube takes exactly one video and nothing else.")
             problems.insert(0, Problem("media", "media_count", message, ERROR, variant.pk))
-        return problems
+        return problems + _video_problems(variant, assets)
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account
@@ -166,3 +170,13 @@ def _forced_private(video: dict[str, Any]) -> tuple[str, ...]:
             "(https://support.google.com/youtube/contact/yt_api_form).",
         )
     return ()
+
+
+def _video_problems(variant: Variant, assets: list[MediaAsset]) -> list[Problem]:
+    """12 h and 256 GB refused; over 15 minutes a warning, since only verified channels take longer videos."""
+    found = video_problems(variant, assets, "YouTube", max_duration_ms=VIDEO_MAX_MS, max_bytes=VIDEO_MAX_BYTES)
+    for video in videos(assets):
+        if video.duration_ms is not None and UNVERIFIED_MAX_MS < video.duration_ms <= VIDEO_MAX_MS:
+            message = _("“%(title)s” lasts over 15 minutes: unverified YouTube channels are limited to 15 minutes.")
+            found.append(Problem("media", "duration", message % {"title": video.title}, WARNING, variant.pk))
+    return found
