@@ -52,9 +52,6 @@ LINKEDIN_VERSION = "202510"
 LITTLE_TEXT = re.compile(r"(?<![\w#])#(\w+)|([\\|{}@\[\]()<>*_~#])")
 RESERVED = re.compile(r"([\\|{}@\[\]()<>*_~#])")
 POSTS_PAGE = 20
-# A comment's text: 1,250 characters in secondary sources only (~; the Comments API states none);
-# PLANNER_LINKEDIN_COMMENT_MAX_CHARS overrides it.
-COMMENT_MAX_CHARS = 1_250
 
 
 class LinkedInAdapter(Adapter):
@@ -78,12 +75,7 @@ class LinkedInAdapter(Adapter):
         if videos and len(assets) > 1:
             message = _("LinkedIn takes one video alone, or images: not both, nor several videos.")
             problems.append(Problem("media", "media_mixed", message, ERROR))
-        if len(variant.first_comment.strip()) > (
-            limit := getattr(settings, "PLANNER_LINKEDIN_COMMENT_MAX_CHARS", COMMENT_MAX_CHARS)
-        ):
-            message = _("LinkedIn comments take at most %(limit)s characters; the first comment has %(count)s.")
-            details = {"limit": limit, "count": len(variant.first_comment.strip())}
-            problems.append(Problem("first_comment", "comment_length", message % details, ERROR))
+        problems += linkedin_social.comment_problems(variant)
         if len(assets) > rules.max_images:
             message = _("LinkedIn takes at most %(limit)s images; this post has %(count)s.")
             problems.append(

@@ -17,14 +17,21 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from campaigns.checks import ERROR, Problem
 from publishing.adapters.base import Connection, Permanent, Published
 from publishing.adapters.first_comment import comment_or_note
 from publishing.connect import providers
 
 if TYPE_CHECKING:
+    from campaigns.models import Variant
     from publishing.adapters.linkedin import LinkedInAdapter
     from publishing.models import Publication
 
+# A comment's text: 1,250 characters in secondary sources only (~; the Comments API states none).
+COMMENT_MAX_CHARS = 1_250
 COMMENTS_PAGE = 100  # a retry comes minutes after the first run: its comment is among the newest
 
 
@@ -78,3 +85,12 @@ def member_connection(adapter: LinkedInAdapter, connection: Connection) -> Conne
         credentials["token_uri"] = found[0].token_url  # refresh where the code was exchanged (the sandbox)
     name = str(me.get("name") or " ".join(filter(None, (me.get("given_name"), me.get("family_name")))))
     return replace(connection, handle=name or connection.handle, display_name=name, credentials=credentials)
+
+
+def comment_problems(variant: Variant) -> list[Problem]:
+    """The first comment over LinkedIn's length (PLANNER_LINKEDIN_COMMENT_MAX_CHARS overrides the default)."""
+    limit = getattr(settings, "PLANNER_LINKEDIN_COMMENT_MAX_CHARS", COMMENT_MAX_CHARS)
+    if (count := len(variant.first_comment.strip())) <= limit:
+        return []
+    message = _("LinkedIn comments take at most %(limit)s characters; the first comment has %(count)s.")
+    return [Problem("first_comment", "comment_length", message % {"limit": limit, "count": count}, ERROR)]

@@ -11,7 +11,6 @@ is a confidential client; `user_id`, read at connection, saves asking whose post
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -74,13 +73,7 @@ class XAdapter(Adapter):
 
     def complete_connection(self, connection: Connection) -> Connection:
         """The account as X names it (GET /2/users/me: @username and name), its user id kept for find_existing."""
-        # https://docs.x.com/x-api/users/get-my-user
-        url = f"{connection.api_base_url.rstrip('/')}/2/users/me"
-        me = self.request("GET", url, token=connection.credentials["access_token"]).json()["data"]
-        credentials = {**connection.credentials, "user_id": str(me["id"])}
-        return dataclasses.replace(
-            connection, handle=f"@{me['username']}", display_name=me["name"], credentials=credentials
-        )
+        return x_answers.named_connection(connection, self.request)
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What X would refuse in this variant, found before any request: weighted length, media mix and sizes."""

@@ -1,15 +1,18 @@
-"""A post's text as we send it and as the X API gives it back, X's problems, the reset of a daily cap."""
+"""A post's text as we send it and as the X API gives it back, X's problems, the reset of a daily cap, and the
+account as X names it."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import time
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from publishing.adapters.base import RETRY_AFTER_MAX_S
+from publishing.adapters.base import RETRY_AFTER_MAX_S, Connection
 
 if TYPE_CHECKING:
     from campaigns.models import Variant
@@ -57,3 +60,14 @@ def problem_text(body: dict[str, Any]) -> str:
     problems = [body, *(e for e in body.get("errors") or [] if isinstance(e, dict))]
     words = [str(p.get("detail") or p.get("title") or p.get("message") or "") for p in problems]
     return "; ".join(w for w in words if w)[:300]
+
+
+def named_connection(connection: Connection, request: Callable[..., httpx.Response]) -> Connection:
+    """The connection as X names the account, asked with `request` (the adapter's, with its error model)."""
+    # https://docs.x.com/x-api/users/get-my-user
+    url = f"{connection.api_base_url.rstrip('/')}/2/users/me"
+    me = request("GET", url, token=connection.credentials["access_token"]).json()["data"]
+    credentials = {**connection.credentials, "user_id": str(me["id"])}
+    return dataclasses.replace(
+        connection, handle=f"@{me['username']}", display_name=me["name"], credentials=credentials
+    )

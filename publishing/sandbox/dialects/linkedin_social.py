@@ -25,7 +25,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from publishing.adapters.linkedin import COMMENT_MAX_CHARS
+from publishing.adapters.linkedin_social import COMMENT_MAX_CHARS
 from publishing.sandbox import services, views
 from publishing.sandbox.dialects.linkedin_api import PLATFORM, LinkedInError, inject, rest_api
 from publishing.sandbox.models import FaultKind, FaultScope, SandboxAccount, SandboxPost
