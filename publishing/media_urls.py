@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import math
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from django.conf import settings
@@ -115,6 +116,19 @@ def rendition_file(asset: MediaAsset, platform: str) -> MediaFile:
 
     best = min(renditions, key=fit)
     return MediaFile(best.file, best.mime_type)
+
+
+def upload_part(asset: MediaAsset, platform: str) -> tuple[str, bytes, str]:
+    """(file name, content, type) of what to upload to the platform for `asset`, as a multipart file part."""
+    from publishing.adapters.base import Permanent
+
+    media = rendition_file(asset, platform)
+    try:
+        with media.file.open("rb") as file:
+            content = file.read()
+    except OSError as error:
+        raise Permanent(f"the attached file {asset.title!r} cannot be read: {error}") from error
+    return PurePath(media.file.name).name, content, media.mime_type or "application/octet-stream"
 
 
 def _salt(purpose: str) -> str:

@@ -7,11 +7,10 @@ answer 202 with `url` null, and GET /api/v1/media/:id answers 206 until they are
 from __future__ import annotations
 
 import time
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from publishing import media_urls
-from publishing.adapters.base import Permanent, Transient, UnknownOutcome
+from publishing.adapters.base import Transient, UnknownOutcome
 
 if TYPE_CHECKING:
     from campaigns.models import MediaAsset
@@ -24,13 +23,7 @@ MEDIA_POLL_TIMEOUT_S = 10.0
 
 def upload(adapter: MastodonAdapter, account: SocialAccount, asset: MediaAsset, language: str) -> str:
     """Upload one file with its alt text in the variant's language; its id once the server has processed it."""
-    media = media_urls.rendition_file(asset, adapter.platform)
-    try:
-        with media.file.open("rb") as file:
-            content = file.read()
-    except OSError as error:
-        raise Permanent(f"the attached file {asset.title!r} cannot be read: {error}") from error
-    files = {"file": (PurePath(media.file.name).name, content, media.mime_type or "application/octet-stream")}
+    files = {"file": media_urls.upload_part(asset, adapter.platform)}
     data = {"description": alt} if (alt := asset.alt_text.get(language, "")) else {}
     try:
         response = adapter.call(account, "POST", "api/v2/media", files=files, data=data)

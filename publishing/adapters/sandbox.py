@@ -10,7 +10,6 @@ second one. An access token about to expire, or refused as `invalid_token`, is r
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -18,7 +17,6 @@ import httpx
 from publishing import media_urls
 from publishing.adapters.base import (
     Adapter,
-    Permanent,
     Published,
     TokenInvalid,
     Transient,
@@ -70,13 +68,7 @@ class SandboxAdapter(Adapter):
 
     def _upload(self, account: SocialAccount, asset: MediaAsset, language: str) -> str:
         """Upload one attached file with its alt text in the variant's language; the id to post it by."""
-        media = media_urls.rendition_file(asset, account.platform)
-        try:
-            with media.file.open("rb") as file:
-                content = file.read()
-        except OSError as error:
-            raise Permanent(f"the attached file {asset.title!r} cannot be read: {error}") from error
-        files = {"file": (PurePath(media.file.name).name, content, media.mime_type or "application/octet-stream")}
+        files = {"file": media_urls.upload_part(asset, account.platform)}
         try:
             response = self._call(
                 account, "POST", "media", files=files, data={"description": asset.alt_text.get(language, "")}
