@@ -13,6 +13,8 @@ from typing import Any
 
 from PIL import Image, ImageCms, ImageOps
 
+from campaigns.rendering import flatten
+
 # What the pixels need to be read back right; everything else in `Image.info` is metadata.
 KEPT_INFO = ("transparency",)
 SRGB = ImageCms.createProfile("sRGB")
@@ -58,18 +60,10 @@ def encode(image: Image.Image, format: str, **options: Any) -> bytes:
     bare = image.copy()
     bare.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
     if format == "JPEG" and bare.mode not in ("L", "RGB"):
-        bare = _flatten(bare)
+        bare = flatten(bare.convert("RGBA"))
     buffer = io.BytesIO()
     bare.save(buffer, format, **options)
     return buffer.getvalue()
-
-
-def _flatten(image: Image.Image) -> Image.Image:
-    """Transparent pixels on white, for formats without alpha."""
-    rgba = image.convert("RGBA")
-    background = Image.new("RGB", rgba.size, "white")
-    background.paste(rgba, mask=rgba.getchannel("A"))
-    return background
 
 
 def clean_original(image: Image.Image) -> tuple[bytes, str]:
