@@ -83,3 +83,20 @@ def malformed_video_embeds(
         ({"$type": video, "video": mp4 | {"size": 5}},
          (400, "InvalidSize", f"Referenced Size does not match stored blob. Expected: {mp4['size']}, Got: 5")),
     ]  # fmt: skip
+
+
+def on_meta_platform(world: Any, live_server: Any, platform: str, token: str, text: str) -> Any:
+    """The ministry's Instagram or Threads account on the live sandbox (its user id the sandbox's), a variant
+    with `text`, and a publication of it."""
+    from publishing.sandbox import services
+    from publishing.sandbox.dialects.meta import user_id_for
+
+    world.sandbox = f"{live_server.url}/sandbox/{platform}/"
+    world.sandbox_account = services.account_for(platform, token)
+    world.account = builders.make_account(
+        world.ministry, platform=platform, handle="@ministry", api_base_url=world.sandbox,
+        credentials={"access_token": token, "user_id": user_id_for(world.sandbox_account)},
+    )  # fmt: skip
+    world.variant = builders.make_variant(world.item, platform=platform, text=text)
+    world.publication = builders.make_publication(world.variant, world.account)
+    return world

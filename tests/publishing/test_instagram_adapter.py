@@ -19,10 +19,10 @@ from publishing.adapters import REGISTRY
 from publishing.adapters.base import AuthFailed, Permanent, TokenInvalid, Transient, UnknownOutcome
 from publishing.adapters.instagram import InstagramAdapter
 from publishing.models import Publication
-from publishing.sandbox import services
 from publishing.sandbox.dialects.meta import user_id_for
 from publishing.sandbox.models import SandboxAccount, SandboxMedia, SandboxPost
 from tests import builders
+from tests.contracts.on_sandbox import on_meta_platform
 
 TOKEN = "instagram-token-of-the-ministry"
 # A lost reply is held this long by the sandbox; the client gives up sooner, but not so soon that a loaded
@@ -43,15 +43,8 @@ def jpeg_bytes(width: int = 1080, height: int = 1350, colour: tuple[int, int, in
 @pytest.fixture
 def on_instagram(world, live_server, transactional_db):
     """The ministry's Instagram account on the live sandbox, and a publication of a variant with one JPEG."""
-    world.sandbox = f"{live_server.url}/sandbox/instagram/"
-    world.sandbox_account = services.account_for("instagram", TOKEN)
-    world.account = builders.make_account(
-        world.ministry, platform="instagram", handle="@ministry", api_base_url=world.sandbox,
-        credentials={"access_token": TOKEN, "user_id": user_id_for(world.sandbox_account)},
-    )  # fmt: skip
-    world.variant = builders.make_variant(world.item, platform="instagram", text=CAPTION)
+    on_meta_platform(world, live_server, "instagram", TOKEN, CAPTION)
     attach(world, jpeg_bytes(), {"en": "A nurse giving a flu vaccine"})
-    world.publication = builders.make_publication(world.variant, world.account)
     return world
 
 

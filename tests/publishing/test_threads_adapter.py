@@ -15,10 +15,9 @@ from publishing.adapters import REGISTRY
 from publishing.adapters.base import Permanent, Transient, UnknownOutcome
 from publishing.adapters.threads import ThreadsAdapter
 from publishing.models import Publication
-from publishing.sandbox import services
-from publishing.sandbox.dialects.meta import user_id_for
 from publishing.sandbox.models import SandboxMedia, SandboxPost
 from tests import builders
+from tests.contracts.on_sandbox import on_meta_platform
 
 TOKEN = "threads-token-of-the-ministry"
 # A lost reply is held this long by the sandbox; the client gives up sooner, but not so soon that a loaded
@@ -32,15 +31,7 @@ pytestmark = pytest.mark.usefixtures("graph_sandbox")
 @pytest.fixture
 def on_threads(world, live_server, transactional_db):
     """The ministry's Threads account on the live sandbox, and a publication of a text-only variant."""
-    world.sandbox = f"{live_server.url}/sandbox/threads/"
-    world.sandbox_account = services.account_for("threads", TOKEN)
-    world.account = builders.make_account(
-        world.ministry, platform="threads", handle="@ministry", api_base_url=world.sandbox,
-        credentials={"access_token": TOKEN, "user_id": user_id_for(world.sandbox_account)},
-    )  # fmt: skip
-    world.variant = builders.make_variant(world.item, platform="threads", text="Flu jabs are free this week 💉")
-    world.publication = builders.make_publication(world.variant, world.account)
-    return world
+    return on_meta_platform(world, live_server, "threads", TOKEN, "Flu jabs are free this week 💉")
 
 
 def attach(
