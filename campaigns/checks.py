@@ -20,10 +20,10 @@ from campaigns.languages import language_name
 from campaigns.models import ContentItem, MediaAsset, Variant, VariantMedia
 from campaigns.personal_data import PATIENT_ID, find_personal_data
 from publishing.platform_rules import PlatformRules, rules_for
+from publishing.platforms import Platform
 
 if TYPE_CHECKING:
     from publishing.models import SocialAccount
-from publishing.platforms import Platform
 
 ERROR = "error"
 WARNING = "warning"
