@@ -379,3 +379,39 @@ def test_moving_needs_a_post(world):
     response = logged_in(world.editor).get(reverse("calendar_move", args=[publication.pk]))
 
     assert response.status_code == 405
+
+
+# Thumbnails.
+
+
+def test_a_chip_shows_the_first_attached_images_square_thumbnail_without_another_query(
+    busy_month, django_assert_max_num_queries
+):
+    from django.core.files.base import ContentFile
+
+    from campaigns.models import VariantMedia
+    from campaigns.renditions import make_renditions
+    from tests.media_files import image_bytes
+
+    world = busy_month.world
+    (first_variant, _), (second_variant, _) = busy_month.targets[:2]
+    assets = [
+        builders.make_media(world.ministry, title, file=ContentFile(image_bytes("PNG", (400, 300)), name=f"{title}.png"))
+        for title in ("Nurse", "Clinic")
+    ]
+    for asset in assets:
+        make_renditions(asset, platforms=())
+    VariantMedia.objects.create(variant=first_variant, asset=assets[1], position=1)
+    VariantMedia.objects.create(variant=first_variant, asset=assets[0], position=0)
+    busy_month.fill(len(busy_month.targets))
+
+    with django_assert_max_num_queries(3):
+        found = calendar.calendar_for(world.editor, CalendarParams(day=MARCH_2027))
+    square = assets[0].renditions.get(purpose="library", shape="square")
+
+    by_variant = {(e["item_id"], e["platform"]): e["thumbnail"] for e in found.entries}
+    assert by_variant[(first_variant.item_id, first_variant.platform)] == square.file.url
+    assert by_variant[(second_variant.item_id, second_variant.platform)] == ""
+    assert (square.width, square.height) == (96, 96)
+    page = logged_in(world.editor).get(reverse("calendar") + "?date=2027-03-01").content.decode()
+    assert f'<img class="chip-thumb" src="{square.file.url}"' in page
