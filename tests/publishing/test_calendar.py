@@ -396,7 +396,9 @@ def test_a_chip_shows_the_first_attached_images_square_thumbnail_without_another
     world = busy_month.world
     (first_variant, _), (second_variant, _) = busy_month.targets[:2]
     assets = [
-        builders.make_media(world.ministry, title, file=ContentFile(image_bytes("PNG", (400, 300)), name=f"{title}.png"))
+        builders.make_media(
+            world.ministry, title, file=ContentFile(image_bytes("PNG", (400, 300)), name=f"{title}.png")
+        )
         for title in ("Nurse", "Clinic")
     ]
     for asset in assets:
