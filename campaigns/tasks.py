@@ -39,10 +39,10 @@ def expire_unapproved_items() -> int:
 
 
 @shared_task(ignore_result=True)
-def make_renditions(asset_id: int) -> int:
-    """Make the asset's missing and stale renditions (on the default queue); returns how many were made."""
+def make_renditions(*asset_ids: int) -> int:
+    """Make the assets' missing and stale renditions (on the default queue); returns how many were made."""
     from campaigns.models import MediaAsset
     from campaigns.renditions import make_renditions as make
 
-    asset = MediaAsset.objects.select_related("organisation").filter(pk=asset_id).first()
-    return make(asset) if asset is not None else 0  # deleted since: nothing to do
+    # An asset deleted since is simply not found: nothing to do for it.
+    return sum(make(asset) for asset in MediaAsset.objects.select_related("organisation").filter(pk__in=asset_ids))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
 
-from campaigns import tasks
+from campaigns import rendering, tasks
 from campaigns.models import MediaAsset, Rendition
 from campaigns.rendering import focal_crop
 from campaigns.renditions import LIBRARY, make_renditions, request_renditions
@@ -252,7 +254,7 @@ def test_connecting_an_account_on_a_new_platform_asks_for_the_librarys_rendition
         save_connection(
             world.manager, world.ministry, "mastodon", "@health", world.account.api_base_url, credentials, None
         )
-    assert (len(callbacks), len(again)) == (2, 0)  # reconnecting a platform already connected asks for nothing
+    assert (len(callbacks), len(again)) == (1, 0)  # one batch; reconnecting a platform already connected asks nothing
 
 
 def test_a_photo_taken_sideways_is_turned_upright_before_it_is_cropped(world):
@@ -266,3 +268,55 @@ def test_a_photo_taken_sideways_is_turned_upright_before_it_is_cropped(world):
 
     assert asset.renditions.values_list("width", "height").get(purpose="bluesky") == (600, 800)
     assert asset.renditions.values_list("width", "height").get(shape="thumbnail") == (320, 427)
+
+
+def rendition_files() -> set[str]:
+    root = Path(default_storage.path("renditions"))
+    return {str(path) for path in root.rglob("*") if path.is_file()}
+
+
+def test_a_task_that_rendered_around_a_focal_point_moved_since_stores_nothing(world, monkeypatch):
+    asset = stored(world, jpeg_with_gps(photo(1200, 800)), "raced.jpg", "image/jpeg")
+    original_render = rendering.render
+
+    # The real renderer runs; an editor moves the point in the middle of it, as on a busy morning.
+    def render_while_an_editor_moves_the_point(*args, **kwargs):
+        made = original_render(*args, **kwargs)
+        MediaAsset.objects.filter(pk=asset.pk).update(focal_x=0.2)
+        return made
+
+    monkeypatch.setattr(rendering, "render", render_while_an_editor_moves_the_point)
+    files_before = rendition_files()
+
+    assert make_renditions(asset, ["mastodon"]) == 0
+    assert not asset.renditions.exists()
+    assert rendition_files() == files_before
+
+
+def test_a_second_task_on_the_same_asset_replaces_the_first_ones_renditions_and_their_files(
+    world, django_capture_on_commit_callbacks
+):
+    asset = stored(world, jpeg_with_gps(photo(1200, 800)), "twice.jpg", "image/jpeg")
+    make_renditions(asset, ["mastodon"])
+    first = {(r.purpose, r.shape): r.file.name for r in asset.renditions.all()}
+    # A second task that read the asset before the first one stored anything makes them all again.
+    Rendition.objects.filter(asset=asset).update(focal_x=0.9)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert make_renditions(asset, ["mastodon"]) == len(first)
+
+    again = {(r.purpose, r.shape): r.file.name for r in asset.renditions.all()}
+    assert again.keys() == first.keys() and asset.renditions.count() == len(first)
+    assert not any(default_storage.exists(name) for name in first.values() if name not in again.values())
+    assert all(default_storage.exists(name) for name in again.values())
+
+
+def test_connecting_a_platform_asks_for_the_librarys_renditions_in_batches(world, django_capture_on_commit_callbacks):
+    from campaigns.renditions import LIBRARY_BATCH, request_library_renditions
+
+    assets = [builders.make_media(world.ministry, f"card {n}", checksum=f"card-{n}") for n in range(LIBRARY_BATCH + 3)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        request_library_renditions(world.ministry)
+
+    assert len(callbacks) == 2
+    assert len(assets) == LIBRARY_BATCH + 3
