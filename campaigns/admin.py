@@ -51,6 +51,7 @@ class OrganisationAdmin(ScopedAdmin):
     list_display = ["name", "slug", "timezone", "language_list", "member_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["logo"]  # a library holds thousands of images
     inlines = [MembershipInline]
 
     @admin.display(description=_("languages"))
@@ -76,6 +77,7 @@ class CampaignAdmin(ScopedHistoryAdmin):
     list_filter = ["organisation", "priority", "start_date"]
     search_fields = ["name", "goal"]
     date_hierarchy = "start_date"
+    autocomplete_fields = ["logo"]
     list_select_related_always = ["organisation"]
 
     @admin.display(description=_("colour"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from campaigns import selectors
 from campaigns.cards import SHAPES, CardText, CardTooLong, draw_card
@@ -65,7 +67,11 @@ class CardForm(forms.Form):
 def add_cards(campaign: Campaign, text: CardText, language: str, shapes: list[str], maker: AbstractBaseUser) -> list[MediaAsset]:  # fmt: skip
     """Draw the card in each shape and add every one to the campaign's library, all or none."""
     organisation = campaign.organisation
-    drawn = [(shape, draw_card(text, campaign.colour, organisation.name, shape, language=language)) for shape in shapes]
+    logo = logo_of(campaign)
+    drawn = [
+        (shape, draw_card(text, campaign.colour, organisation.name, shape, language=language, logo=logo))
+        for shape in shapes
+    ]
     name = slugify(text.title)[:40] or "card"
     assets = []
     with transaction.atomic():
@@ -78,6 +84,18 @@ def add_cards(campaign: Campaign, text: CardText, language: str, shapes: list[st
                 asset.save(update_fields=["campaign", "tags"])
             assets.append(asset)
     return assets
+
+
+def logo_of(campaign: Campaign) -> Image.Image | None:
+    """The campaign's logo, else its organisation's, opened (its stored file is already cleaned); None if neither."""
+    asset = campaign.logo or campaign.organisation.logo
+    if asset is None or not asset.file:
+        return None
+    with asset.file.open("rb") as file:
+        image = Image.open(BytesIO(file.read()))
+        image.draft(image.mode, (1024, 1024))  # a JPEG logo is decoded small: a foot needs far fewer pixels
+        image.load()
+    return image
 
 
 @login_required

@@ -20,6 +20,7 @@ MIN_CONTRAST = 4.5
 # Each try shrinks every type size by this much until the text fits the card.
 SHRINK_STEP = 0.08
 SMALLEST_SCALE = 0.4
+LOGO_MAX_WIDTH = 0.3  # of the text width: the wordmark keeps the rest of the foot
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,11 @@ def card_colours(colour: str) -> tuple[str, str]:
     raise AssertionError("black under white ink always reaches 21:1")
 
 
-def draw_card(text: CardText, colour: str, wordmark: str, shape: str, *, language: str = "en") -> bytes:
-    """A PNG card of `text` on `colour`, with the organisation's `wordmark` at the foot, in one of SHAPES."""
+def draw_card(
+    text: CardText, colour: str, wordmark: str, shape: str, *, language: str = "en", logo: Image.Image | None = None
+) -> bytes:
+    """A PNG card of `text` on `colour`, in one of SHAPES, with the organisation's `wordmark` at the foot where the
+    text starts and the `logo`, if any, at its other end on a white plate (logos are made for white)."""
     if not can_draw(language):
         raise ValueError(f"Drawing {language} text needs Pillow built with libraqm.")
     width, height = SHAPES[shape].size
@@ -107,7 +111,10 @@ def draw_card(text: CardText, colour: str, wordmark: str, shape: str, *, languag
 
     foot = round(130 * unit)
     layout.draw.line((margin, height - foot, width - margin, height - foot), fill=ink, width=max(round(3 * unit), 1))
-    mark_size = layout.fitting_size(wordmark, round(38 * unit), bold=True)
+    room = layout.max_width
+    if logo is not None:
+        room -= _draw_logo(layout, logo, (height - foot, height), unit) + margin // 2
+    mark_size = layout.fitting_size(wordmark, round(38 * unit), bold=True, room=room)
     layout.line(wordmark, height - foot + (foot - mark_size) // 2 - round(4 * unit), font(mark_size, True), ink)
 
     blocks = _fitted_blocks(layout, text, unit, height - foot - 2 * margin, SHAPES[shape].ratio)
@@ -119,6 +126,21 @@ def draw_card(text: CardText, colour: str, wordmark: str, shape: str, *, languag
     output = BytesIO()
     layout.image.save(output, format="PNG", optimize=True)
     return output.getvalue()
+
+
+def _draw_logo(layout: TextLayout, logo: Image.Image, foot: tuple[int, int], unit: float) -> int:
+    """Draw the logo in the foot, at the end of the line the text starts on; returns the width it takes."""
+    padding = round(10 * unit)
+    box_height = round((foot[1] - foot[0]) * 0.62)
+    fitted = logo.convert("RGBA")
+    fitted.thumbnail((round(layout.max_width * LOGO_MAX_WIDTH), box_height - 2 * padding), Image.Resampling.LANCZOS)
+    plate = (fitted.width + 2 * padding, fitted.height + 2 * padding)
+    rtl = layout.anchor.startswith("r")
+    left = layout.margin if rtl else layout.image.width - layout.margin - plate[0]
+    top = foot[0] + (foot[1] - foot[0] - plate[1]) // 2
+    layout.draw.rounded_rectangle((left, top, left + plate[0], top + plate[1]), radius=padding, fill=LIGHT_INK)
+    layout.image.paste(fitted, (left + padding, top + padding), fitted)
+    return plate[0]
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "slug", "timezone", "languages"]
+        fields = ["name", "slug", "timezone", "languages", "logo"]
 
 
 class CampaignForm(forms.ModelForm):
@@ -77,6 +77,7 @@ class CampaignForm(forms.ModelForm):
             "hashtags",
             "languages",
             "late_cutoff_minutes",
+            "logo",
         ]
         widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
 

@@ -121,8 +121,8 @@ class TextLayout:
                 lines.append(word)
         return lines[:max_lines]
 
-    def fitting_size(self, text: str, size: int, bold: bool) -> int:
-        while size > 24 and self.width_of(text, font(size, bold)) > self.max_width:
+    def fitting_size(self, text: str, size: int, bold: bool, room: int | None = None) -> int:
+        while size > 24 and self.width_of(text, font(size, bold)) > (room or self.max_width):
             size -= 6
         return size
 

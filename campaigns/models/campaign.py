@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaigns.models.organisations import Organisation, check_language_list
+from campaigns.models.organisations import Organisation, check_language_list, check_logo
 from campaigns.scoping import OrganisationQuerySet
 from planner.integrity import FieldNamedConstraintsMixin
 
@@ -51,6 +51,11 @@ class Campaign(FieldNamedConstraintsMixin, models.Model):
         help_text=_("Languages of this campaign; empty means all the organisation's languages."),
     )
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    logo = models.ForeignKey(
+        "campaigns.MediaAsset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("logo"), limit_choices_to={"kind": "image"},
+        help_text=_("Drawn on this campaign's health cards; empty: the organisation's logo."),
+    )  # fmt: skip
     late_cutoff_minutes = models.PositiveIntegerField(
         _("latest acceptable delay (minutes)"), null=True, blank=True,
         help_text=_("How late a publication may still go out on its own; past it, a person decides. "
@@ -108,6 +113,7 @@ class Campaign(FieldNamedConstraintsMixin, models.Model):
     def clean(self) -> None:
         if self.organisation_id is not None:
             check_language_list(self.languages, "languages", self.organisation.languages)
+            check_logo(self.logo, self.organisation_id)
         if not isinstance(self.hashtags, list):
             raise ValidationError({"hashtags": _("Give a list of hashtags.")})
         for tag in self.hashtags:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +14,14 @@ from simple_history.models import HistoricalRecords
 
 from campaigns.models.organisations import Organisation, check_language_list
 from campaigns.scoping import OrganisationQuerySet
+
+
+class LettersAsTheyAreEncoder(DjangoJSONEncoder):
+    """JSON that keeps Arabic and other letters as they are rather than as \\u escapes, so that a text search of
+    the stored JSON finds them on SQLite too (PostgreSQL's jsonb unescapes them itself)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **(kwargs | {"ensure_ascii": False}))
 
 
 class MediaAsset(models.Model):
@@ -25,7 +36,11 @@ class MediaAsset(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.IMAGE)
     mime_type = models.CharField(_("type"), max_length=64, blank=True)
     alt_text = models.JSONField(
-        _("alt text"), default=dict, blank=True, help_text=_('Per language, e.g. {"en": "…", "ar": "…"}.')
+        _("alt text"),
+        default=dict,
+        blank=True,
+        encoder=LettersAsTheyAreEncoder,
+        help_text=_('Per language, e.g. {"en": "…", "ar": "…"}.'),
     )
     width = models.PositiveIntegerField(_("width (px)"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height (px)"), null=True, blank=True)
@@ -41,7 +56,9 @@ class MediaAsset(models.Model):
         "campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="media",
         verbose_name=_("campaign"),
     )  # fmt: skip
-    tags = models.JSONField(_("tags"), default=list, blank=True, help_text=_('e.g. ["flu", "nurse"]'))
+    tags = models.JSONField(
+        _("tags"), default=list, blank=True, encoder=LettersAsTheyAreEncoder, help_text=_('e.g. ["flu", "nurse"]')
+    )
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     checksum = models.CharField(
         _("SHA-256"), max_length=64, help_text=_("Of the original file; the same file is stored once.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,6 +50,11 @@ class Organisation(models.Model):
         _("languages"), default=list,
         help_text=_("Codes of the languages this organisation publishes in, e.g. [\"en\", \"fr\", \"ar\"]."),
     )  # fmt: skip
+    logo = models.ForeignKey(
+        "campaigns.MediaAsset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("logo"), limit_choices_to={"kind": "image"},
+        help_text=_("An image of the library, drawn on the health cards (a campaign may have its own)."),
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     organisation_path = "pk"
@@ -70,6 +76,7 @@ class Organisation(models.Model):
         return timezone.localdate(timezone=self.zone)
 
     def clean(self) -> None:
+        check_logo(self.logo, self.pk)
         check_language_list(self.languages, "languages")
         if not self.languages:
             raise ValidationError({"languages": _("Choose at least one language.")})
@@ -102,3 +109,13 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+def check_logo(logo: Any, organisation_id: int | None) -> None:
+    """A logo is a still image of the organisation's own library."""
+    if logo is None:
+        return
+    if logo.organisation_id != organisation_id:
+        raise ValidationError({"logo": _("The logo must be an image of this organisation's library.")})
+    if logo.kind != "image":
+        raise ValidationError({"logo": _("The logo must be a still image, not a video or an animated GIF.")})

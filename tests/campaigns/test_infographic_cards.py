@@ -190,3 +190,83 @@ def test_another_organisations_campaign_is_refused(world):
 def test_someone_of_no_organisation_cannot_make_cards(db):
     stranger = builders.get_user_model().objects.create_user(username="sam.stranger")
     assert logged_in(stranger).get(reverse("card_new")).status_code == 403
+
+
+# Logos.
+
+MAGENTA = (255, 0, 255)
+
+
+def logo(colour: tuple[int, int, int] = MAGENTA, size: tuple[int, int] = (400, 200)) -> Image.Image:
+    image = Image.new("RGBA", size, (0, 0, 0, 0))  # transparent around the mark: the white plate shows through
+    ImageDraw.Draw(image).ellipse((0, 0, size[0] - 1, size[1] - 1), fill=(*colour, 255))
+    return image
+
+
+def columns_of(card: Image.Image, colour: tuple[int, int, int]) -> tuple[int, int]:
+    """The leftmost and rightmost columns of the card's foot (its last 12 %) holding `colour`."""
+    foot = card.crop((0, round(card.height * 0.88), card.width, card.height))
+    pixels = foot.load()
+    found = [x for x in range(foot.width) for y in range(0, foot.height, 2) if pixels[x, y] == colour]
+    return (min(found), max(found)) if found else (-1, -1)
+
+
+def test_a_logo_is_drawn_in_the_foot_at_the_end_the_text_does_not_start_from():
+    drawn = draw_card(ENGLISH, "#1f7a8c", "Ministry of Health", "square", logo=logo())
+    card = Image.open(BytesIO(drawn)).convert("RGB")
+
+    left, right = columns_of(card, MAGENTA)
+    assert left > card.width // 2 and right < card.width - 40  # on the right, inside the margin
+    assert columns_of(card, WHITE)[0] < card.width // 3  # the wordmark still starts on the left
+    assert columns_of(card_image(ENGLISH), MAGENTA) == (-1, -1)
+
+
+@needs_arabic
+def test_an_arabic_cards_logo_is_on_the_left():
+    drawn = draw_card(ARABIC, "#1f7a8c", "وزارة الصحة", "landscape", language="ar", logo=logo())
+    card = Image.open(BytesIO(drawn)).convert("RGB")
+
+    left, right = columns_of(card, MAGENTA)
+    assert left > 40 and right < card.width // 2
+
+
+@needs_arabic
+def test_the_cards_page_draws_the_campaigns_logo_else_the_organisations(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from campaigns.media import add_to_library
+
+    def library_logo(colour, name):
+        out = BytesIO()
+        logo(colour).save(out, "PNG")
+        upload = SimpleUploadedFile(f"{name}.png", out.getvalue(), content_type="image/png")
+        return add_to_library(world.ministry, upload, name, {"en": name}, world.manager)
+
+    green = (0, 160, 0)
+    world.ministry.logo = library_logo(green, "ministry")
+    world.ministry.save(update_fields=["logo"])
+    client = logged_in(world.contributor)
+
+    client.post(reverse("card_new"), card_form(world.campaign, shapes=["square"]))
+    world.campaign.logo = library_logo(MAGENTA, "campaign")
+    world.campaign.save(update_fields=["logo"])
+    client.post(reverse("card_new"), card_form(world.campaign, shapes=["square"], title="بطاقة ثانية"))
+
+    first, second = MediaAsset.objects.filter(campaign=world.campaign).exclude(pk=world.campaign.logo.pk).order_by("pk")
+    for asset, colour in ((first, green), (second, MAGENTA)):
+        with asset.file.open("rb") as stored:
+            assert columns_of(Image.open(stored).convert("RGB"), colour) != (-1, -1)
+
+
+def test_a_logo_from_another_organisation_or_a_video_is_refused(world):
+    from django.core.exceptions import ValidationError
+
+    world.campaign.logo = builders.make_media(world.clinic, "Clinic logo")
+    with pytest.raises(ValidationError) as refused:
+        world.campaign.full_clean()
+    assert "this organisation's library" in str(refused.value.message_dict["logo"])
+
+    world.ministry.logo = builders.make_media(world.ministry, "Clip", kind=MediaAsset.Kind.VIDEO, checksum="clip")
+    with pytest.raises(ValidationError) as refused:
+        world.ministry.full_clean()
+    assert "still image" in str(refused.value.message_dict["logo"])

@@ -120,6 +120,15 @@ def test_an_empty_library_says_so(world):
     assert "The library is empty" in response.text
 
 
+@pytest.mark.parametrize("tag, query", [("تطعيم", "تطعيم"), ("Impfung-für-alle", "für"), ("Вакцина", "Вакцина")])
+def test_a_tag_in_any_alphabet_is_found(library, world, tag, query):
+    builders.make_media(world.ministry, "Campaign photo", tags=[tag, "nurse"], checksum=f"photo-{tag}")
+
+    response = logged_in(world.editor).get(reverse("library"), {"q": query})
+
+    assert titles(response) == ["Campaign photo"]
+
+
 def test_a_search_that_matches_nothing_says_so(library, world):
     response = logged_in(world.editor).get(reverse("library"), {"q": "measles"})
 
