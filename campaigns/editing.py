@@ -108,7 +108,8 @@ def attach_media(variant: Variant, editor: AbstractBaseUser, expected_version: i
     def change(locked: ContentItem) -> tuple[list[str], bool]:
         if variant.attachments.filter(asset=asset).exists():
             return [], False
-        position = (variant.attachments.aggregate(last=models.Max("position"))["last"] or -1) + 1
+        last = variant.attachments.aggregate(last=models.Max("position"))["last"]
+        position = 0 if last is None else last + 1  # (`last or -1` put a second one at the first one's 0)
         attachment = VariantMedia(variant=variant, asset=asset, position=position)
         attachment.full_clean()
         attachment.save()

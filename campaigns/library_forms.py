@@ -39,6 +39,11 @@ class LibraryFilterForm(forms.Form):
         self.show_organisation = len(organisations) > 1
 
 
+class PickerSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the library"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *MediaAsset.Kind.choices])
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, TextField
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
-from campaigns.models import MediaAsset, Organisation, Rendition, VariantMedia
+from campaigns.models import MediaAsset, Organisation, Rendition, Variant, VariantMedia
 
 LIBRARY_PURPOSE = "library"  # the renditions that are the library's and the calendar's thumbnails
 
@@ -114,3 +114,31 @@ def library_page(user: AbstractBaseUser, criteria: dict[str, Any], page_number: 
     for asset in page.object_list:
         asset.thumbnail_url = thumbnail_url(asset)
     return {"page": page, "matching": paginator.count, "total": every.count(), "filtered": any(criteria.values())}
+
+
+PICKS_PER_PAGE = 24  # the editor's picker is narrower than the library's grid
+
+
+def picker_page(variant: Variant, criteria: dict[str, Any], page_number: Any) -> dict[str, Any]:
+    """The library's assets offered to a variant: the item's campaign's first, then the newest, those already
+    attached marked; searched like the library's grid (title, campaign, tags) and narrowed by kind."""
+    item = variant.item
+    attached = VariantMedia.objects.filter(variant=variant, asset=OuterRef("pk"))
+    thumbnails = Prefetch(
+        "renditions", queryset=Rendition.objects.filter(purpose=LIBRARY_PURPOSE), to_attr="library_renditions"
+    )
+    assets = (
+        MediaAsset.objects.for_organisation(item.campaign.organisation)
+        .select_related("campaign")
+        .annotate(
+            is_attached=Exists(attached),
+            in_campaign=Case(When(campaign_id=item.campaign_id, then=Value(1)), default=Value(0)),
+        )
+        .prefetch_related(thumbnails)
+        .order_by("-in_campaign", "-created_at", "-pk")
+    )
+    paginator = Paginator(search_assets(assets, {k: criteria.get(k) for k in ("q", "kind")}), PICKS_PER_PAGE)
+    page = paginator.get_page(page_number)
+    for asset in page.object_list:
+        asset.thumbnail_url = thumbnail_url(asset)
+    return {"page": page, "matching": paginator.count, "searched": bool(criteria.get("q") or criteria.get("kind"))}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, Count, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -14,7 +14,6 @@ from campaigns.checks import check_item, check_variant, has_errors
 from campaigns.editing import check_can_edit
 from campaigns.editor_forms import (
     AddVariantForm,
-    AttachMediaForm,
     CommentForm,
     DecisionForm,
     ItemForm,
@@ -22,7 +21,8 @@ from campaigns.editor_forms import (
     SourceFormSet,
     VariantForm,
 )
-from campaigns.models import Campaign, ContentItem, Membership, Role, Transition
+from campaigns.library_selectors import LIBRARY_PURPOSE, thumbnail_url
+from campaigns.models import Campaign, ContentItem, Membership, Rendition, Role, Transition
 from campaigns.review_diff import changes_since_last_approval
 from campaigns.scoping import organisation_ids_of
 from publishing import scheduling
@@ -73,13 +73,20 @@ def source_rows(item: ContentItem) -> list[dict[str, str]]:
 
 def variants_with_feedback(item: ContentItem) -> list[dict[str, Any]]:
     """Each variant with its checks, its length as the platform counts it, and its media."""
-    variants = item.variants.prefetch_related("attachments__asset").order_by("platform", "language")
+    thumbnails = Prefetch(
+        "attachments__asset__renditions",
+        queryset=Rendition.objects.filter(purpose=LIBRARY_PURPOSE), to_attr="library_renditions",
+    )  # fmt: skip
+    variants = item.variants.prefetch_related("attachments__asset", thumbnails).order_by("platform", "language")
     rows = []
     for variant in variants:
         rules = rules_for(variant.platform)
+        assets = [attachment.asset for attachment in variant.attachments.all()]
+        for asset in assets:
+            asset.thumbnail_url = thumbnail_url(asset)
         rows.append({
             "variant": variant,
-            "assets": [attachment.asset for attachment in variant.attachments.all()],
+            "assets": assets,
             "problems": check_variant(variant),
             "count": rules.count(variant.text),
             "limit": rules.text_limit,
@@ -175,7 +182,6 @@ def editor_page(
         row["form"] = (variant_forms or {}).get(variant.pk) or VariantForm(
             instance=variant, initial={"version": item.version}
         )
-        row["media_form"] = AttachMediaForm(organisation=organisation)
         row["media_failed"] = (media_forms or {}).get(variant.pk)  # the media form that was refused, if any
     return {
         "item": item,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import card_views, item_views, library_views, review_views, views
+from campaigns import card_views, item_views, library_views, picker_views, review_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("items/<int:pk>/variants/", item_views.variant_add, name="variant_add"),
     path("items/<int:pk>/variants/<int:variant_pk>/", item_views.variant_save, name="variant_save"),
     path("items/<int:pk>/variants/<int:variant_pk>/media/", item_views.variant_media, name="variant_media"),
+    path("items/<int:pk>/variants/<int:variant_pk>/media/pick/", picker_views.media_picker, name="media_picker"),
     path("items/<int:pk>/variants/<int:variant_pk>/check/", item_views.variant_check, name="variant_check"),
     path("items/<int:pk>/move/<slug:action>/", item_views.item_move, name="item_move"),
     path("items/<int:pk>/comments/", item_views.item_comment, name="item_comment"),
