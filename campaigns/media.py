@@ -1,8 +1,8 @@
 """Media library: adding an upload (image or video) to an organisation's library.
 
 The upload is inspected by content (`media_intake`), images are stored cleaned of their metadata
-(`media_privacy`), videos as they came with a poster frame (`video_probe`). Renditions per
-platform are made from the stored original.
+(`media_privacy`), videos remuxed without their metadata (`video_privacy`) with a poster frame
+(`video_probe`). Renditions per platform are made from the stored original.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from PIL import Image
 
-from campaigns import media_privacy, video_probe
+from campaigns import media_privacy, video_privacy, video_probe
 from campaigns.media_intake import MediaFacts, inspect_upload
 from campaigns.models import MediaAsset, Organisation
 from campaigns.renditions import request_renditions
@@ -25,16 +25,20 @@ VIDEO_EXTENSIONS = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": 
 
 
 def prepare_asset(asset: MediaAsset, upload: Any) -> MediaFacts:
-    """Inspect `upload` and set on `asset` its facts and the files to store (cleaned image, or video and poster)."""
+    """Inspect `upload` and set on `asset` its facts and the files to store (image or video cleaned, a poster).
+
+    The checksum stays the upload's own, so that the same camera file uploaded again is found."""
     facts = inspect_upload(upload)
     for name in FACT_FIELDS:
         setattr(asset, name, getattr(facts, name))
     stem = upload.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "upload"
     if facts.kind == MediaAsset.Kind.VIDEO:
+        cleaned = video_privacy.remux_without_metadata(video_probe.readable(upload), facts.mime_type)
         upload.seek(0)
-        upload.name = f"{stem}.{VIDEO_EXTENSIONS[facts.mime_type]}"  # what it is, not what it was called
-        asset.file = upload
-        asset.poster = ContentFile(facts.poster_jpeg, name=video_probe.poster_file_name(upload.name))
+        name = f"{stem}.{VIDEO_EXTENSIONS[facts.mime_type]}"  # what it is, not what it was called
+        asset.file = File(cleaned, name=name)
+        asset.size_bytes = asset.file.size  # what is stored, as for images
+        asset.poster = ContentFile(facts.poster_jpeg, name=video_probe.poster_file_name(name))
         return facts
     upload.seek(0)
     with Image.open(upload) as image:

@@ -1,8 +1,7 @@
 """Videos: what the platforms need to know of one (length, size, codec, frame rate) and a poster frame.
 
-Read with PyAV (FFmpeg's own libraries). Videos are stored as uploaded: nothing is transcoded or
-re-muxed in this issue, so a phone video's own metadata (its location in MP4 `udta`/`©xyz` or
-QuickTime `mdta` keys) stays in the stored file; it is not refused, and the README says so.
+Read with PyAV (FFmpeg's own libraries), from the upload as it came; what is stored is the remux
+of `video_privacy`, whose packets, and so these facts, are the same.
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ def video_bytes(
     container_format: str = "mp4", codec: str = "",
 ) -> bytes:  # fmt: skip
     """A short video whose frames change colour; `location` is written as its own ISO 6709 metadata
-    (FFmpeg writes it in MOV's `udta`/`©xyz`, not in MP4)."""
+    (FFmpeg writes it as text in a MOV's `udta`/`©xyz`, as a binary `loci` box in an MP4)."""
     buffer = io.BytesIO()
     with av.open(buffer, "w", format=container_format) as container:
         if location:
@@ -105,6 +105,65 @@ def video_bytes(
         for packet in stream.encode():
             container.mux(packet)
     return buffer.getvalue()
+
+
+# What a phone writes into a video of its own: where (ISO 6709), when, and with what it was filmed.
+PHONE_LOCATION = "+48.8577+002.2950+035.000/"
+PHONE_MAKE, PHONE_MODEL = "WardPhone", "WardPhone 12 Pro"
+PHONE_CREATED = "2026-01-15T09:30:00.000000Z"
+QUICKTIME_KEYS = {
+    "com.apple.quicktime.location.ISO6709": PHONE_LOCATION,
+    "com.apple.quicktime.make": PHONE_MAKE,
+    "com.apple.quicktime.model": PHONE_MODEL,
+    "com.apple.quicktime.creationdate": PHONE_CREATED,
+}
+
+
+def phone_video_bytes(
+    container_format: str = "mp4", rotation: int = 0, quicktime_keys: bool = False, seconds: float = 1.0,
+    fps: int = 10, size: tuple[int, int] = (64, 48), codec: str = "", audio_codec: str = "aac",
+) -> bytes:  # fmt: skip
+    """A video with sound as a phone films it: its location, creation time, make and model in the
+    container, a name, a language and a date on each stream, and `rotation` (counter-clockwise degrees) in its
+    display matrix (a phone held upright stores landscape pictures turned -90°). `quicktime_keys` writes the
+    container's metadata as iPhones do, in QuickTime `mdta` keys; else FFmpeg writes `udta` (a MOV's `©xyz`,
+    an MP4's `loci`). A MOV also gets a timecode track."""
+    buffer = io.BytesIO()
+    options = {"movflags": "+use_metadata_tags"} if quicktime_keys else {}
+    with av.open(buffer, "w", format=container_format, options=options) as container:
+        tags = QUICKTIME_KEYS if quicktime_keys else {"location": PHONE_LOCATION, "make": PHONE_MAKE}
+        container.metadata.update(tags | {"model": PHONE_MODEL, "creation_time": PHONE_CREATED})
+        if container_format == "mov":
+            container.metadata["timecode"] = "09:30:00:00"
+        video = container.add_stream(codec or video_codec(), rate=Fraction(fps))
+        video.width, video.height, video.pix_fmt = size[0], size[1], "yuv420p"
+        video.metadata.update({"handler_name": f"{PHONE_MAKE} video", "title": "Ward 7, bed 3", "language": "fra",
+                               "creation_time": PHONE_CREATED})  # fmt: skip
+        if rotation:
+            video.set_display_rotation(rotation)
+        sound = container.add_stream(audio_codec, rate=48000)
+        sound.metadata.update({"handler_name": f"{PHONE_MAKE} sound", "language": "fra"})
+        for index in range(int(seconds * fps)):
+            picture = drawing(size).point(lambda value, index=index: (value + index * 20) % 256)
+            for packet in video.encode(av.VideoFrame.from_image(picture)):
+                container.mux(packet)
+        for packet in video.encode():
+            container.mux(packet)
+        _silence(container, sound, seconds)
+    return buffer.getvalue()
+
+
+def _silence(container: av.container.OutputContainer, sound: av.AudioStream, seconds: float) -> None:
+    rate, samples = sound.codec_context.sample_rate, sound.codec_context.frame_size or 1024
+    for start in range(0, int(seconds * rate), samples):
+        frame = av.AudioFrame(format=sound.codec_context.format.name, layout="mono", samples=samples)
+        for plane in frame.planes:
+            plane.update(bytes(plane.buffer_size))
+        frame.sample_rate, frame.pts = rate, start
+        for packet in sound.encode(frame):
+            container.mux(packet)
+    for packet in sound.encode():
+        container.mux(packet)
 
 
 def upload(name: str, content: bytes, content_type: str = "image/png") -> SimpleUploadedFile:
