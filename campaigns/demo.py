@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.files.base import ContentFile
 from django.core.management.base import CommandError
 from django.db import models, transaction
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from campaigns import workflow
 from campaigns.demo_content import (
@@ -101,6 +101,8 @@ def build_demo(today: date | None = None) -> list[Login]:
         }
         days = {slug: today or organisation.today() for slug, organisation in organisations.items()}
         users, logins = _people(organisations)
+        for organisation in organisations.values():
+            _logo(organisation)
         campaigns = {
             key: _campaign(spec, organisations, users, days[spec.organisation]) for key, spec in CAMPAIGNS.items()
         }
@@ -153,6 +155,24 @@ def _people(organisations: dict[str, Organisation]) -> tuple[dict[str, AbstractU
         _upsert(Membership, {"user": user, "organisation": organisations[slug]}, {"role": role})
         logins.append(Login(username, str(role.label), organisations[slug].name, password))
     return users, logins
+
+
+def _logo(organisation: Organisation) -> None:
+    """A plain emblem (a cross in a ring) as the organisation's logo, so that the demo's health cards carry one."""
+    image = Image.new("RGBA", (320, 320), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, 312, 312), outline=(31, 122, 140, 255), width=26)
+    draw.rectangle((130, 70, 190, 250), fill=(192, 38, 45, 255))
+    draw.rectangle((70, 130, 250, 190), fill=(192, 38, 45, 255))
+    png = BytesIO()
+    image.save(png, "PNG")
+    values = {"title": f"{organisation.name} logo", "kind": MediaAsset.Kind.IMAGE, "mime_type": "image/png",
+              "alt_text": {organisation.languages[0]: f"{organisation.name} logo"}, "width": 320, "height": 320,
+              "tags": ["logo"]}  # fmt: skip
+    logo = _stored_asset(organisation, png.getvalue(), "png", values, None)
+    if organisation.logo_id != logo.pk:
+        organisation.logo = logo
+        organisation.save(update_fields=["logo"])
 
 
 def _campaign(
@@ -310,7 +330,7 @@ def _video(spec: VideoSpec, organisation: Organisation, uploader: AbstractUser) 
 
 
 def _stored_asset(organisation: Organisation, content: bytes, extension: str, values: dict[str, Any],
-                  uploader: AbstractUser) -> MediaAsset:  # fmt: skip
+                  uploader: AbstractUser | None) -> MediaAsset:  # fmt: skip
     """The organisation's asset of this content, its file stored once."""
     checksum = hashlib.sha256(content).hexdigest()
     existing = MediaAsset.objects.filter(organisation=organisation, checksum=checksum).first()

@@ -17,7 +17,7 @@ from pytest_django.fixtures import Settings
 from campaigns import demo, workflow
 from campaigns.demo import demo_password
 from campaigns.demo_content import ITEMS, MINISTRY, PEOPLE, ItemSpec
-from campaigns.models import ContentItem, MediaAsset, Rendition, Role, Transition, Variant
+from campaigns.models import ContentItem, MediaAsset, Organisation, Rendition, Role, Transition, Variant
 from campaigns.scoping import role_in
 from publishing.models import Publication, SocialAccount
 from publishing.platforms import Platform
@@ -234,6 +234,8 @@ def test_the_library_shows_every_image_with_renditions_for_every_platform(seed: 
                   for s in asset.renditions.filter(purpose="library").values_list("shape", flat=True)}  # fmt: skip
         assert wanted <= made and any(purpose == "library" for purpose, _ in made), asset
         assert all(not r.is_stale and r.size_bytes > 0 for r in asset.renditions.all())
+    logo = Organisation.objects.get(slug=MINISTRY).logo  # drawn on the health cards made from the demo
+    assert logo is not None and logo.organisation.slug == MINISTRY and logo.kind == MediaAsset.Kind.IMAGE
 
 
 def test_every_ministry_platform_has_an_account_whose_credentials_are_encrypted_at_rest(
