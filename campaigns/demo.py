@@ -255,7 +255,7 @@ def _content(spec: ItemSpec, campaign: Campaign, users: dict[str, AbstractUser])
     for username, body in spec.comments:
         _upsert(Comment, {"item": item, "author": users[username], "body": body}, {})
     cards = _cards(spec, campaign, author)
-    video = [_video(spec.video, campaign.organisation, author)] if spec.video else []
+    video = [_video(spec.video, campaign, author)] if spec.video else []
     languages = campaign.organisation.languages
     for language, (short, long) in spec.texts.items():
         platforms = [(p, short, "") for p in spec.short_on] + [
@@ -305,27 +305,30 @@ def _cards(spec: ItemSpec, campaign: Campaign, uploader: AbstractUser) -> dict[s
             footer = LOCAL_NAMES.get(organisation.slug, {}).get(language, organisation.name)
             png = draw_infographic(title, figures, campaign.colour, footer, language=language)
             asset_title = f"{card.faces['en'][0]} ({language_name(language)})"
-            drawn.setdefault(language, []).append(_asset(organisation, asset_title, png, alt_text, uploader))
+            asset = _asset(organisation, asset_title, png, alt_text, uploader, campaign)
+            drawn.setdefault(language, []).append(asset)
     return drawn
 
 
 def _asset(
-    organisation: Organisation, title: str, png: bytes, alt_text: dict[str, str], uploader: AbstractUser
+    organisation: Organisation, title: str, png: bytes, alt_text: dict[str, str], uploader: AbstractUser,
+    campaign: Campaign,
 ) -> MediaAsset:
     with Image.open(BytesIO(png)) as image:
         width, height = image.size
     values = {"title": title, "kind": MediaAsset.Kind.IMAGE, "mime_type": "image/png", "alt_text": alt_text,
-              "width": width, "height": height}  # fmt: skip
+              "width": width, "height": height, "campaign": campaign}  # fmt: skip
     return _stored_asset(organisation, png, "png", values, uploader)
 
 
-def _video(spec: VideoSpec, organisation: Organisation, uploader: AbstractUser) -> MediaAsset:
+def _video(spec: VideoSpec, campaign: Campaign, uploader: AbstractUser) -> MediaAsset:
+    organisation = campaign.organisation
     path = DEMO_MEDIA / spec.file
     facts = probe_video(str(path))  # as an upload is measured: dimensions, duration, codec, a poster frame
     poster = _store(f"{organisation.slug}-{poster_file_name(spec.file)}", facts.poster_jpeg, "poster")
     values = {"title": spec.title, "kind": MediaAsset.Kind.VIDEO, "mime_type": facts.mime_type, "alt_text": {},
               "width": facts.width, "height": facts.height, "duration_ms": facts.duration_ms, "codec": facts.codec,
-              "frame_rate": facts.frame_rate, "poster": poster}  # fmt: skip
+              "frame_rate": facts.frame_rate, "poster": poster, "campaign": campaign}  # fmt: skip
     return _stored_asset(organisation, path.read_bytes(), "mp4", values, uploader)
 
 

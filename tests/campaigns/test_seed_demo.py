@@ -234,6 +234,7 @@ def test_the_library_shows_every_image_with_renditions_for_every_platform(seed: 
                   for s in asset.renditions.filter(purpose="library").values_list("shape", flat=True)}  # fmt: skip
         assert wanted <= made and any(purpose == "library" for purpose, _ in made), asset
         assert all(not r.is_stale and r.size_bytes > 0 for r in asset.renditions.all())
+    assert all(asset.campaign_id for asset in ministry_images if "logo" not in asset.tags)  # the picker's order
     logo = Organisation.objects.get(slug=MINISTRY).logo  # drawn on the health cards made from the demo
     assert logo is not None and logo.organisation.slug == MINISTRY and logo.kind == MediaAsset.Kind.IMAGE
 
