@@ -61,6 +61,15 @@ def target_size(shape: ImageShape, width: int, height: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def rendered_size(shape: ImageShape, width: int, height: int) -> tuple[int, int]:
+    """The size `render` makes for the shape from an upright image of this size (a crop's size does not depend on
+    the focal point), before any shrinking to fit the shape's byte limit."""
+    left, top, right, bottom = (
+        focal_crop(width, height, shape.aspect, (0.5, 0.5)) if shape.crop else (0, 0, width, height)
+    )
+    return target_size(shape, right - left, bottom - top)
+
+
 def render(file: BinaryIO, shapes: Mapping[str, ImageShape], focal: tuple[float, float]) -> dict[str, Rendered]:
     """Each shape made from the image in `file` (an animated GIF's first frame), keyed as `shapes` is."""
     with Image.open(file) as image:
