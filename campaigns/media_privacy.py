@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageOps
 
+from campaigns.colour import to_srgb
 from campaigns.rendering import flatten
 
 # What the pixels need to be read back right; everything else in `Image.info` is metadata.
 KEPT_INFO = ("transparency",)
-SRGB = ImageCms.createProfile("sRGB")
 JPEG_QUALITY = 95
 # Formats kept as they are; BMP and TIFF (which can carry EXIF and XMP tags) are stored as PNG,
 # lossless and taken by every platform.
@@ -28,31 +28,12 @@ def clean_image(image: Image.Image) -> Image.Image:
     """A new image with `image`'s pixels only: orientation applied, colours in sRGB, no metadata."""
     upright = ImageOps.exif_transpose(image) or image
     icc = image.info.get("icc_profile")
-    if upright.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
-        upright = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
-    if icc:
-        upright = _to_srgb(upright, icc)
+    if icc or upright.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+        upright = to_srgb(upright, icc)
     cleaned = upright.copy() if upright is image else upright
     same_mode = cleaned.mode == image.mode
     cleaned.info = {key: image.info[key] for key in KEPT_INFO if key in image.info and same_mode}
     return cleaned
-
-
-def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
-    if image.mode in ("1", "P"):
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    alpha = image.getchannel("A") if "A" in image.getbands() else None
-    colour = image.convert("RGB") if alpha is not None else image
-    try:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        converted = ImageCms.profileToProfile(colour, source, SRGB, outputMode="L" if image.mode == "L" else "RGB")
-    except (ImageCms.PyCMSError, OSError):
-        # A broken or unusable profile: its pixels read as they are, which is what browsers do.
-        converted = colour.convert("L" if image.mode == "L" else "RGB")
-    if alpha is not None:
-        converted = converted.convert("RGBA")
-        converted.putalpha(alpha)
-    return converted
 
 
 def encode(image: Image.Image, format: str, **options: Any) -> bytes:

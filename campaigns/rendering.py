@@ -4,7 +4,7 @@ A JPEG is decoded with `Image.draft` at the smallest power-of-two scale every wa
 24-megapixel photo made into 2000 px renditions decodes at 3000 x 2000, a quarter of the memory). The picture is
 then halved with `Image.reduce` as often as the smaller shapes allow (each half made once and shared), and each
 size is made from the nearest half with `resize(reducing_gap=...)`: a whole-factor reduction, then Lanczos.
-The encoders write no EXIF, XMP or IPTC: only the colour profile is kept.
+Colours are converted to sRGB (campaigns/colour.py) and the encoders write no EXIF, XMP, IPTC or colour profile.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from PIL import Image, ImageOps
 
+from campaigns.colour import to_srgb
 from publishing.adapters.shapes import ImageShape
 
 # JPEG and WebP qualities tried in turn until the file fits its platform's limit; then the image is shrunk.
@@ -58,6 +59,15 @@ def target_size(shape: ImageShape, width: int, height: int) -> tuple[int, int]:
         return max(1, round(shape.width * scale)), max(1, round(shape.height * scale))
     scale = min(1.0, shape.width / width, shape.height / height)
     return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def rendered_size(shape: ImageShape, width: int, height: int) -> tuple[int, int]:
+    """The size `render` makes for the shape from an upright image of this size (a crop's size does not depend on
+    the focal point), before any shrinking to fit the shape's byte limit."""
+    left, top, right, bottom = (
+        focal_crop(width, height, shape.aspect, (0.5, 0.5)) if shape.crop else (0, 0, width, height)
+    )
+    return target_size(shape, right - left, bottom - top)
 
 
 def render(file: BinaryIO, shapes: Mapping[str, ImageShape], focal: tuple[float, float]) -> dict[str, Rendered]:
@@ -105,29 +115,28 @@ def fit_bytes(image: Image.Image, shape: ImageShape, source_format: str) -> Rend
 
 
 def clean_image(image: Image.Image) -> Image.Image:
-    """The decoded image upright, in RGB (RGBA where it has transparency), with no metadata but its colour profile.
+    """The decoded image upright, in sRGB, as RGB (RGBA where it has transparency), with no metadata at all.
 
     The stored original was already cleaned at upload (campaigns/media_privacy.py); this cheap pass, which copies
     only where it must (a 24-megapixel photo is 72 MB a copy), guards assets stored before that."""
     image.seek(0)
     profile = image.info.get("icc_profile")
-    # Copies only where needed: a 24-megapixel photo is 72 MB a copy.
     upright = ImageOps.exif_transpose(image) if image.getexif().get(ORIENTATION, 1) != 1 else image
     has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
     mode = "RGBA" if has_alpha else "RGB"
-    picture = upright if upright.mode == mode else upright.convert(mode)
+    picture = to_srgb(upright, profile) if profile else upright
+    picture = picture if picture.mode == mode else picture.convert(mode)
     picture.load()
-    picture.info = {"icc_profile": profile} if profile and image.mode == mode[:3] else {}
+    picture.info = {}
     return picture
 
 
 def encode(image: Image.Image, fmt: str, **options: object) -> bytes:
-    """The image written without EXIF, XMP or IPTC (only its colour profile).
+    """The image written without EXIF, XMP, IPTC or colour profile (its pixels are in sRGB: clean_image).
 
-    Unlike campaigns.media_privacy.encode, it keeps the colour profile and does not copy the image first."""
-    profile = image.info.get("icc_profile")
+    Unlike campaigns.media_privacy.encode, it does not copy the image first."""
     out = io.BytesIO()
-    image.save(out, fmt, exif=b"", **({"icc_profile": profile} if profile else {}), **options)
+    image.save(out, fmt, exif=b"", **options)
     return out.getvalue()
 
 

@@ -107,15 +107,17 @@ def rendition_file(asset: MediaAsset, platform: str) -> MediaFile:
     aspect = asset.width / asset.height if asset.width and asset.height else renditions[0].width / renditions[0].height
 
     def fit(rendition: Rendition) -> tuple[bool, float, int]:
-        distance = abs(math.log(rendition.width / rendition.height / aspect))
-        return (
-            (rendition.focal_x, rendition.focal_y) != (asset.focal_x, asset.focal_y),
-            round(distance, 3),
-            -rendition.width * rendition.height,
-        )
+        stale = (rendition.focal_x, rendition.focal_y) != (asset.focal_x, asset.focal_y)
+        return (stale, *size_fit(rendition.width, rendition.height, aspect))
 
     best = min(renditions, key=fit)
     return MediaFile(best.file, best.mime_type)
+
+
+def size_fit(width: int, height: int, aspect: float) -> tuple[float, int]:
+    """How well a rendition of this size stands for an original of this aspect ratio: lower is better (the nearest
+    aspect ratio, then the larger)."""
+    return round(abs(math.log(width / height / aspect)), 3), -width * height
 
 
 def upload_part(asset: MediaAsset, platform: str) -> tuple[str, bytes, str]:

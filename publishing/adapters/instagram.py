@@ -66,7 +66,9 @@ class InstagramAdapter(GraphAdapter):
             message = f"Instagram needs 1 to {rules.max_images} images or videos"
             problems.append(Problem("media", "media_count", message, ERROR, variant.pk))
         in_carousel = len(assets) > 1
-        return problems + [p for a in assets for p in instagram_media.problems(a, variant, in_carousel=in_carousel)]
+        for asset in assets:
+            problems += instagram_media.problems(asset, variant, self.image_shapes, in_carousel=in_carousel)
+        return problems
 
     def create_container(self, publication: Publication) -> str:
         variant, account = publication.variant, publication.account

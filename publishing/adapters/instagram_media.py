@@ -5,17 +5,20 @@ JPEG, aspect 4:5 to 1.91:1, 320 to 1440 px wide (#image-specifications). A singl
 (`media_type=REELS`; the feed's VIDEO type is gone since 2023): MOV or MP4, 3 s to 15 min, at most
 300 MB, at most 1920 px wide, aspect 0.01:1 to 10:1 (#reel-specifications). A video inside a carousel is
 `media_type=VIDEO` with `is_carousel_item`: 3 to 60 s, at most 100 MB (#video-specifications). Meta
-fetches `image_url` and `video_url` itself: our signed addresses (publishing/media_urls.py).
+fetches `image_url` and `video_url` itself: our signed addresses (publishing/media_urls.py). An image is always
+sent as its Instagram rendition, cropped to Instagram's own shapes, so its checks judge that rendition.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PIL import Image, UnidentifiedImageError
 
 from campaigns.checks import ERROR, Problem
 from publishing import media_urls
+from publishing.adapters.shapes import ImageShape
 
 if TYPE_CHECKING:
     from campaigns.models import MediaAsset, Variant
@@ -42,15 +45,14 @@ def container_fields(asset: MediaAsset, language: str, *, in_carousel: bool) -> 
     item = {"is_carousel_item": "true"} if in_carousel else {}
     if is_video(asset):
         return item | {"media_type": "VIDEO" if in_carousel else "REELS", "video_url": media_urls.signed_url(asset)}
+    _make_renditions(asset)
     # alt_text: "for image posts" (ig-user/media reference, since 2025).
-    fields = item | {
-        "image_url": media_urls.signed_url(asset, as_jpeg=True, platform="instagram")
-    }  # a PNG or WebP is served as a JPEG
+    fields = item | {"image_url": media_urls.signed_url(asset, as_jpeg=True, platform="instagram")}
     return fields | ({"alt_text": alt} if (alt := asset.alt_text.get(language, "")) else {})
 
 
-def problems(asset: MediaAsset, variant: Variant, *, in_carousel: bool) -> list[Problem]:
-    """What Instagram would refuse in one item, from what the asset says of itself."""
+def problems(asset: MediaAsset, variant: Variant, shapes: Sequence[ImageShape], *, in_carousel: bool) -> list[Problem]:
+    """What Instagram would refuse in one item: for an image, in the rendition it is sent (see `sent_size`)."""
     if is_video(asset):
         return _video_problems(asset, variant, in_carousel)
     if asset.kind != asset.Kind.IMAGE:
@@ -65,14 +67,35 @@ def problems(asset: MediaAsset, variant: Variant, *, in_carousel: bool) -> list[
                 width, height = image.size
         except (OSError, UnidentifiedImageError):
             return [_problem("file", f"{asset.title!r} cannot be read", variant)]
+    sent_width, sent_height = sent_size(width, height, shapes)
+    sent = f"{asset.title!r} is {width}×{height}; Instagram is sent its {sent_width}×{sent_height} rendition"
     found = []
-    if not ASPECT_MIN <= width / height <= ASPECT_MAX:
-        found.append(
-            _problem("aspect_ratio", f"{asset.title!r} is {width}×{height}: Instagram takes 4:5 to 1.91:1", variant)
-        )
-    if not WIDTH_MIN_PX <= width <= WIDTH_MAX_PX:
-        found.append(_problem("width", f"{asset.title!r} is {width} px wide: Instagram takes 320 to 1440", variant))
+    if not ASPECT_MIN <= sent_width / sent_height <= ASPECT_MAX:
+        found.append(_problem("aspect_ratio", f"{sent}: Instagram takes 4:5 to 1.91:1", variant))
+    if not WIDTH_MIN_PX <= sent_width <= WIDTH_MAX_PX:
+        # Renditions are never enlarged (campaigns/rendering.py): too small an original stays too small.
+        verdict = "too small" if sent_width < WIDTH_MIN_PX else "too wide"
+        message = f"{sent}, {verdict}: Instagram takes images 320 to 1440 px wide"
+        found.append(_problem("width", message, variant))
     return found
+
+
+def sent_size(width: int, height: int, shapes: Sequence[ImageShape]) -> tuple[int, int]:
+    """The size of the file Instagram fetches for an image of this size: its rendition nearest the image's aspect
+    ratio (media_urls.rendition_file's choice), which `container_fields` makes first if it is missing. Made by
+    cropping to Instagram's own shapes, it is within 4:5 to 1.91:1 and 1440 px whatever the original."""
+    from campaigns.rendering import rendered_size
+
+    sizes = [rendered_size(shape, width, height) for shape in shapes]
+    return min(sizes, key=lambda size: media_urls.size_fit(*size, width / height))
+
+
+def _make_renditions(asset: MediaAsset) -> None:
+    """Instagram's renditions of the image, where the upload's or the connection's task has not made them yet:
+    without one, the original would be sent, and Instagram may refuse its shape."""
+    from campaigns.renditions import make_renditions
+
+    make_renditions(asset, ["instagram"])
 
 
 def _video_problems(asset: MediaAsset, variant: Variant, in_carousel: bool) -> list[Problem]:

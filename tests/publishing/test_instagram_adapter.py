@@ -177,10 +177,9 @@ def test_the_hashtag_cap_follows_the_settings(on_instagram, settings):
 @pytest.mark.parametrize(
     ("width", "height", "mime_type", "rule"),
     [
-        (1080, 1920, "image/jpeg", "aspect_ratio"),  # 9:16 is a story's, not a feed post's
-        (1440, 700, "image/jpeg", "aspect_ratio"),  # wider than 1.91:1
+        # Renditions are never enlarged: too narrow an original, or a crop of it, cannot be fixed.
         (300, 300, "image/jpeg", "width"),
-        (1600, 1600, "image/jpeg", "width"),
+        (1000, 150, "image/jpeg", "width"),  # its 1.91:1 crop is 286 px wide
         (1080, 1080, "image/gif", "file_type"),
     ],
 )
@@ -193,6 +192,39 @@ def test_an_image_instagram_would_refuse_is_found_before_any_request(on_instagra
     with pytest.raises(Permanent):
         InstagramAdapter(client).publish(publication(on_instagram))
     assert sent == []
+
+
+def test_a_too_narrow_image_is_refused_naming_the_field_the_rule_and_the_rendition_sent(on_instagram):
+    VariantMedia.objects.filter(variant=on_instagram.variant).delete()
+    attach(on_instagram, jpeg_bytes(1000, 150), {"en": "A banner"})
+
+    [problem] = InstagramAdapter().validate(on_instagram.variant)
+
+    assert (problem.field, problem.rule) == ("media", "width")
+    assert problem.message == (
+        "'card-1' is 1000×150; Instagram is sent its 286×150 rendition, too small: "
+        "Instagram takes images 320 to 1440 px wide"
+    )
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "sent"),
+    [
+        (1080, 1920, (1080, 1350)),  # 9:16, a story's shape: sent as the 4:5 portrait
+        (1800, 600, (1080, 566)),  # 3:1: sent as the 1.91:1 landscape
+        (1600, 1600, (1080, 1080)),  # wider than 1440: sent 1080 wide
+    ],
+)
+def test_an_image_out_of_instagrams_shapes_passes_and_is_sent_as_its_rendition(on_instagram, width, height, sent):
+    VariantMedia.objects.filter(variant=on_instagram.variant).delete()
+    attach(on_instagram, jpeg_bytes(width, height), {"en": "A poster"})
+
+    assert InstagramAdapter().validate(on_instagram.variant) == []
+    InstagramAdapter().publish(publication(on_instagram))
+
+    media = SandboxMedia.objects.get()
+    assert (media.mime_type, (media.width, media.height)) == ("image/jpeg", sent)
+    assert 4 / 5 <= media.width / media.height <= 1.91 and 320 <= media.width <= 1440
 
 
 def test_a_post_without_an_image_is_refused_before_any_request(on_instagram):
