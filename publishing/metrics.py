@@ -212,7 +212,9 @@ def _failed(started: MetricSchedule, now: dt.datetime, error: PublishError) -> s
             return None
         message = str(error)[:1000]
         if isinstance(error, AuthFailed):
-            _save(schedule, state=S.RECONNECT, last_error=f"Reconnect the account: {message}")
+            # The whole account waits: its other posts' collections would only be refused too.
+            waiting = MetricSchedule.objects.filter(account_id=schedule.account_id, state=S.COLLECTING)
+            waiting.update(state=S.RECONNECT, claimed_until=None, last_error=f"Reconnect the account: {message}")
             return S.RECONNECT
         failures = schedule.failures + 1
         if failures >= MAX_FAILURES:

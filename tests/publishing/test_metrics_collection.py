@@ -168,11 +168,16 @@ def test_a_revoked_token_waits_until_the_account_is_connected_again(publish_on, 
     publication = publish_on("mastodon")
     age(publication, HOUR)
     fault(world, "unauthorized", applies_to="all", remaining=1)
+    other = builders.make_publication(
+        world.variant, world.account, state=P.PUBLISHED, remote_id="elsewhere", scheduled_at=timezone.now() - DAY
+    )
+    metrics.start_collecting(other.pk, world.account.pk, timezone.now())
 
     assert metrics.collect(publication.pk) == S.RECONNECT
 
     schedule = schedule_of(publication)
     assert schedule.state == S.RECONNECT and schedule.last_error.startswith("Reconnect the account")
+    assert schedule_of(other).state == S.RECONNECT  # the account's other posts wait too, without a call each
     assert metrics.due_publications(timezone.now() + 30 * DAY, 10) == []
     assert Publication.objects.get(pk=publication.pk).state == P.PUBLISHED
 
@@ -180,7 +185,7 @@ def test_a_revoked_token_waits_until_the_account_is_connected_again(publish_on, 
         world.admin, world.ministry, "mastodon", world.account.handle, world.sandbox, {"access_token": TOKEN}, None
     )
 
-    assert metrics.due_publications(timezone.now(), 10) == [publication.pk]
+    assert set(metrics.due_publications(timezone.now(), 10)) == {publication.pk, other.pk}
     assert metrics.collect(publication.pk) == "collected"
 
 
