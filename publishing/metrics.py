@@ -35,7 +35,7 @@ from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from publishing.adapters import adapter_for
-from publishing.adapters.base import Adapter, AuthFailed, PublishError, Transient, UnknownOutcome
+from publishing.adapters.base import Adapter, AuthFailed, Permanent, PublishError, Transient, UnknownOutcome
 from publishing.models import Metric, MetricSchedule, Publication, SocialAccount
 
 logger = logging.getLogger(__name__)
@@ -154,6 +154,10 @@ def collect(publication_id: int) -> str | None:
         counts = adapter.fetch_metrics(publication)
     except PublishError as error:
         return _failed(started, now, error)
+    except (ValueError, KeyError, TypeError) as error:
+        # An answer not shaped as documented (not JSON, a field missing): as good as a refusal, for this slot.
+        logger.warning("publication %s: unreadable metrics answer: %r", publication_id, error)
+        return _failed(started, now, Permanent(f"the platform's answer could not be read: {error!r}"))
     return _stored(started, now, publication, counts, canonical(adapter, counts))
 
 
@@ -206,16 +210,13 @@ def _stored(
 
 
 def _failed(started: MetricSchedule, now: dt.datetime, error: PublishError) -> str | None:
+    message = str(error)[:1000]
+    if isinstance(error, AuthFailed):
+        return _wait_for_account(started, message)
     with transaction.atomic():
         schedule = _still_ours(started)
         if schedule is None:
             return None
-        message = str(error)[:1000]
-        if isinstance(error, AuthFailed):
-            # The whole account waits: its other posts' collections would only be refused too.
-            waiting = MetricSchedule.objects.filter(account_id=schedule.account_id, state=S.COLLECTING)
-            waiting.update(state=S.RECONNECT, claimed_until=None, last_error=f"Reconnect the account: {message}")
-            return S.RECONNECT
         failures = schedule.failures + 1
         if failures >= MAX_FAILURES:
             _save(
@@ -235,6 +236,24 @@ def _failed(started: MetricSchedule, now: dt.datetime, error: PublishError) -> s
             return S.DONE
         _save(schedule, slot=following[0], due_at=following[1], failures=failures, last_error=message)
     return "skipped"
+
+
+def _wait_for_account(started: MetricSchedule, message: str) -> str | None:
+    """The platform refused the account's credentials: all its collections wait until it is connected again."""
+    with transaction.atomic():
+        # The account row first, as in _start_call and reconnecting (connecting.save_connection): no lock cycle.
+        account = SocialAccount.objects.select_for_update().get(pk=started.account_id)
+        schedule = _still_ours(started)
+        if schedule is None:
+            return None
+        if account.connected_at is not None and account.connected_at > started.called_at:
+            # Reconnected while the call was under way: the refusal was about the credentials it replaced.
+            _save(schedule, due_at=timezone.now(), last_error="")
+            return "retrying"
+        # Its other posts' collections would only be refused too, one call each.
+        waiting = MetricSchedule.objects.filter(account_id=account.pk, state=S.COLLECTING)
+        waiting.update(state=S.RECONNECT, claimed_until=None, last_error=f"Reconnect the account: {message}")
+    return S.RECONNECT
 
 
 def backoff_s(failures: int) -> float:

@@ -211,6 +211,22 @@ def test_a_collection_delivered_twice_stores_one_row(publish_on):
     assert Metric.objects.count() == 1
 
 
+def test_a_call_under_way_is_left_alone_and_one_whose_worker_died_is_taken_up_after_its_lease(publish_on):
+    publication = publish_on("mastodon")
+    age(publication, HOUR)
+    # What a worker leaves while it waits for the platform: the call stamped, the row leased past now.
+    under_way = timezone.now()
+    MetricSchedule.objects.filter(pk=publication.pk).update(called_at=under_way, due_at=under_way + metrics.CALL_LEASE)
+
+    assert metrics.collect(publication.pk) is None
+
+    died_at = timezone.now() - metrics.CALL_LEASE - dt.timedelta(seconds=1)
+    MetricSchedule.objects.filter(pk=publication.pk).update(called_at=died_at, due_at=died_at + metrics.CALL_LEASE)
+    assert metrics.due_publications(timezone.now(), 10) == [publication.pk]
+    assert metrics.collect(publication.pk) == "collected"
+    assert Metric.objects.get().slot == 0
+
+
 def test_after_a_year_collection_is_done(publish_on):
     publication = publish_on("mastodon")
     age(publication, 360 * DAY)
