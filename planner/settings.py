@@ -192,6 +192,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "publishing.tasks.publish": {"queue": "publish"},
     "publishing.tasks.reconcile": {"queue": "publish"},
+    # Never on `publish`: reading engagement back must not wait in line with, or hold up, what goes out.
+    "publishing.tasks.collect_due_metrics": {"queue": "default"},
+    "publishing.tasks.collect_metrics": {"queue": "default"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -218,6 +221,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-unapproved-items": {"task": "campaigns.tasks.expire_unapproved_items", "schedule": 60.0},
     # Authors and managers hear a day ahead about posts on accounts that need reconnecting.
+    # Published posts' engagement, read back on their schedule (publishing/metrics.py).
+    "collect-due-metrics": {
+        "task": "publishing.tasks.collect_due_metrics",
+        "schedule": 60.0,
+        "options": {"queue": "default", "expires": 60.0},
+    },
     "warn-accounts-needing-reconnecting": {
         "task": "publishing.account_tasks.warn_about_accounts_needing_reconnecting",
         "schedule": 3600.0,

@@ -25,6 +25,7 @@ from django.utils import timezone
 from campaigns.models import Organisation, Role
 from campaigns.renditions import request_library_renditions
 from campaigns.scoping import role_in
+from publishing import metrics
 from publishing.adapters.base import Connection, PublishError
 from publishing.connect import bluesky, mastodon, oauth, providers
 from publishing.connect.oauth import ConnectRefused
@@ -178,6 +179,7 @@ def save_connection(user: AbstractBaseUser, organisation: Organisation, platform
             field, messages = next(iter(error.message_dict.items()))
             raise ConnectRefused(f"{field}: {' '.join(messages)}") from error
         account.save()
+        metrics.resume_for_account(account.pk, now)  # collections that waited for new credentials
         if new_platform:
             request_library_renditions(organisation)  # the library's images made to the new platform's shapes
     return account

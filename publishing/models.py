@@ -289,3 +289,83 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.beat_at:%H:%M:%S}"
+
+
+class MetricSchedule(models.Model):
+    """When a published post's engagement is next read from its platform (publishing/metrics.py).
+
+    One row per published publication, made in the transaction that publishes it: the collection's own
+    bookkeeping stays off the publication (whose state only publishing/scheduling.py changes), and the beat
+    finds due work with one query on a partial index of the rows still collecting.
+    """
+
+    class State(models.TextChoices):
+        COLLECTING = "collecting", _("Collecting")
+        RECONNECT = "reconnect", _("Waiting for the account to be reconnected")
+        DONE = "done", _("Done")
+        GAVE_UP = "gave_up", _("Gave up")
+
+    publication = models.OneToOneField(
+        Publication, primary_key=True, on_delete=models.CASCADE, related_name="metric_schedule"
+    )
+    # The publication's, copied: the per-account rate limit counts an account's calls without a join.
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.COLLECTING)
+    slot = models.PositiveSmallIntegerField(default=0, help_text=_("The collection due next, by number."))
+    due_at = models.DateTimeField(help_text=_("When it is due: the slot's time, or a retry's."))
+    claimed_until = models.DateTimeField(null=True, blank=True, help_text=_("Handed to a worker until then."))
+    called_at = models.DateTimeField(null=True, blank=True, help_text=_("When the platform was last asked."))
+    failures = models.PositiveSmallIntegerField(default=0, help_text=_("Failed calls in a row."))
+    last_error = models.TextField(blank=True)
+
+    organisation_path = "account__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["collecting", "reconnect", "done", "gave_up"]),
+                name="metric_schedule_state_known",
+            ),
+        ]
+        indexes = [
+            # The beat's query looks only at rows still collecting.
+            models.Index(fields=["due_at"], name="metric_schedule_due", condition=Q(state="collecting")),
+            models.Index(fields=["account", "called_at"], name="metric_schedule_account_calls"),
+        ]
+
+    def __str__(self) -> str:
+        return f"metrics of {self.publication_id}: {self.state}, slot {self.slot} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Metric(models.Model):
+    """A published post's engagement as its platform reported it at one instant: one point of a time series.
+
+    A figure is null where the platform does not give it (Mastodon counts no impressions), which is not 0.
+    """
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="metrics")
+    slot = models.PositiveSmallIntegerField(help_text=_("Which scheduled collection it is (0: an hour after)."))
+    collected_at = models.DateTimeField()
+    impressions = models.PositiveBigIntegerField(_("impressions or views"), null=True, blank=True)
+    likes = models.PositiveBigIntegerField(_("likes"), null=True, blank=True)
+    shares = models.PositiveBigIntegerField(_("shares or reposts"), null=True, blank=True)
+    replies = models.PositiveBigIntegerField(_("replies or comments"), null=True, blank=True)
+    clicks = models.PositiveBigIntegerField(_("clicks"), null=True, blank=True)
+    video_views = models.PositiveBigIntegerField(_("video views"), null=True, blank=True)
+    watch_time_s = models.PositiveBigIntegerField(_("watch time (s)"), null=True, blank=True)
+    raw = models.JSONField(default=dict, help_text=_("What the platform answered, under its own names."))
+
+    organisation_path = "publication__account__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["publication", "collected_at"]
+        constraints = [
+            # A collection run twice for the same slot (a message delivered twice) stores one row.
+            models.UniqueConstraint(fields=["publication", "slot"], name="metric_once_per_slot"),
+        ]
+        indexes = [models.Index(fields=["publication", "collected_at"], name="metric_series")]
+
+    def __str__(self) -> str:
+        return f"metrics of {self.publication_id} at {self.collected_at:%Y-%m-%d %H:%M}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from campaigns import checks, workflow
 from campaigns.models import ContentItem, Variant
+from publishing import metrics
 from publishing.freezes import frozen_publications
 from publishing.models import PostingSlot, Publication, PublicationAttempt, SocialAccount
 from publishing.platforms import Platform
@@ -348,14 +349,17 @@ def confirm_published(publication: Publication, actor: AbstractBaseUser, remote_
     """A person checked the platform: the unconfirmed post is there (at `remote_url`)."""
     _require_planner(publication, actor)
     remote_id = remote_url.rstrip("/").rsplit("/", 1)[-1] or "confirmed-by-hand"
-    moved = Publication.objects.filter(pk=publication.pk, state=P.UNCONFIRMED).update(
-        state=P.PUBLISHED, remote_id=remote_id[:200], remote_url=remote_url[:500], published_at=timezone.now(),
-        last_error=f"Confirmed published by {actor.get_username()}.",
-    )  # fmt: skip
-    if not moved:
-        raise workflow.WorkflowError(
-            "Only an unconfirmed publication can be confirmed.", code="wrong_state", status=409
-        )
+    now = timezone.now()
+    with transaction.atomic():
+        moved = Publication.objects.filter(pk=publication.pk, state=P.UNCONFIRMED).update(
+            state=P.PUBLISHED, remote_id=remote_id[:200], remote_url=remote_url[:500], published_at=now,
+            last_error=f"Confirmed published by {actor.get_username()}.",
+        )  # fmt: skip
+        if not moved:
+            raise workflow.WorkflowError(
+                "Only an unconfirmed publication can be confirmed.", code="wrong_state", status=409
+            )
+        metrics.start_collecting(publication.pk, publication.account_id, now)
     publication.refresh_from_db()
     return publication
 

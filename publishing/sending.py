@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from campaigns import workflow
 from campaigns.models import ContentItem
-from publishing import freezes, rate_limits, scheduling
+from publishing import freezes, metrics, rate_limits, scheduling
 from publishing.adapters import adapter_for
 from publishing.adapters.base import Adapter, AuthFailed, Permanent, PublishError, Transient, UnknownOutcome
 from publishing.models import Publication, PublicationAttempt
@@ -206,6 +206,7 @@ def _published(
         fields["notes"] = "\n".join(notes)[:2000]
         if not scheduling.finish(publication.pk, P.PUBLISHED, from_state=from_state, **fields):
             return
+        metrics.start_collecting(publication.pk, publication.account_id, now)
         if notes:  # published, but something beside the post went wrong: a person should know
             tell_people.delay_on_commit([publication.pk])
         if attempt is not None:

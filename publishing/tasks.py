@@ -42,3 +42,22 @@ def tell_people(publication_ids: list[int]) -> int:
     from publishing.attention import tell_people as notify_about
 
     return notify_about(publication_ids)
+
+
+@shared_task(ignore_result=True)
+def collect_due_metrics() -> int:
+    """Hand the engagement collections now due to workers (beat, every minute); returns how many."""
+    from publishing import metrics
+
+    due = metrics.claim_due(timezone.now(), metrics.BATCH_SIZE)
+    for publication_id in due:  # claimed and committed: each message is safe to deliver twice
+        collect_metrics.delay(publication_id)
+    return len(due)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def collect_metrics(publication_id: int) -> str | None:
+    """Read one published post's engagement from its platform, if its collection is due."""
+    from publishing.metrics import collect
+
+    return collect(publication_id)

@@ -125,6 +125,9 @@ class Adapter:
     refresh_client_basic_auth: ClassVar[bool] = False
     # The image shapes renditions are made to for the platform (campaigns/renditions.py); none: the original is sent.
     image_shapes: ClassVar[tuple[ImageShape, ...]] = ()
+    # The platform's own names in `fetch_metrics` → our columns (publishing/metrics.py: several names summed into one
+    # column; "watch_time_ms" is converted to seconds). A name not listed is kept only in the raw answer.
+    metric_names: ClassVar[dict[str, str]] = {}
 
     def may_resend(self, first_attempt_at: dt.datetime) -> bool:
         """Whether a resend under the same key, for a post first attempted then, cannot make a second post."""

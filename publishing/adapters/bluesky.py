@@ -53,6 +53,8 @@ class BlueskyAdapter(XrpcAdapter):
     # A record key, once taken, stays taken until the record is deleted (atproto.com/specs/record-key):
     # a resend under it can never make a second post, however late.
     idempotency_window = dt.timedelta.max
+    # app.bsky.feed.defs#postView counts; quotes stay in the raw answer. Bluesky counts no views or clicks.
+    metric_names = {"likeCount": "likes", "repostCount": "shares", "replyCount": "replies"}
 
     def __init__(self, client: httpx.Client | None = None, *, card_hosts: Collection[str] = ()) -> None:
         """`card_hosts`: hosts whose pages get a link card although they are on loopback or a private network."""

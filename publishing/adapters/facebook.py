@@ -55,7 +55,7 @@ VIDEO_TYPES = ("video/mp4", "video/quicktime")
 FEED_VIDEO_MAX_MS = 4 * HOUR_MS  # platform-rules.md, Facebook Page row: "feed video up to 4 h" (no size given)
 # developers.facebook.com/docs/graph-api/reference/insights#page-posts; post_impressions went on 15 November 2025
 # (developers.facebook.com/docs/platforminsights/page/deprecated-metrics names the replacement).
-METRICS = ("post_total_media_view_unique", "post_clicks", "post_reactions_like_total")
+METRICS = {"post_total_media_view_unique": "impressions", "post_clicks": "clicks", "post_reactions_like_total": "likes"}
 # developers.facebook.com/docs/video-api/guides/insights: a video's totals over every post of it.
 VIDEO_METRICS = ("total_video_views", "total_video_views_unique", "total_video_avg_time_watched")
 
@@ -70,6 +70,7 @@ class FacebookAdapter(Adapter):
         ImageShape("gif", 4096, 4096, ("GIF",), 4 * MB, crop=False, animated=True),
     )
     name = "Facebook"
+    metric_names = METRICS | {"total_video_views": "video_views"}  # the average time watched is not a total
     version = "v21.0"
 
     def complete_connection(self, connection: Connection) -> Connection:
@@ -168,9 +169,8 @@ class FacebookAdapter(Adapter):
 
     def _permalink(self, account: SocialAccount, post_id: str) -> str:
         try:
-            return (
-                self._graph(account, "GET", post_id, params={"fields": "permalink_url"}).json().get("permalink_url", "")
-            )
+            fields = {"fields": "permalink_url"}
+            return self._graph(account, "GET", post_id, params=fields).json().get("permalink_url", "")
         except PublishError as error:  # the post is made; its address is only nice to have
             logger.warning("Facebook post %s: permalink not read: %s", post_id, error)
             return ""

@@ -45,6 +45,9 @@ class InstagramAdapter(GraphAdapter):
     status_field, status_fields, text_field = "status_code", "status_code,status", "caption"
     refresh_grant = "ig_refresh_token"  # developers.facebook.com/docs/instagram-platform/reference/refresh_access_token
     metrics: ClassVar[tuple[str, ...]] = FEED_METRICS
+    # `views` replaced `impressions` (v22.0); a Reel's total play time is in milliseconds (the insights reference).
+    metric_names = {"views": "impressions", "likes": "likes", "comments": "replies", "shares": "shares",
+                    "ig_reels_video_view_total_time": "watch_time_ms"}  # fmt: skip
 
     def complete_connection(self, connection: Connection) -> Connection:
         return meta_connect.instagram(self.client, connection, self.version)

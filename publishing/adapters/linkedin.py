@@ -63,6 +63,7 @@ class LinkedInAdapter(Adapter):
         ImageShape("gif", 4096, 4096, ("GIF",), 5 * MB, crop=False, animated=True),
     )
     # The Posts API has no idempotency key: a lost reply is looked for among the author's recent posts.
+    metric_names = linkedin_social.METRIC_NAMES
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What LinkedIn would refuse here: 3,000 characters; several images, or one video alone."""

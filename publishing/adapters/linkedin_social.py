@@ -55,6 +55,15 @@ def post_first_comment(
     )
 
 
+# post_metrics' names → our columns: an organization's post's totalShareStatistics, or a member's post's reactions
+# by type (learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/reactions-api) and comments.
+REACTIONS = ("LIKE", "PRAISE", "EMPATHY", "INTEREST", "APPRECIATION", "ENTERTAINMENT")
+METRIC_NAMES = {
+    "impressionCount": "impressions", "likeCount": "likes", "commentCount": "replies", "shareCount": "shares",
+    "clickCount": "clicks", "comments.count": "replies", **dict.fromkeys(REACTIONS, "likes"),
+}  # fmt: skip
+
+
 def post_metrics(adapter: LinkedInAdapter, publication: Publication, author: str) -> dict[str, int]:
     """The post's counts under LinkedIn's names: share statistics for an organization's, social metadata else."""
     account, urn = publication.account, publication.remote_id

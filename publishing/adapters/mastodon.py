@@ -63,6 +63,8 @@ class MastodonAdapter(Adapter):
     idempotency_window = dt.timedelta(hours=1)
     # The token endpoint's parameters are documented as a JSON body: https://docs.joinmastodon.org/methods/oauth/#token
     refresh_sends_json: ClassVar[bool] = True
+    # fetch_metrics' names (Status entity: replies_count, reblogs_count, favourites_count); no impressions or clicks.
+    metric_names = {"replies": "replies", "reblogs": "shares", "favourites": "likes"}
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account

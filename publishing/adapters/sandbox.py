@@ -34,6 +34,8 @@ class SandboxAdapter(Adapter):
     platform = "sandbox"
     # The sandbox replays the first post for a repeated Idempotency-Key, however old (Mastodon: 1 hour).
     idempotency_window = dt.timedelta(days=7)
+    # GET posts/<id>/metrics answers under our own names (publishing/sandbox/__init__.py).
+    metric_names = {name: name for name in ("impressions", "likes", "shares", "replies", "clicks")}
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account

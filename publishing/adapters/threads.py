@@ -48,6 +48,10 @@ class ThreadsAdapter(GraphAdapter):
     refresh_grant = "th_refresh_token"  # docs/threads/get-started/long-lived-tokens
     # developers.facebook.com/docs/threads/insights#media-insights
     metrics: ClassVar[tuple[str, ...]] = ("views", "likes", "replies", "reposts", "quotes", "shares")
+    # Reposts and shares (sent on) both count as shares; quotes stay in the raw answer.
+    metric_names = {
+        "views": "impressions", "likes": "likes", "replies": "replies", "reposts": "shares", "shares": "shares"
+    }  # fmt: skip
 
     def complete_connection(self, connection: Connection) -> Connection:
         return meta_connect.threads(self.client, connection, self.version)

@@ -70,6 +70,7 @@ class XAdapter(Adapter):
     # https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/user-access-token: a confidential
     # client sends its id and secret as HTTP Basic; a public client sends client_id in the form.
     refresh_client_basic_auth: ClassVar[bool] = True
+    metric_names = x_answers.METRIC_NAMES
 
     def complete_connection(self, connection: Connection) -> Connection:
         """The account as X names it (GET /2/users/me: @username and name), its user id kept for find_existing."""

@@ -17,6 +17,11 @@ from publishing.adapters.base import RETRY_AFTER_MAX_S, Connection
 if TYPE_CHECKING:
     from campaigns.models import Variant
 
+# public_metrics (docs.x.com/x-api/fundamentals/metrics) → our columns. Only retweet_count for reposts: where
+# X also answers its newer repost_count it is the same figure, not more; quotes and bookmarks stay raw.
+METRIC_NAMES = {"impression_count": "impressions", "like_count": "likes", "retweet_count": "shares",
+                "reply_count": "replies"}  # fmt: skip
+
 
 def post_text(variant: Variant) -> str:
     """The post as sent: the variant's text, and its link on a line of its own unless the text has it."""

@@ -48,6 +48,8 @@ class YouTubeAdapter(GoogleAdapter):
     # A custom thumbnail: 1280 x 720, JPEG up to 2 MB (developers.google.com/youtube/v3/docs/thumbnails/set, ~).
     image_shapes = (ImageShape("thumbnail", 1280, 720, JPEG, 2 * MB),)
     # YouTube has no idempotency key: a resend may make a second video. Lost replies are found by title.
+    # developers.google.com/youtube/v3/docs/videos#statistics; watch time is only in the Analytics API.
+    metric_names = {"viewCount": "video_views", "likeCount": "likes", "commentCount": "replies"}
 
     def complete_connection(self, connection: Connection) -> Connection:
         """The channel the tokens are for: its title as the account's name, its handle (else its id) as the handle."""
