@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "campaigns",
     "publishing",
     "publishing.sandbox",
+    "analytics",
 ]
 
 MIDDLEWARE = [

@@ -198,7 +198,10 @@ def _stored(
             return None
         try:
             with transaction.atomic():
-                Metric.objects.create(publication=publication, slot=schedule.slot, collected_at=now, raw=raw, **figures)
+                Metric.objects.filter(publication=publication, is_latest=True).update(is_latest=False)
+                Metric.objects.create(
+                    publication=publication, slot=schedule.slot, collected_at=now, raw=raw, is_latest=True, **figures
+                )
         except IntegrityError:
             logger.info("publication %s: slot %s was already collected", publication.pk, schedule.slot)
         following = next_slot(publication.published_at or now, schedule.slot, timezone.now())

@@ -355,6 +355,8 @@ class Metric(models.Model):
     video_views = models.PositiveBigIntegerField(_("video views"), null=True, blank=True)
     watch_time_s = models.PositiveBigIntegerField(_("watch time (s)"), null=True, blank=True)
     raw = models.JSONField(default=dict, help_text=_("What the platform answered, under its own names."))
+    # The publication's most recent figures: what reports add up, without reading the whole series.
+    is_latest = models.BooleanField(default=False)
 
     organisation_path = "publication__account__organisation"
     objects = OrganisationQuerySet.as_manager()
@@ -364,6 +366,9 @@ class Metric(models.Model):
         constraints = [
             # A collection run twice for the same slot (a message delivered twice) stores one row.
             models.UniqueConstraint(fields=["publication", "slot"], name="metric_once_per_slot"),
+            models.UniqueConstraint(
+                fields=["publication"], condition=Q(is_latest=True), name="metric_one_latest_per_publication"
+            ),
         ]
         indexes = [models.Index(fields=["publication", "collected_at"], name="metric_series")]
 

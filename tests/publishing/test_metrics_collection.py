@@ -111,6 +111,7 @@ def test_a_later_collection_shows_the_post_growing(publish_on):
     assert (first.slot, second.slot) == (0, 1)
     assert second.impressions > first.impressions
     assert second.likes >= first.likes
+    assert (first.is_latest, second.is_latest) == (False, True)  # what the reports add up
 
 
 def test_mastodon_gives_no_impressions_or_clicks_and_they_stay_null_not_zero(publish_on):

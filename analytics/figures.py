@@ -1,0 +1,111 @@
+"""Reach and engagement added up from the collected metrics: one aggregate query per table of a report.
+
+Every figure comes from each published post's latest metrics (`Metric.is_latest`, one row per post), joined to
+the posts in the same query, so a report reads a few hundred rows' worth of aggregates whatever the series hold.
+Definitions, the same everywhere:
+- reach: impressions or views (a platform that counts neither, such as Mastodon, adds nothing);
+- engagement: likes + shares + replies + clicks;
+- engagement rate: the engagement of the posts that report a reach, over that reach (Mastodon's engagement
+  counts in the engagement but not in the rate, which would otherwise be inflated by posts of no reach).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
+
+from publishing.engagement import engagement, published
+from publishing.models import Publication
+
+__all__ = ["Totals", "by_day", "grouped", "published", "top_items", "totals"]
+
+# Report names and the Metric columns they add up.
+COLUMNS = {"reach": "impressions", "likes": "likes", "shares": "shares", "replies": "replies", "clicks": "clicks",
+           "video_views": "video_views", "watch_time_s": "watch_time_s"}  # fmt: skip
+AGGREGATES = {
+    "posts": Count("pk"),
+    "items": Count("variant__item", distinct=True),
+    **{name: Coalesce(Sum(f"latest__{column}"), 0) for name, column in COLUMNS.items()},
+}
+
+
+def _aggregates() -> dict[str, Any]:
+    return AGGREGATES | {
+        "engagement": Coalesce(Sum(engagement()), 0),
+        "rated_engagement": Coalesce(Sum(engagement(), filter=Q(latest__impressions__isnull=False)), 0),
+    }
+
+
+@dataclass(frozen=True)
+class Totals:
+    posts: int = 0
+    items: int = 0
+    reach: int = 0
+    likes: int = 0
+    shares: int = 0
+    replies: int = 0
+    clicks: int = 0
+    video_views: int = 0
+    watch_time_s: int = 0
+    engagement: int = 0
+    rated_engagement: int = 0
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Totals:
+        return cls(**{f.name: int(row.get(f.name) or 0) for f in fields(cls)})
+
+    @property
+    def rate(self) -> float | None:
+        """Engagement over reach, as a fraction; None when nothing reported a reach."""
+        return self.rated_engagement / self.reach if self.reach else None
+
+    @property
+    def per_post(self) -> float:
+        return self.engagement / self.posts if self.posts else 0.0
+
+
+def totals(posts: QuerySet[Publication]) -> Totals:
+    return Totals.of(posts.aggregate(**_aggregates()))
+
+
+def grouped(posts: QuerySet[Publication], by: str) -> list[tuple[Any, Totals]]:
+    """Totals per value of the `by` path (e.g. "account__platform"), largest engagement first."""
+    rows = posts.values(by).annotate(**_aggregates()).order_by("-engagement", by)
+    return [(row[by], Totals.of(row)) for row in rows]
+
+
+def by_day(posts: QuerySet[Publication], zone: dt.tzinfo) -> list[tuple[dt.date, Totals]]:
+    """Totals of the posts published each day (where the organisation works), in date order."""
+    rows = (
+        posts.annotate(day=TruncDate("published_at", tzinfo=zone))
+        .values("day")
+        .annotate(**_aggregates())
+        .order_by("day")
+    )
+    return [(_as_date(row["day"]), Totals.of(row)) for row in rows]
+
+
+def top_items(posts: QuerySet[Publication], limit: int = 10) -> list[dict[str, Any]]:
+    """The items whose posts drew the most engagement, with their totals."""
+    rows = (
+        posts.values("variant__item_id", "variant__item__title", "variant__item__kind")
+        .annotate(**_aggregates())
+        .order_by("-engagement", "-reach", "variant__item_id")[:limit]
+    )
+    return [
+        {"id": row["variant__item_id"], "title": row["variant__item__title"], "kind": row["variant__item__kind"],
+         "totals": Totals.of(row)}
+        for row in rows
+    ]  # fmt: skip
+
+
+def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):  # SQLite returns the truncated date as text
+        return dt.date.fromisoformat(value[:10])
+    return value
