@@ -16,6 +16,7 @@ urlpatterns = [
     path("sandbox/", include("publishing.sandbox.urls")),
     path("", include("publishing.urls")),
     path("", include("campaigns.urls")),
+    path("", include("analytics.urls")),
 ]
 
 if settings.DEBUG:
