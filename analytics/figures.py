@@ -58,6 +58,10 @@ class Totals:
     def of(cls, row: dict[str, Any]) -> Totals:
         return cls(**{f.name: int(row.get(f.name) or 0) for f in fields(cls)})
 
+    def __add__(self, other: Totals) -> Totals:
+        """Both added up (of posts counted once each: `items` is then at most the sum)."""
+        return Totals(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+
     @property
     def rate(self) -> float | None:
         """Engagement over reach, as a fraction; None when nothing reported a reach."""

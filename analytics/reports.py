@@ -1,14 +1,29 @@
-"""The campaign report: what a campaign published and what it drew, read from the collected metrics."""
+"""The campaign report: what a campaign published and what it drew, read from the collected metrics.
+
+A constant number of queries whatever the campaign holds: the campaign, one aggregate per table (totals,
+platforms, kinds, languages, days, top items, kind-and-platform counts for the targets), the organisation's
+posting times and the targets. Weeks are made from the days in Python (a few hundred rows at most).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
-from analytics import figures
-from campaigns.models import Campaign
+from analytics import charts, figures, targets
+from analytics.figures import Totals
+from campaigns.languages import language_name
+from campaigns.models import Campaign, ContentItem
+from publishing.engagement import PostingTime, best_times, posting_times
+from publishing.platforms import Platform
+
+PLATFORMS = dict(Platform.choices)
+KINDS = dict(ContentItem.Kind.choices)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def campaign_for(user: AbstractBaseUser, pk: int) -> Campaign:
@@ -16,6 +31,58 @@ def campaign_for(user: AbstractBaseUser, pk: int) -> Campaign:
     return get_object_or_404(Campaign.objects.for_user(user).select_related("organisation"), pk=pk)
 
 
-def campaign_report(campaign: Campaign) -> dict[str, Any]:
+def campaign_report(campaign: Campaign, user: AbstractBaseUser | None = None) -> dict[str, Any]:
+    organisation = campaign.organisation
+    zone, today = organisation.zone, organisation.today()
     posts = figures.published(variant__item__campaign=campaign)
-    return {"campaign": campaign, "totals": figures.totals(posts)}
+    totals = figures.totals(posts)
+    by_platform = [(PLATFORMS.get(key, key), row) for key, row in figures.grouped(posts, "account__platform")]
+    by_kind = [(str(KINDS.get(key, key)), row) for key, row in figures.grouped(posts, "variant__item__kind")]
+    by_language = [(language_name(key), row) for key, row in figures.grouped(posts, "variant__language")]
+    weeks = weekly(figures.by_day(posts, zone))
+    counts = posts.values_list("variant__item__kind", "account__platform").annotate(n=Count("pk")).order_by()
+    campaign_targets = list(campaign.targets.all())
+    times = posting_times(organisation)
+    return {
+        "campaign": campaign, "totals": totals, "by_platform": by_platform, "by_kind": by_kind,
+        "by_language": by_language, "weeks": weeks, "top_items": figures.top_items(posts),
+        "progress": targets.progress(campaign, campaign_targets, totals, {(k, p): n for k, p, n in counts}, today),
+        "can_set_targets": user is not None and targets.can_set_targets(user, campaign),
+        "heatmap": heatmap(times), "best_times": best_times(organisation, times=times),
+        "weekdays": WEEKDAYS, "hours": range(24),
+        "charts": {
+            "weekly": charts.weekly(weeks) if weeks else "",
+            "cumulative": charts.cumulative(weeks) if weeks else "",
+            "platforms": charts.platforms(by_platform) if by_platform else "",
+            "kinds": charts.shares([(label, row.posts) for label, row in by_kind]) if by_kind else "",
+            "languages": charts.shares([(label, row.posts) for label, row in by_language]) if by_language else "",
+        },
+    }  # fmt: skip
+
+
+def weekly(days: list[tuple[dt.date, Totals]]) -> list[tuple[dt.date, Totals]]:
+    """The days' totals added up per week (weeks start on Monday), with empty weeks in between kept."""
+    if not days:
+        return []
+    monday = {day: day - dt.timedelta(days=day.weekday()) for day, _ in days}
+    first, last = min(monday.values()), max(monday.values())
+    weeks: dict[dt.date, Totals] = {}
+    week = first
+    while week <= last:
+        weeks[week] = Totals()
+        week += dt.timedelta(days=7)
+    for day, totals in days:
+        weeks[monday[day]] = weeks[monday[day]] + totals
+    return list(weeks.items())
+
+
+def heatmap(times: list[PostingTime]) -> list[tuple[str, list[tuple[PostingTime | None, float]]]]:
+    """Per weekday (rows) and hour (columns): the posting time, if anything was published then, and its mean
+    engagement per post as a fraction of the best cell's (the shade)."""
+    best = max((time.engagement_per_post for time in times), default=0) or 1
+    found = {(time.weekday, time.hour): time for time in times}
+    return [
+        (name, [(found.get((day, hour)), (found[day, hour].engagement_per_post / best) if (day, hour) in found else 0.0)
+                for hour in range(24)])
+        for day, name in enumerate(WEEKDAYS)
+    ]  # fmt: skip

@@ -67,7 +67,11 @@ def posting_times(organisation: Organisation, now: dt.datetime | None = None) ->
     ]
 
 
-def best_times(organisation: Organisation, limit: int = 3, now: dt.datetime | None = None) -> list[PostingTime]:
-    """The times whose posts drew the most engagement, among those with enough posts to tell."""
-    known = [time for time in posting_times(organisation, now) if time.posts >= MIN_POSTS_PER_TIME]
+def best_times(
+    organisation: Organisation, limit: int = 3, now: dt.datetime | None = None, times: list[PostingTime] | None = None
+) -> list[PostingTime]:
+    """The times whose posts drew the most engagement, among those with enough posts to tell (from `times` if
+    already read)."""
+    times = posting_times(organisation, now) if times is None else times
+    known = [time for time in times if time.posts >= MIN_POSTS_PER_TIME]
     return sorted(known, key=lambda t: (-t.engagement_per_post, -t.posts, t.weekday, t.hour))[:limit]

@@ -1,0 +1,47 @@
+"""Figures as a report prints them: big numbers in words, rates as percentages, shares as CSS lengths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma, intword
+
+register = template.Library()
+
+
+@register.filter
+def big(value: int | None) -> str:
+    """12,345 as it is; a million and more in words ("325.1 million")."""
+    value = value or 0
+    return intword(value) if value >= 1_000_000 else intcomma(value)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
+
+
+@register.filter
+def hours(seconds: int | None) -> str:
+    return intcomma(round((seconds or 0) / 3600))
+
+
+@register.filter
+def widthpercent(fraction: float) -> str:
+    return f"{max(0.0, min(fraction, 1.0)) * 100:.1f}%"
+
+
+@register.filter
+def share(part: int | None, whole: int) -> str:
+    return widthpercent((part or 0) / whole if whole else 0.0)
+
+
+@register.filter
+def get(mapping: dict, key: Any) -> Any:
+    return mapping.get(key)
+
+
+@register.filter
+def index(sequence: list | tuple, position: int) -> Any:
+    return sequence[position]
