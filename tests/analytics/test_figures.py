@@ -79,7 +79,10 @@ def test_figures_per_kind_and_the_top_items(history):
         ("video", 65), ("post", 37),
     ]  # fmt: skip
     top = figures.top_items(posts)
-    assert [(row["title"], row["totals"].engagement) for row in top] == [("Nurse explains", 65), ("Get your flu jab", 37)]
+    assert [(row["title"], row["totals"].engagement) for row in top] == [
+        ("Nurse explains", 65),
+        ("Get your flu jab", 37),
+    ]
 
 
 def test_days_are_counted_where_the_organisation_works(history):
@@ -94,10 +97,12 @@ def test_days_are_counted_where_the_organisation_works(history):
 
 
 def test_posting_times_are_read_in_the_organisations_zone_and_need_three_posts_to_be_called_best(history):
-    world, (a, b, c, _) = history
+    world, (_, _, c, _) = history
     now = paris(2026, 12, 1, 12, 0)
 
-    times = {(t.weekday, t.hour): (t.posts, t.engagement_per_post) for t in engagement.posting_times(world.ministry, now)}
+    times = {
+        (t.weekday, t.hour): (t.posts, t.engagement_per_post) for t in engagement.posting_times(world.ministry, now)
+    }
 
     assert times[(0, 9)] == (2, (65 + 900) / 2)  # Monday 09:xx, the heat-wave post included: the organisation's
     assert times[(0, 18)] == (1, 20)
