@@ -311,7 +311,11 @@ def _cards(spec: ItemSpec, campaign: Campaign, uploader: AbstractUser) -> dict[s
 
 
 def _asset(
-    organisation: Organisation, title: str, png: bytes, alt_text: dict[str, str], uploader: AbstractUser,
+    organisation: Organisation,
+    title: str,
+    png: bytes,
+    alt_text: dict[str, str],
+    uploader: AbstractUser,
     campaign: Campaign,
 ) -> MediaAsset:
     with Image.open(BytesIO(png)) as image:

@@ -25,7 +25,7 @@ from campaigns.library_selectors import LIBRARY_PURPOSE, thumbnail_url
 from campaigns.models import Campaign, ContentItem, Membership, Rendition, Role, Transition
 from campaigns.review_diff import changes_since_last_approval
 from campaigns.scoping import organisation_ids_of
-from publishing import scheduling
+from publishing import engagement, scheduling
 from publishing.models import Publication, SocialAccount
 from publishing.platform_rules import rules_for
 
@@ -114,7 +114,8 @@ def schedule_form(item: ContentItem, data: Any = None) -> ScheduleForm:
     """The scheduling form, offering the organisation's active accounts and the next free slot."""
     accounts = list(SocialAccount.objects.for_organisation(item.campaign.organisation).filter(is_active=True))
     initial = {}
-    slots = [slot for account in accounts if (slot := scheduling.next_free_slot(account, timezone.now()))]
+    best = engagement.best_times(item.campaign.organisation) if accounts else []
+    slots = [slot for account in accounts if (slot := scheduling.next_free_slot(account, timezone.now(), best))]
     if item.planned_at and item.planned_at > timezone.now():
         initial["when"] = item.planned_at
     elif slots:

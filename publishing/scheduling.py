@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -16,7 +17,8 @@ from django.utils import timezone
 
 from campaigns import checks, workflow
 from campaigns.models import ContentItem, Variant
-from publishing import metrics
+from publishing import engagement, metrics
+from publishing.engagement import PostingTime
 from publishing.freezes import frozen_publications
 from publishing.models import PostingSlot, Publication, PublicationAttempt, SocialAccount
 from publishing.platforms import Platform
@@ -170,9 +172,14 @@ def reschedule(publication: Publication, actor: AbstractBaseUser, when: dt.datet
     return publication
 
 
-def next_free_slot(account: SocialAccount, after: dt.datetime) -> dt.datetime | None:
-    """The first posting slot of `account` after `after` with nothing scheduled on it, or None."""
-    slots = list(PostingSlot.objects.filter(account=account).order_by("weekday", "local_time"))
+def next_free_slot(
+    account: SocialAccount, after: dt.datetime, best_times: list[PostingTime] | None = None
+) -> dt.datetime | None:
+    """The first posting slot of `account` after `after` with nothing scheduled on it, or None. An account with no
+    slots of its own is offered the organisation's best times from its history (`best_times`, read if not given)."""
+    slots: list[Any] = list(PostingSlot.objects.filter(account=account).order_by("weekday", "local_time"))
+    if not slots:
+        slots = best_times if best_times is not None else engagement.best_times(account.organisation)
     if not slots:
         return None
     zone = account.organisation.zone

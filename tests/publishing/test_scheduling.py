@@ -112,8 +112,26 @@ def test_next_free_slot_skips_taken_slots_and_follows_the_organisation_clock(app
     assert slot == dt.datetime(2026, 12, 1, 9, 0, tzinfo=PARIS)  # Tuesday: Monday's slot is taken
 
 
-def test_next_free_slot_is_none_without_slots(approved):
+def test_next_free_slot_is_none_without_slots_or_history(approved):
     assert scheduling.next_free_slot(approved.account, timezone.now()) is None
+
+
+def test_an_account_without_slots_is_offered_the_organisations_best_time_from_its_history(approved):
+    from tests.analytics.history import published_post
+
+    world = approved
+    today = timezone.localtime(timezone.now(), PARIS).date()
+    four_weeks_ago = today - dt.timedelta(days=28 + today.weekday())  # a Monday
+    # Thursday 18:00 drew 40 engagements a post three times; Monday 08:00, 5.
+    for week in range(3):
+        monday = dt.datetime.combine(four_weeks_ago + dt.timedelta(weeks=week), dt.time(8), tzinfo=PARIS)
+        published_post(world.variant, world.account, monday + dt.timedelta(days=3, hours=10), [{"likes": 40}])
+        published_post(world.variant, world.account, monday, [{"likes": 5}])
+    next_monday = today + dt.timedelta(days=7 - today.weekday())
+    tuesday = dt.datetime.combine(next_monday + dt.timedelta(days=1), dt.time(10), tzinfo=PARIS)
+    thursday_evening = dt.datetime.combine(next_monday + dt.timedelta(days=3), dt.time(18), tzinfo=PARIS)
+
+    assert scheduling.next_free_slot(world.account, tuesday) == thursday_evening
 
 
 def test_the_dispatcher_claims_only_what_is_due(approved, django_capture_on_commit_callbacks):
