@@ -74,3 +74,14 @@ def shares(rows: list[tuple[str, int]]) -> SafeString:
     for label, count in rows:
         chart.add(label, count)
     return _svg(chart)
+
+
+def growth(series: list) -> SafeString:
+    """Each post's engagement against the days since it was published: how it grew, then settled."""
+    chart = pygal.XY(**_options(stroke=True, show_dots=True, dots_size=3, x_title="days after publishing",
+                                 y_title="engagement", height=300))  # fmt: skip
+    for one in series:
+        start = one.published_at
+        points = [((m.collected_at - start).total_seconds() / 86400, one.engagement(m)) for m in one.points]
+        chart.add(one.label, [(round(x, 2), y) for x, y in points])
+    return _svg(chart)
