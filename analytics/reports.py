@@ -41,7 +41,7 @@ def campaign_report(campaign: Campaign, user: AbstractBaseUser | None = None) ->
     by_language = [(language_name(key), row) for key, row in figures.grouped(posts, "variant__language")]
     weeks = weekly(figures.by_day(posts, zone))
     counts = posts.values_list("variant__item__kind", "account__platform").annotate(n=Count("pk")).order_by()
-    campaign_targets = list(campaign.targets.all())
+    campaign_targets = list(campaign.targets.select_related("updated_by"))
     times = posting_times(organisation)
     return {
         "campaign": campaign, "totals": totals, "by_platform": by_platform, "by_kind": by_kind,
