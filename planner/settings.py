@@ -151,6 +151,8 @@ PLANNER_MAX_IMAGE_PIXELS = env.int("PLANNER_MAX_IMAGE_PIXELS", default=40_000_00
 PLANNER_SEND_LEASE_S = env.float("PLANNER_SEND_LEASE_S", default=60.0)
 PLANNER_QUEUED_STALE_AFTER_S = env.float("PLANNER_QUEUED_STALE_AFTER_S", default=90.0)
 PLANNER_DISPATCH_INTERVAL_S = env.float("PLANNER_DISPATCH_INTERVAL_S", default=0.2)
+# Engagement readings asked of one account a minute at most (publishing/metrics.py); more wait their turn.
+PLANNER_METRIC_CALLS_PER_MINUTE = env.int("PLANNER_METRIC_CALLS_PER_MINUTE", default=20)
 if PLANNER_SEND_LEASE_S <= PLANNER_PLATFORM_CONNECT_TIMEOUT_S + PLANNER_PLATFORM_READ_TIMEOUT_S:
     raise ImproperlyConfigured(
         "PLANNER_SEND_LEASE_S must be longer than the platform connect and read timeouts together, "
