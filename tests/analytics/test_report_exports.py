@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from analytics import figures, reports
+from analytics.templatetags.report import direction
 from tests import builders
 from tests.analytics.history import published_post
 
@@ -221,3 +222,11 @@ def test_the_report_page_links_to_its_exports(world):
 
     for name in ("report_pdf", "report_tables_csv", "report_publications_csv"):
         assert f'href="{reverse(name, args=[world.campaign.pk])}"' in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(ARABIC_TITLE, "rtl"), ("2026: حملة COVID", "rtl"), ("«Flu» حملة", "ltr"), ("2026", "ltr"), ("", "ltr")],
+)
+def test_a_title_is_laid_out_in_the_direction_of_its_first_letter(text, expected):
+    assert direction(text) == expected
