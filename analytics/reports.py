@@ -31,7 +31,10 @@ def campaign_for(user: AbstractBaseUser, pk: int) -> Campaign:
     return get_object_or_404(Campaign.objects.for_user(user).select_related("organisation"), pk=pk)
 
 
-def campaign_report(campaign: Campaign, user: AbstractBaseUser | None = None) -> dict[str, Any]:
+def campaign_report(
+    campaign: Campaign, user: AbstractBaseUser | None = None, *, with_charts: bool = True
+) -> dict[str, Any]:
+    """The report's figures and tables, and its charts drawn unless `with_charts` is false (the CSV needs none)."""
     organisation = campaign.organisation
     zone, today = organisation.zone, organisation.today()
     posts = figures.published(variant__item__campaign=campaign)
@@ -43,21 +46,23 @@ def campaign_report(campaign: Campaign, user: AbstractBaseUser | None = None) ->
     counts = posts.values_list("variant__item__kind", "account__platform").annotate(n=Count("pk")).order_by()
     campaign_targets = list(campaign.targets.select_related("updated_by"))
     times = posting_times(organisation)
-    return {
+    context = {
         "campaign": campaign, "totals": totals, "by_platform": by_platform, "by_kind": by_kind,
         "by_language": by_language, "weeks": weeks, "top_items": figures.top_items(posts),
         "progress": targets.progress(campaign, campaign_targets, totals, {(k, p): n for k, p, n in counts}, today),
         "can_set_targets": user is not None and targets.can_set_targets(user, campaign),
         "heatmap": heatmap(times), "best_times": best_times(organisation, times=times),
         "weekdays": WEEKDAYS, "hours": range(24),
-        "charts": {
+    }  # fmt: skip
+    if with_charts:
+        context["charts"] = {
             "weekly": charts.weekly(weeks) if weeks else "",
             "cumulative": charts.cumulative(weeks) if weeks else "",
             "platforms": charts.platforms(by_platform) if by_platform else "",
             "kinds": charts.shares([(label, row.posts) for label, row in by_kind]) if by_kind else "",
             "languages": charts.shares([(label, row.posts) for label, row in by_language]) if by_language else "",
-        },
-    }  # fmt: skip
+        }  # fmt: skip
+    return context
 
 
 def weekly(days: list[tuple[dt.date, Totals]]) -> list[tuple[dt.date, Totals]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import template
@@ -45,3 +46,16 @@ def get(mapping: dict, key: Any) -> Any:
 @register.filter
 def index(sequence: list | tuple, position: int) -> Any:
     return sequence[position]
+
+
+@register.filter
+def direction(text: str) -> str:
+    """ "rtl" or "ltr" from the text's first letter of a strong direction, as the HTML `dir="auto"` rule decides:
+    for the PDF, whose renderer (WeasyPrint 70) takes `dir="auto"` as left to right."""
+    for char in text or "":
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
