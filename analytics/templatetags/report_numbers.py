@@ -1,10 +1,20 @@
-"""How report figures read: fractions as percentages."""
+"""How report figures read: large numbers in words, fractions as percentages."""
 
 from __future__ import annotations
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma, intword
 
 register = template.Library()
+
+# intword leaves smaller numbers as bare digits ("9655"); below this they read better with separators.
+IN_WORDS_FROM = 1_000_000
+
+
+@register.filter
+def figure(value: int) -> str:
+    """2_360_000 → "2.4 million"; 9655 → "9,655"."""
+    return intword(value) if value >= IN_WORDS_FROM else intcomma(value)
 
 
 @register.filter

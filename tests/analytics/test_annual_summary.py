@@ -140,6 +140,7 @@ def test_the_page_shows_the_figures_with_separators_and_in_words(year):
     assert "2.4 million" in page and 'title="2,360,000"' in page
     assert "1.6 million" in page  # video views
     assert "2,100 hours watched" in page
+    assert '<strong title="9,655">9,655</strong>' in page  # engagement: below a million, in digits
     assert "+100.0 % on last year" in page
     assert "Mastodon 1, X 1" in page
     assert "Nurse explains" in page
