@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from campaigns.admin_access import scoped
-from campaigns.models import Campaign, ContentItem, MediaAsset, Source, Variant, VariantMedia
+from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Source, Variant, VariantMedia
 from publishing.models import Freeze, Publication, SocialAccount
 from tests import builders
 
@@ -35,6 +35,7 @@ OBJECT_URLS = {
     "variant_media": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
     "variant_check": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
     "asset_detail": (MediaAsset, lambda a: {"pk": a.pk}),
+    "annual_summary": (Organisation, lambda o: {"slug": o.slug, "year": 2026}),
 }
 
 
