@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import export_views, report_views
+from analytics import annual_views, export_views, report_views
 
 urlpatterns = [
     path("campaigns/<int:pk>/report/", report_views.campaign_report, name="campaign_report"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("campaigns/<int:pk>/targets/", report_views.target_add, name="target_add"),
     path("campaigns/<int:pk>/targets/<int:target_pk>/outcome/", report_views.target_outcome, name="target_outcome"),
     path("campaigns/<int:pk>/targets/<int:target_pk>/remove/", report_views.target_remove, name="target_remove"),
+    path("organisations/<slug:slug>/annual/<int:year>/", annual_views.annual_summary, name="annual_summary"),
 ]

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from analytics.dashboard import dashboard_for
 from campaigns import selectors
 from campaigns.languages import is_rtl, language_name
 from campaigns.models import ContentItem
@@ -14,11 +15,12 @@ def home(request: HttpRequest) -> HttpResponse:
     campaigns = list(selectors.campaigns_for_home(request.user))
     for campaign in campaigns:
         campaign.is_current = campaign.is_running_on(campaign.organisation.today())
-    return render(
-        request,
-        "campaigns/home.html",
-        {"campaigns": campaigns, "memberships": selectors.memberships_of(request.user)},
-    )
+    context = {
+        "campaigns": campaigns,
+        "memberships": selectors.memberships_of(request.user),
+        "dashboard": dashboard_for(request.user, request.GET.get("org", "")),
+    }
+    return render(request, "campaigns/home.html", context)
 
 
 @login_required

@@ -19,8 +19,11 @@ def big(value: int | None) -> str:
 
 
 @register.filter
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
+def percent(fraction: float | None, signed: bool = False) -> str:
+    """0.0567 → "5.7 %" (with `signed`, "+5.7 %"); None → "—"."""
+    if fraction is None:
+        return "—"
+    return f"{fraction * 100:{'+' if signed else ''}.1f} %"
 
 
 @register.filter

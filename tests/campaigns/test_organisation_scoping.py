@@ -10,8 +10,9 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from analytics.models import CampaignTarget
 from campaigns.admin_access import scoped
-from campaigns.models import Campaign, ContentItem, MediaAsset, Source, Variant, VariantMedia
+from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Source, Variant, VariantMedia
 from publishing.models import Freeze, Publication, SocialAccount
 from tests import builders
 
@@ -35,6 +36,15 @@ OBJECT_URLS = {
     "variant_media": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
     "variant_check": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
     "asset_detail": (MediaAsset, lambda a: {"pk": a.pk}),
+    "annual_summary": (Organisation, lambda o: {"slug": o.slug, "year": 2026}),
+    "media_picker": (Variant, lambda v: {"pk": v.item_id, "variant_pk": v.pk}),
+    "campaign_report": (Campaign, lambda c: {"pk": c.pk}),
+    "report_publications_csv": (Campaign, lambda c: {"pk": c.pk}),
+    "report_tables_csv": (Campaign, lambda c: {"pk": c.pk}),
+    "report_pdf": (Campaign, lambda c: {"pk": c.pk}),
+    "target_add": (Campaign, lambda c: {"pk": c.pk}),
+    "target_outcome": (CampaignTarget, lambda t: {"pk": t.campaign_id, "target_pk": t.pk}),
+    "target_remove": (CampaignTarget, lambda t: {"pk": t.campaign_id, "target_pk": t.pk}),
 }
 
 
@@ -74,6 +84,7 @@ def clinic_extras(world):
     Source.objects.create(item=world.clinic_item, url="https://www.who.int/hand-hygiene")
     builders.make_publication(world.clinic_variant, world.clinic_account)
     Freeze.objects.create(organisation=world.clinic, reason="Their crisis", started_by=world.outsider)
+    CampaignTarget.objects.create(campaign=world.clinic_campaign, measure="outcome", target=50, label="Donors")
     world.clinic_campaign.name = "Clinic hand hygiene (edited)"
     world.clinic_campaign.save()
     return world
