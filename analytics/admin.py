@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from analytics.models import CampaignTarget
 from campaigns.admin_access import ScopedHistoryAdmin
@@ -12,6 +15,6 @@ class CampaignTargetAdmin(ScopedHistoryAdmin):
     list_select_related_always = ["campaign"]
     readonly_fields = ["updated_by", "updated_at"]
 
-    def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201 (Django's signature)
+    def save_model(self, request: HttpRequest, obj: CampaignTarget, form: Any, change: bool) -> None:
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
