@@ -20,9 +20,11 @@ from analytics.figures import Totals
 from campaigns.models import ContentItem, Organisation
 from campaigns.selectors import review_queue
 from publishing.attention import WHAT_HAPPENED
-from publishing.calendar import Filters, Span, organisations_of, publications_in, span_of
+from publishing.calendar import PLATFORM_LABELS, Filters, Span, organisations_of, publications_in, span_of
 from publishing.models import Publication
 from publishing.scheduling import NEEDS_A_PERSON
+
+STATE_LABELS = dict(Publication.State.choices)
 
 REVIEW_SHOWN = 5
 ATTENTION_SHOWN = 5
@@ -47,7 +49,7 @@ class Dashboard:
 
     @property
     def scheduled_count(self) -> int:
-        return sum(len(entries) for _, entries in self.schedule)
+        return sum(len(line["accounts"]) for _, lines in self.schedule for line in lines)
 
     def change(self, name: str) -> float | None:
         """The last 30 days' figure `name` against the 30 before, as a fraction; None without a figure before."""
@@ -100,12 +102,23 @@ def needing_attention(user: AbstractBaseUser, organisation: Organisation, now: d
 
 
 def _by_day(week: Span, entries: list[dict[str, Any]]) -> list[tuple[dt.date, list[dict[str, Any]]]]:
-    days: dict[dt.date, list[dict[str, Any]]] = {day: [] for day in week.days}
+    """Each day of the week with its posts, one line per item and instant: an alert going out on five platforms
+    at 07:00 is one line naming the five, not five lines."""
+    days: dict[dt.date, dict[tuple[str, int], dict[str, Any]]] = {day: {} for day in week.days}
     for entry in entries:
-        if entry["state"] != P.CANCELLED:
-            # The calendar's entries carry their local time as ISO text: its date is the local day.
-            days[dt.date.fromisoformat(entry["scheduled_at"][:10])].append(entry)
-    return list(days.items())
+        if entry["state"] == P.CANCELLED:
+            continue
+        # The calendar's entries carry their local time as ISO text: its date is the local day.
+        line = days[dt.date.fromisoformat(entry["scheduled_at"][:10])].setdefault(
+            (entry["scheduled_at"], entry["item_id"]),
+            {"scheduled_at": entry["scheduled_at"], "item_id": entry["item_id"], "title": entry["title"],
+             "platforms": [], "accounts": [], "states": []},
+        )  # fmt: skip
+        line["platforms"].append(PLATFORM_LABELS.get(entry["platform"], entry["platform"]))
+        line["accounts"].append(entry["account"])
+        if (label := STATE_LABELS[entry["state"]]) not in line["states"]:
+            line["states"].append(label)
+    return [(day, list(lines.values())) for day, lines in days.items()]
 
 
 def _explained(publication: Publication) -> Publication:

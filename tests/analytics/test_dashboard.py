@@ -189,3 +189,19 @@ def test_a_member_of_several_organisations_chooses_one(desk):
     assert '<option value="ministry-of-health"' in first and "<h1>Clinic B</h1>" in first
     assert "<h1>Ministry of Health</h1>" in chosen
     assert client.get(reverse("home"), {"org": "nowhere"}).status_code == 404
+
+
+def test_an_item_going_out_on_several_platforms_at_once_is_one_line_naming_them(world):
+    at = NOW + dt.timedelta(hours=2)
+    accounts = [world.account] + [builders.make_account(world.ministry, p, handle=f"@h-{p}") for p in ("x", "bluesky")]
+    for account in accounts:
+        variant = (
+            builders.make_variant(world.item, account.platform) if account.platform != "mastodon" else world.variant
+        )
+        builders.make_publication(variant, account, scheduled_at=at)
+
+    board = dashboard.dashboard_for(world.editor, now=NOW)
+
+    lines = [line for _, lines in board.schedule for line in lines]
+    assert len(lines) == 1 and sorted(lines[0]["platforms"]) == ["Bluesky", "Mastodon", "X"]
+    assert lines[0]["states"] == ["Scheduled"] and board.scheduled_count == 3
