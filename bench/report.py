@@ -14,11 +14,13 @@ every seeding gives the same totals.
 
 Then, in turns, `--repeat` times each after one warm-up: ours, the report page `/campaigns/<pk>/report/` through
 Django's test Client logged in as a manager of the organisation (server time of `client.get`, and its query
-count), and `analytics.reports.campaign_report` alone (no template); the baseline, one raw SQL query that adds
-up the report's totals panel from each post's latest snapshot found in SQL (ROW_NUMBER over the series, not the
-`is_latest` flag), joined to the campaign's published posts. It checks that the baseline's totals equal
-`analytics.figures.totals` (exit 1 if not) and prints the median and the best of each side and the ratio
-page / baseline. Goal: within 3x.
+count), and `analytics.reports.campaign_report` alone (no template); and two baselines, each one raw SQL query
+that adds up the report's totals panel from each post's latest snapshot found in SQL (the newest in its series,
+not the `is_latest` flag), joined to the campaign's published posts: (a) portable SQL, ROW_NUMBER() over every
+snapshot of the posts; (b) one index probe per post for its newest snapshot (LATERAL ... LIMIT 1 on PostgreSQL,
+a correlated subquery on SQLite), the fastest form found. It checks that both baselines' totals equal
+`analytics.figures.totals` (exit 1 if not) and prints the median and the best of each, and the ratio of the
+page's median to each baseline's. Goal: within 3x.
 """
 
 # ruff: noqa: E402 -- Django is set up before the project's modules are imported.
@@ -32,6 +34,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,18 +117,14 @@ def main() -> int:
     def report() -> dict:
         return reports.campaign_report(campaign, user)
 
-    def baseline() -> Totals:
-        with connection.cursor() as cursor:
-            cursor.execute(BASELINE_SQL, {"campaign": campaign.pk, "published": Publication.State.PUBLISHED})
-            names = [column[0] for column in cursor.description]
-            return Totals.of(dict(zip(names, cursor.fetchone(), strict=True)))
-
-    mine, theirs = figures.totals(figures.published(variant__item__campaign=campaign)), baseline()
-    if mine != theirs:
-        print(
-            f"The baseline's totals differ from the report's:\n  ours     {mine}\n  baseline {theirs}", file=sys.stderr
-        )
-        return 1
+    params = {"campaign": campaign.pk, "published": Publication.State.PUBLISHED}
+    baselines = {"window": partial(_totals, WINDOW_SQL, params), "probe": partial(_totals, PROBE_SQL[connection.vendor], params)}  # fmt: skip
+    mine = figures.totals(figures.published(variant__item__campaign=campaign))
+    for name, baseline in baselines.items():
+        if (theirs := baseline()) != mine:
+            print(f"The {name} baseline's totals differ from the report's:\n  ours     {mine}\n  baseline {theirs}",
+                  file=sys.stderr)  # fmt: skip
+            return 1
     # Counted now: every request's start empties the connection's query log that the contexts slice lazily.
     with CaptureQueriesContext(connection) as captured:
         page()
@@ -133,27 +132,31 @@ def main() -> int:
     with CaptureQueriesContext(connection) as captured:
         report()
     report_queries = len(captured)
-    page_s, report_s, baseline_s = timed((page, report, baseline), args.repeat)
+    page_s, report_s, window_s, probe_s = timed((page, report, *baselines.values()), args.repeat)
 
     rows = Metric.objects.filter(publication__variant__item__campaign=campaign).count()
     version = f"PostgreSQL {connection.pg_version // 10000}" if connection.vendor == "postgresql" else (
         f"SQLite {connection.Database.sqlite_version}")  # fmt: skip
-    ratio = statistics.median(page_s) / statistics.median(baseline_s)
     print(f"campaign report: {mine.posts:,} published posts of {mine.items} items, {rows:,} metric rows; {version}; "
-          f"{args.repeat} repetitions each after {WARM_UP} warm-up")  # fmt: skip
-    print(f"  totals equal to the baseline's: yes (reach {mine.reach:,}, engagement {mine.engagement:,})")
-    print(f"  report page (Client.get):      {_ms(page_s)} in {page_queries} queries")
-    print(f"  campaign_report() alone:       {_ms(report_s)} in {report_queries} queries")
-    print(f"  baseline, one raw SQL query:   {_ms(baseline_s)}")
-    print(f"  ratio page / baseline {ratio:.2f}x (medians) — goal ≤ {GOAL_RATIO:.0f}x: "
-          f"{'PASS' if ratio <= GOAL_RATIO else 'MISS'}")  # fmt: skip
+          f"{args.repeat} repetitions each after {WARM_UP} warm-up; load at the start {_load()}")  # fmt: skip
+    print(f"  totals equal to both baselines': yes (reach {mine.reach:,}, engagement {mine.engagement:,})")
+    print(f"  report page (Client.get):   {_ms(page_s)} in {page_queries} queries")
+    print(f"  campaign_report() alone:    {_ms(report_s)} in {report_queries} queries")
+    print(f"  baseline (a), window:       {_ms(window_s)} (ROW_NUMBER over every snapshot of the posts)")
+    probe = "LATERAL … LIMIT 1" if connection.vendor == "postgresql" else "a correlated subquery … LIMIT 1"
+    print(f"  baseline (b), index probe:  {_ms(probe_s)} (each post's newest snapshot by {probe})")
+    for name, durations in (("(a)", window_s), ("(b)", probe_s)):
+        ratio = statistics.median(page_s) / statistics.median(durations)
+        print(f"  ratio page / baseline {name} {ratio:5.2f}x (medians) — goal ≤ {GOAL_RATIO:.0f}x: "
+              f"{'PASS' if ratio <= GOAL_RATIO else 'MISS'}")  # fmt: skip
     print(f"  load at the end {_load()} on {os.cpu_count()} CPUs")
     return 0
 
 
 # The report's totals panel, from each published post's latest snapshot as SQL finds it (the newest in its
 # series), not from the `is_latest` flag; a post with no snapshot counts as a post with no figures, as ours.
-BASELINE_SQL = """
+# (a) in portable SQL: a window function numbers every snapshot of the campaign's posts, newest first.
+WINDOW_SQL = """
 WITH posts AS (
     SELECT p.id, v.item_id
     FROM publishing_publication p
@@ -176,6 +179,45 @@ SELECT (SELECT COUNT(*) FROM posts) AS posts, (SELECT COUNT(DISTINCT item_id) FR
 FROM series
 WHERE n = 1
 """
+
+# (b) one index probe per post (metric_series, newest first): PostgreSQL's LATERAL join, SQLite's correlated
+# subquery (SQLite has no LATERAL; PostgreSQL would hash the whole table for the subquery's form).
+_PROBE_TOTALS = """
+SELECT COUNT(*) AS posts, COUNT(DISTINCT v.item_id) AS items,
+       COALESCE(SUM(m.impressions), 0) AS reach, COALESCE(SUM(m.likes), 0) AS likes, COALESCE(SUM(m.shares), 0) AS shares,
+       COALESCE(SUM(m.replies), 0) AS replies, COALESCE(SUM(m.clicks), 0) AS clicks,
+       COALESCE(SUM(m.video_views), 0) AS video_views, COALESCE(SUM(m.watch_time_s), 0) AS watch_time_s,
+       COALESCE(SUM(COALESCE(m.likes, 0) + COALESCE(m.shares, 0) + COALESCE(m.replies, 0) + COALESCE(m.clicks, 0)), 0)
+           AS engagement,
+       COALESCE(SUM(CASE WHEN m.impressions IS NOT NULL
+                         THEN COALESCE(m.likes, 0) + COALESCE(m.shares, 0) + COALESCE(m.replies, 0) + COALESCE(m.clicks, 0)
+                    END), 0) AS rated_engagement
+FROM publishing_publication p
+JOIN campaigns_variant v ON v.id = p.variant_id
+JOIN campaigns_contentitem i ON i.id = v.item_id
+{latest}
+WHERE i.campaign_id = %(campaign)s AND p.state = %(published)s AND p.published_at IS NOT NULL
+"""
+PROBE_SQL = {
+    "postgresql": _PROBE_TOTALS.format(
+        latest="""LEFT JOIN LATERAL (
+    SELECT * FROM publishing_metric l WHERE l.publication_id = p.id ORDER BY l.collected_at DESC, l.id DESC LIMIT 1
+) m ON true"""
+    ),
+    "sqlite": _PROBE_TOTALS.format(
+        latest="""LEFT JOIN publishing_metric m ON m.id = (
+    SELECT l.id FROM publishing_metric l WHERE l.publication_id = p.id ORDER BY l.collected_at DESC, l.id DESC LIMIT 1
+)"""
+    ),
+}
+
+
+def _totals(sql: str, params: dict[str, object]) -> Totals:
+    """One raw query's totals row."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return Totals.of(dict(zip(names, cursor.fetchone(), strict=True)))
 
 
 def _migrate_sqlite() -> None:
