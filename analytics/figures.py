@@ -12,7 +12,7 @@ Definitions, the same everywhere:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from publishing.engagement import engagement, published
 from publishing.models import Publication
 
-__all__ = ["Totals", "by_day", "grouped", "published", "top_items", "totals"]
+__all__ = ["Breakdown", "Totals", "breakdown", "by_day", "grouped", "published", "top_items", "totals"]
 
 # Report names and the Metric columns they add up.
 COLUMNS = {"reach": "impressions", "likes": "likes", "shares": "shares", "replies": "replies", "clicks": "clicks",
@@ -105,6 +105,61 @@ def top_items(posts: QuerySet[Publication], limit: int = 10) -> list[dict[str, A
          "totals": Totals.of(row)}
         for row in rows
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The report's tables that one query per item and platform holds: each is what `totals`, `grouped` on
+    the platform or the kind, `top_items` and a count per kind and platform would read."""
+
+    totals: Totals
+    by_platform: list[tuple[str, Totals]]
+    by_kind: list[tuple[str, Totals]]
+    top_items: list[dict[str, Any]]
+    posts_by_kind_and_platform: dict[tuple[str, str], int]
+
+
+def breakdown(posts: QuerySet[Publication], limit: int = 10) -> Breakdown:
+    """The totals, per platform, per kind, the top items and the posts per kind and platform, from one query
+    grouped by item and platform (a few thousand rows at most), added up here.
+
+    Each row holds one item on one platform, so a platform's rows count its distinct items; an item's rows are
+    added up first, so that a kind's and the campaign's count each item once."""
+    rows = posts.values("variant__item_id", "variant__item__title", "variant__item__kind", "account__platform")
+    rows = rows.annotate(**_aggregates()).order_by()
+    by_platform: dict[str, Totals] = {}
+    parts: dict[int, list[Totals]] = {}
+    items: dict[int, dict[str, Any]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        totals, platform, kind = Totals.of(row), row["account__platform"], row["variant__item__kind"]
+        by_platform[platform] = by_platform[platform] + totals if platform in by_platform else totals
+        counts[kind, platform] = counts.get((kind, platform), 0) + totals.posts
+        parts.setdefault(row["variant__item_id"], []).append(totals)
+        items[row["variant__item_id"]] = {
+            "id": row["variant__item_id"],
+            "title": row["variant__item__title"],
+            "kind": kind,
+        }
+    by_kind: dict[str, Totals] = {}
+    for pk, item in items.items():
+        first, *others = parts[pk]
+        item["totals"] = replace(sum(others, first), items=1)  # one item, on however many platforms
+        kind = item["kind"]
+        by_kind[kind] = by_kind[kind] + item["totals"] if kind in by_kind else item["totals"]
+    every = list(items.values())
+    return Breakdown(
+        totals=sum((item["totals"] for item in every), Totals()),
+        by_platform=_ordered(by_platform),
+        by_kind=_ordered(by_kind),
+        top_items=sorted(every, key=lambda i: (-i["totals"].engagement, -i["totals"].reach, i["id"]))[:limit],
+        posts_by_kind_and_platform=counts,
+    )
+
+
+def _ordered(groups: dict[str, Totals]) -> list[tuple[str, Totals]]:
+    """Largest engagement first, as `grouped` orders them."""
+    return sorted(groups.items(), key=lambda group: (-group[1].engagement, group[0]))
 
 
 def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
