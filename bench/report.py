@@ -132,13 +132,14 @@ def main() -> int:
     with CaptureQueriesContext(connection) as captured:
         report()
     report_queries = len(captured)
+    load = _load()
     page_s, report_s, window_s, probe_s = timed((page, report, *baselines.values()), args.repeat)
 
     rows = Metric.objects.filter(publication__variant__item__campaign=campaign).count()
     version = f"PostgreSQL {connection.pg_version // 10000}" if connection.vendor == "postgresql" else (
         f"SQLite {connection.Database.sqlite_version}")  # fmt: skip
     print(f"campaign report: {mine.posts:,} published posts of {mine.items} items, {rows:,} metric rows; {version}; "
-          f"{args.repeat} repetitions each after {WARM_UP} warm-up; load at the start {_load()}")  # fmt: skip
+          f"{args.repeat} repetitions each after {WARM_UP} warm-up; load at the start {load}")  # fmt: skip
     print(f"  totals equal to both baselines': yes (reach {mine.reach:,}, engagement {mine.engagement:,})")
     print(f"  report page (Client.get):   {_ms(page_s)} in {page_queries} queries")
     print(f"  campaign_report() alone:    {_ms(report_s)} in {report_queries} queries")
