@@ -12,7 +12,7 @@ Definitions, the same everywhere:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from publishing.engagement import engagement, published
 from publishing.models import Publication
 
-__all__ = ["Totals", "by_day", "grouped", "published", "top_items", "totals"]
+__all__ = ["Breakdown", "Totals", "breakdown", "by_day", "grouped", "published", "top_items", "totals"]
 
 # Report names and the Metric columns they add up.
 COLUMNS = {"reach": "impressions", "likes": "likes", "shares": "shares", "replies": "replies", "clicks": "clicks",
@@ -105,6 +105,76 @@ def top_items(posts: QuerySet[Publication], limit: int = 10) -> list[dict[str, A
          "totals": Totals.of(row)}
         for row in rows
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The report's tables that one query per item, platform and language holds: each is what `totals`,
+    `grouped` on the platform, the kind or the language, `top_items` and a count per kind and platform would read."""
+
+    totals: Totals
+    by_platform: list[tuple[str, Totals]]
+    by_kind: list[tuple[str, Totals]]
+    by_language: list[tuple[str, Totals]]
+    top_items: list[dict[str, Any]]
+    posts_by_kind_and_platform: dict[tuple[str, str], int]
+
+
+def breakdown(posts: QuerySet[Publication], limit: int = 10) -> Breakdown:
+    """The totals, per platform, kind and language, the top items and the posts per kind and platform, from one
+    query grouped by item, platform and language (a few thousand rows at most), added up here.
+
+    A row is one item on one platform in one language: its posts and figures add up everywhere, while the items
+    of a platform or a language are counted as distinct ids, and those of a kind or of the campaign once each."""
+    rows = posts.values(
+        "variant__item_id", "variant__item__title", "variant__item__kind", "account__platform", "variant__language"
+    ).annotate(**_aggregates()).order_by()  # fmt: skip
+    platforms, languages = _Groups(), _Groups()
+    parts: dict[int, list[Totals]] = {}
+    items: dict[int, dict[str, Any]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        totals, pk, kind = Totals.of(row), row["variant__item_id"], row["variant__item__kind"]
+        platforms.add(row["account__platform"], pk, totals)
+        languages.add(row["variant__language"], pk, totals)
+        counts[kind, row["account__platform"]] = counts.get((kind, row["account__platform"]), 0) + totals.posts
+        parts.setdefault(pk, []).append(totals)
+        items[pk] = {"id": pk, "title": row["variant__item__title"], "kind": kind}
+    by_kind: dict[str, Totals] = {}
+    for pk, item in items.items():
+        first, *others = parts[pk]
+        item["totals"] = replace(sum(others, first), items=1)  # one item, on however many platforms
+        kind = item["kind"]
+        by_kind[kind] = by_kind[kind] + item["totals"] if kind in by_kind else item["totals"]
+    every = list(items.values())
+    return Breakdown(
+        totals=sum((item["totals"] for item in every), Totals()),
+        by_platform=platforms.ordered(),
+        by_kind=_ordered(by_kind),
+        by_language=languages.ordered(),
+        top_items=sorted(every, key=lambda i: (-i["totals"].engagement, -i["totals"].reach, i["id"]))[:limit],
+        posts_by_kind_and_platform=counts,
+    )
+
+
+class _Groups:
+    """Totals per key, each key's items counted once however many rows hold them."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, Totals] = {}
+        self.items: dict[str, set[int]] = {}
+
+    def add(self, key: str, item_id: int, totals: Totals) -> None:
+        self.totals[key] = self.totals[key] + totals if key in self.totals else totals
+        self.items.setdefault(key, set()).add(item_id)
+
+    def ordered(self) -> list[tuple[str, Totals]]:
+        return _ordered({key: replace(totals, items=len(self.items[key])) for key, totals in self.totals.items()})
+
+
+def _ordered(groups: dict[str, Totals]) -> list[tuple[str, Totals]]:
+    """Largest engagement first, as `grouped` orders them."""
+    return sorted(groups.items(), key=lambda group: (-group[1].engagement, group[0]))
 
 
 def _as_date(value: dt.date | dt.datetime | str) -> dt.date:

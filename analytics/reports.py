@@ -1,8 +1,9 @@
 """The campaign report: what a campaign published and what it drew, read from the collected metrics.
 
-A constant number of queries whatever the campaign holds: the campaign, one aggregate per table (totals,
-platforms, kinds, languages, days, top items, kind-and-platform counts for the targets), the organisation's
-posting times and the targets. Weeks are made from the days in Python (a few hundred rows at most).
+A constant number of queries whatever the campaign holds: the campaign, one aggregate per item, platform and
+language (totals, platforms, kinds, languages, top items and the kind-and-platform counts for the targets, added
+up in Python), one per day, the organisation's posting times and the targets. Weeks are made from the days in
+Python (a few hundred rows at most).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
 from analytics import charts, figures, targets
@@ -38,18 +38,18 @@ def campaign_report(
     organisation = campaign.organisation
     zone, today = organisation.zone, organisation.today()
     posts = figures.published(variant__item__campaign=campaign)
-    totals = figures.totals(posts)
-    by_platform = [(PLATFORMS.get(key, key), row) for key, row in figures.grouped(posts, "account__platform")]
-    by_kind = [(str(KINDS.get(key, key)), row) for key, row in figures.grouped(posts, "variant__item__kind")]
-    by_language = [(language_name(key), row) for key, row in figures.grouped(posts, "variant__language")]
+    tables = figures.breakdown(posts)
+    totals = tables.totals
+    by_platform = [(PLATFORMS.get(key, key), row) for key, row in tables.by_platform]
+    by_kind = [(str(KINDS.get(key, key)), row) for key, row in tables.by_kind]
+    by_language = [(language_name(key), row) for key, row in tables.by_language]
     weeks = weekly(figures.by_day(posts, zone))
-    counts = posts.values_list("variant__item__kind", "account__platform").annotate(n=Count("pk")).order_by()
     campaign_targets = list(campaign.targets.select_related("updated_by"))
     times = posting_times(organisation)
     context = {
         "campaign": campaign, "totals": totals, "by_platform": by_platform, "by_kind": by_kind,
-        "by_language": by_language, "weeks": weeks, "top_items": figures.top_items(posts),
-        "progress": targets.progress(campaign, campaign_targets, totals, {(k, p): n for k, p, n in counts}, today),
+        "by_language": by_language, "weeks": weeks, "top_items": tables.top_items,
+        "progress": targets.progress(campaign, campaign_targets, totals, tables.posts_by_kind_and_platform, today),
         "can_set_targets": user is not None and targets.can_set_targets(user, campaign),
         "heatmap": heatmap(times), "best_times": best_times(organisation, times=times),
         "weekdays": WEEKDAYS, "hours": range(24),

@@ -111,3 +111,20 @@ def test_posting_times_are_read_in_the_organisations_zone_and_need_three_posts_t
     for day in (9, 16):
         published_post(c.variant, c.account, paris(2026, 11, day, 18, 40), [{"likes": 30}])
     assert [(t.weekday, t.hour) for t in engagement.best_times(world.ministry, now=now)] == [(0, 18)]
+
+
+def test_the_breakdown_from_one_query_equals_the_tables_read_one_by_one(history):
+    world, (_, b, _, _) = history
+    # The flu post in French too, on X: one item in two languages on one platform.
+    in_french = builders.make_variant(world.item, "x", language="fr")
+    published_post(in_french, b.account, paris(2026, 11, 5, 9, 0), [{"impressions": 80, "likes": 8}])
+    posts = figures.published(variant__item__campaign=world.campaign)
+
+    found = figures.breakdown(posts)
+
+    assert found.totals == figures.totals(posts)
+    assert found.by_platform == figures.grouped(posts, "account__platform")
+    assert found.by_kind == figures.grouped(posts, "variant__item__kind")
+    assert found.by_language == figures.grouped(posts, "variant__language")
+    assert found.top_items == figures.top_items(posts)
+    assert found.posts_by_kind_and_platform == {("video", "x"): 1, ("post", "x"): 3, ("post", "mastodon"): 1}
