@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from analytics import charts, figures, targets
 from analytics.figures import Totals
 from campaigns.languages import language_name
-from campaigns.models import Campaign, ContentItem
+from campaigns.models import Campaign, ContentItem, Variant
 from publishing.engagement import PostingTime, best_times, posting_times
 from publishing.platforms import Platform
 
@@ -38,7 +38,7 @@ def campaign_report(
     organisation = campaign.organisation
     zone, today = organisation.zone, organisation.today()
     posts = figures.published(variant__item__campaign=campaign)
-    tables = figures.breakdown(posts)
+    tables = figures.breakdown(posts, Variant.objects.filter(item__campaign=campaign))
     totals = tables.totals
     by_platform = [(PLATFORMS.get(key, key), row) for key, row in tables.by_platform]
     by_kind = [(str(KINDS.get(key, key)), row) for key, row in tables.by_kind]

@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 
 from analytics import figures
+from campaigns.models import Variant
 from publishing import engagement
 from tests import builders
 from tests.analytics.history import published_post
@@ -120,7 +121,7 @@ def test_the_breakdown_from_one_query_equals_the_tables_read_one_by_one(history)
     published_post(in_french, b.account, paris(2026, 11, 5, 9, 0), [{"impressions": 80, "likes": 8}])
     posts = figures.published(variant__item__campaign=world.campaign)
 
-    found = figures.breakdown(posts)
+    found = figures.breakdown(posts, Variant.objects.filter(item__campaign=world.campaign))
 
     assert found.totals == figures.totals(posts)
     assert found.by_platform == figures.grouped(posts, "account__platform")
