@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import time
 
+from PIL import ImageFile
+
 logger = logging.getLogger(__name__)
 
 
@@ -24,6 +26,10 @@ def render_pdf(html: str, name: str) -> bytes:
         from weasyprint.urls import URLFetcher
     except (ImportError, OSError) as error:  # OSError: cffi could not load Pango
         raise PdfUnavailable(f"PDF export needs WeasyPrint and Pango ({error})") from error
+    finally:
+        # Importing WeasyPrint tells Pillow, for the whole process, to accept truncated images: the library's
+        # intake would then take a cut-short JPEG. Our PDFs hold no raster image, so Pillow stays strict.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
     started = time.monotonic()
     # The page carries its styles and charts inline: nothing is fetched, so no text in it can make the server
     # read a local file or call an internal address while rendering.

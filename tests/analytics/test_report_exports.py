@@ -230,3 +230,19 @@ def test_the_report_page_links_to_its_exports(world):
 )
 def test_a_title_is_laid_out_in_the_direction_of_its_first_letter(text, expected):
     assert direction(text) == expected
+
+
+def test_making_a_pdf_leaves_pillow_refusing_truncated_images(world):
+    from PIL import ImageFile
+
+    from analytics.pdf import PdfUnavailable, render_pdf
+    from tests import media_files
+    from tests.campaigns.test_media_intake import refusal_of
+
+    try:
+        render_pdf("<p>Briefing</p>", "a test page")
+    except PdfUnavailable as missing:
+        pytest.skip(str(missing))
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    assert refusal_of(media_files.truncated_jpeg(), "photo.jpg").startswith("This image is cut short or damaged")
