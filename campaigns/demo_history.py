@@ -45,7 +45,17 @@ from campaigns.demo_history_content import (
 )  # fmt: skip
 from campaigns.demo_rows import upsert
 from campaigns.demo_sandbox import Posted, sandbox_account, sandbox_post
-from campaigns.models import Approval, Campaign, ContentItem, Organisation, Transition, Variant
+from campaigns.languages import language_name
+from campaigns.models import (
+    Approval,
+    Campaign,
+    ContentItem,
+    MediaAsset,
+    Organisation,
+    Transition,
+    Variant,
+    VariantMedia,
+)  # fmt: skip
 from campaigns.versions import content_hash
 from publishing import metrics
 from publishing.models import Metric, MetricSchedule, Publication, SocialAccount
@@ -173,11 +183,28 @@ def _items(
                 text = f"{topic.texts.get(language) or topic.texts['en']} {tags}"
                 variants.append(Variant(item=item, platform=platform, language=language, text=text, link=link))
     variants = bulk_create_with_history(variants, Variant, batch_size=BATCH_SIZE, default_change_reason="Created")
+    VariantMedia.objects.bulk_create(_attachments(variants, {item.pk: item for item in items}), batch_size=BATCH_SIZE)
     by_item: dict[int, dict[tuple[str, str], Variant]] = {item.pk: {} for item in items}
     for variant in variants:
         by_item[variant.item_id][variant.platform, variant.language] = variant
     _review_trail(items, users, organisation.slug)
     return [by_item[item.pk] for item in items]
+
+
+def _attachments(variants: list[Variant], items: dict[int, ContentItem]) -> list[VariantMedia]:
+    """An infographic's card (in the variant's language where there is one) or a video, of the item's campaign."""
+    assets: dict[tuple[int, str], list[MediaAsset]] = {}
+    for asset in MediaAsset.objects.filter(campaign__in={item.campaign_id for item in items.values()}).order_by("pk"):
+        assets.setdefault((asset.campaign_id, asset.kind), []).append(asset)
+    attached = []
+    for variant in variants:
+        item = items[variant.item_id]
+        kind = {Kind.INFOGRAPHIC: MediaAsset.Kind.IMAGE, Kind.VIDEO: MediaAsset.Kind.VIDEO}.get(item.kind)
+        if kind is None or not (found := assets.get((item.campaign_id, kind))):
+            continue
+        in_language = [a for a in found if a.title.endswith(f"({language_name(variant.language)})")] or found
+        attached.append(VariantMedia(variant=variant, asset=in_language[item.pk % len(in_language)], position=0))
+    return attached
 
 
 def _review_trail(items: list[ContentItem], users: dict[str, AbstractUser], slug: str) -> None:
