@@ -7,9 +7,9 @@ its metric series and its collection schedule. Everything comes from one seeded 
 a fresh database gets the same history; it is written once, and a later run leaves it alone.
 
 Each post has an eventual audience (platform, kind, language and local time of day and week decide it, with some
-noise); its figures at each collection slot so far are that audience's share reached by then, counted as the
-sandbox counts (`counts_reached`). The sandbox post carries the same audience, so the beat's next collections
-continue each series where the seed left it.
+noise); its sandbox post carries that audience and the pace it is reached at, and its figures at each collection
+slot so far are what the sandbox would have answered then. The beat's next collections continue each series on
+the same curve.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from campaigns.demo_history_content import (
     WEEKEND_AUDIENCE,
     WEEKEND_HOURS,
     PastCampaign,
-)  # fmt: skip
+)
 from campaigns.demo_rows import upsert
 from campaigns.demo_sandbox import Posted, sandbox_account, sandbox_post
 from campaigns.languages import language_name
@@ -55,14 +55,15 @@ from campaigns.models import (
     Transition,
     Variant,
     VariantMedia,
-)  # fmt: skip
+)
 from campaigns.versions import content_hash
 from publishing import metrics
 from publishing.models import Metric, MetricSchedule, Publication, SocialAccount
 from publishing.sandbox.models import SandboxPost
-from publishing.sandbox.services import counts_reached
+from publishing.sandbox.services import metrics_for
 
 # A post's share of its eventual audience `age` after publishing is age / (age + this): half in a day, 97% in a month.
+# The sandbox keeps each post's pace, so a live collection lands on the same curve.
 HALF_AUDIENCE_AGE = dt.timedelta(days=1)
 HISTORY_BRIEF = "Published earlier in the campaign (the demo's history)."
 AUTHORS = {MINISTRY: ("editor", "contributor"), HOSPITAL: ("hospital.editor",)}
@@ -92,7 +93,7 @@ def build_history(
                 posted = sandbox_post(
                     account, on[platform], f"history|{slug}|{variant.item_id}|{platform}|{language}", text=variant.text,
                     link=variant.link, language=language, published_at=at, is_video=plan.kind == Kind.VIDEO,
-                    audience=audience,
+                    audience=audience, half_life=HALF_AUDIENCE_AGE,
                 )  # fmt: skip
                 posts.append(posted.post)
                 publications.append(_publication(variant, account, at, posted, users[LEADS[slug]]))
@@ -258,8 +259,7 @@ def _metrics(publications: list[Publication], posts: list[SandboxPost], now: dt.
         is_video = publication.variant.item.kind == Kind.VIDEO
         slot, last = 0, None
         while (at := metrics.slot_at(publication.published_at, slot)) is not None and at <= now:
-            age = at - publication.published_at
-            counts = counts_reached(post, age / (age + HALF_AUDIENCE_AGE))
+            counts = metrics_for(post, at)  # what the sandbox would have answered then
             last = Metric(publication=publication, slot=slot, collected_at=at, raw=counts,
                           **columns(publication.account.platform, is_video, counts))  # fmt: skip
             rows.append(last)

@@ -42,14 +42,17 @@ def sandbox_account(account: SocialAccount) -> SandboxAccount:
 
 def sandbox_post(
     account: SocialAccount, on: SandboxAccount, key: str, *, text: str, link: str, language: str,
-    published_at: dt.datetime, is_video: bool, audience: int | None = None,
+    published_at: dt.datetime, is_video: bool, audience: int | None = None, half_life: dt.timedelta | None = None,
 ) -> Posted:  # fmt: skip
-    """The post `account` published at `published_at`, as the sandbox stores it; `key` names it for good."""
+    """The post `account` published at `published_at`, as the sandbox stores it; `key` names it for good.
+    `audience` and `half_life`: how many it eventually reaches, and how soon half of them (else the sandbox's own)."""
     digest = hashlib.sha256(f"demo|{key}".encode()).digest()
     number = str(int.from_bytes(digest[:7]))  # fits YouTube's 8-byte video ids; unlike the sandbox's own snowflakes
     payload: dict[str, object] = {"text": text, "link": link}
     if audience is not None:
         payload["audience"] = audience
+    if half_life is not None:
+        payload["half_life_s"] = int(half_life.total_seconds())
     remote_id, remote_url = number, f"{account.api_base_url}posts/{number}"
     platform = account.platform
     if platform == P.X:
