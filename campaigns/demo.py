@@ -12,17 +12,17 @@ import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.files.base import ContentFile
 from django.core.management.base import CommandError
-from django.db import models, transaction
+from django.db import transaction
 from PIL import Image, ImageDraw
 
-from campaigns import workflow
+from campaigns import demo_history, workflow
 from campaigns.demo_content import (
     ALERT_DEADLINE,
     CAMPAIGNS,
@@ -44,6 +44,8 @@ from campaigns.demo_content import (
     State,
     VideoSpec,
 )
+from campaigns.demo_rows import upsert as _upsert
+from campaigns.demo_sandbox import sandbox_account, sandbox_post
 from campaigns.editing import FROZEN_STATES
 from campaigns.infographics import can_draw, draw_infographic
 from campaigns.languages import language_name
@@ -62,6 +64,7 @@ from campaigns.models import (
 from campaigns.renditions import make_renditions
 from campaigns.versions import content_hash
 from campaigns.video_probe import poster_file_name, probe_video
+from publishing import metrics
 from publishing.models import Publication, SocialAccount
 
 DEMO_MEDIA = Path(__file__).resolve().parent / "demo_media"
@@ -78,8 +81,6 @@ def demo_password(username: str) -> str:
     """The published password of a demo user."""
     return f"demo-{username}-2026"
 
-
-M = TypeVar("M", bound=models.Model)
 
 # The workflow moves from a draft to each demo state; "approve" is made by as many managers as the item needs.
 PATHS: dict[str, tuple[str, ...]] = {
@@ -110,28 +111,13 @@ def build_demo(today: date | None = None) -> list[Login]:
         for spec in ITEMS:
             campaign = campaigns[spec.campaign]
             _item(spec, campaign, users, accounts, days[campaign.organisation.slug])
+        for slug, organisation in organisations.items():
+            demo_history.build_history(organisation, campaigns, accounts, users, days[slug])
+        demo_history.set_targets(campaigns, users)
         # Made here rather than by a worker, so that the library shows them as soon as the demo starts.
         for asset in MediaAsset.objects.filter(organisation__in=organisations.values()):
             make_renditions(asset)
     return logins
-
-
-def _upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
-    row = model._default_manager.filter(**lookup).first()
-    if row is None:
-        row = model(**lookup, **values)
-        row.full_clean()
-        row.save()
-        return row
-    # Saving an unchanged row would still write a history row; skipping it keeps a second run a no-op.
-    changed = [name for name, value in values.items() if getattr(row, name) != value]
-    if changed:
-        for name in changed:
-            setattr(row, name, values[name])
-        row.full_clean()
-        refreshed = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
-        row.save(update_fields=changed + refreshed)
-    return row
 
 
 def _people(organisations: dict[str, Organisation]) -> tuple[dict[str, AbstractUser], list[Login]]:
@@ -385,10 +371,18 @@ def _publication(
         created_by=creator,
     )
     if published:
-        digest = hashlib.sha256(f"{spec.title}|{variant.platform}|{variant.language}".encode()).hexdigest()
-        publication.remote_id = str(int(digest[:15], 16))
-        publication.remote_url = f"{account.api_base_url}posts/{publication.remote_id}"
-        publication.state, publication.attempts = Publication.State.PUBLISHED, 1
         publication.published_at = scheduled_at + timedelta(seconds=2)
+        # A real post on the sandbox, which the demo's accounts talk to: collecting its metrics works.
+        posted = sandbox_post(
+            account, sandbox_account(account), f"{spec.title}|{variant.platform}|{variant.language}",
+            text=variant.text, link=variant.link, language=variant.language, published_at=publication.published_at,
+            is_video=spec.kind == Kind.VIDEO,
+        )  # fmt: skip
+        posted.post.save()
+        publication.remote_id, publication.remote_url = posted.remote_id, posted.remote_url
+        publication.state, publication.attempts = Publication.State.PUBLISHED, 1
     publication.full_clean()
     publication.save()
+    if published:
+        # Its first slot is long past: the beat's next tick collects it, then it follows the slots still ahead.
+        metrics.start_collecting(publication.pk, account.pk, publication.published_at)

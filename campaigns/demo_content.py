@@ -140,18 +140,26 @@ CAMPAIGNS = {
     "flu": CampaignSpec(
         MINISTRY, "Seasonal flu vaccination 2026\u201327",
         "Vaccinate people aged 65 and over, pregnant women, young children and health workers before the winter peak.",
-        (-20, 130), ["#FluVaccine", "#ProtectYourself"], "#1d6a96", ALL, Priority.HIGH,
+        (-75, 130), ["#FluVaccine", "#ProtectYourself"], "#1d6a96", ALL, Priority.HIGH,
     ),
+    # The week itself is ahead; donors register from six weeks before it, which its history shows.
     "blood": CampaignSpec(
         MINISTRY, "National blood donation week",
         "Collect 15,000 donations in one week and bring in first-time donors aged 18 to 30.",
-        (3, 9), ["#GiveBlood", "#BloodDonation"], "#b3261e", ALL, Priority.NORMAL,
+        (-45, 9), ["#GiveBlood", "#BloodDonation"], "#b3261e", ALL, Priority.NORMAL,
     ),
     "heat": CampaignSpec(
         MINISTRY, "Heat-wave alert",
         "Reach every household within hours of a heat-wave warning, with clear advice to protect older people, "
         "children and outdoor workers.",
         (-1, 6), ["#HeatWave", "#StayCool"], "#a84300", ALL, Priority.CRITICAL,
+    ),
+    # Last summer's: its posts are the demo's history (campaigns/demo_history_content.py).
+    "summer": CampaignSpec(
+        MINISTRY, "Summer heat safety 2026",
+        "Keep people safe through the summer's heat waves: warnings within the hour, advice for older people, "
+        "children and outdoor workers.",
+        (-180, -95), ["#HeatSafety", "#StayCool"], "#c2410c", ALL, Priority.HIGH,
     ),
     "smoking": CampaignSpec(
         MINISTRY, "Quit smoking for good",

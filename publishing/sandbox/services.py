@@ -215,9 +215,21 @@ def delete_post(account: SandboxAccount, remote_id: str) -> None:
 def metrics_for(post: SandboxPost, at: dt.datetime | None = None) -> dict[str, int]:
     """Engagement growing with the post's age: the same figures for the same post at the same age."""
     age_s = max(((at or timezone.now()) - post.received_at).total_seconds(), 0.0)
+    # A post stored with its own pace (the demo's history, campaigns/demo_history.py) reaches half its audience then.
+    half_life_s = post.payload.get("half_life_s") if isinstance(post.payload, dict) else None
+    if isinstance(half_life_s, bool) or not isinstance(half_life_s, int) or half_life_s <= 0:
+        half_life_s = int(METRICS_HALF_LIFE.total_seconds())
+    return counts_reached(post, age_s / (age_s + half_life_s))
+
+
+def counts_reached(post: SandboxPost, share: float) -> dict[str, int]:
+    """The post's figures once `share` (0 to 1) of its eventual audience has seen it; they never go down as it grows."""
     seed = hashlib.sha256(post.remote_id.encode()).digest()
-    reach = 500 + int.from_bytes(seed[:4]) % 4_500
-    impressions = int(reach * age_s / (age_s + METRICS_HALF_LIFE.total_seconds()))
+    # A post stored with its audience (the demo's history, campaigns/demo_history.py) reaches that many.
+    audience = post.payload.get("audience") if isinstance(post.payload, dict) else None
+    if isinstance(audience, bool) or not isinstance(audience, int) or audience <= 0:
+        audience = 500 + int.from_bytes(seed[:4]) % 4_500
+    impressions = int(audience * min(max(share, 0.0), 1.0))
     # Rates in per mille, fixed per post; floors of a growing count never go down.
     return {
         "impressions": impressions,

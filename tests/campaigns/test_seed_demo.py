@@ -1,7 +1,9 @@
 """The seed_demo command: a complete, valid demo that a second run leaves exactly as it was."""
 
 import dataclasses
+import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Callable
 from io import BytesIO, StringIO
 from pathlib import Path
@@ -14,12 +16,17 @@ from django.db import connection
 from PIL import Image
 from pytest_django.fixtures import Settings
 
+from analytics import figures
+from analytics.models import CampaignTarget
 from campaigns import demo, workflow
 from campaigns.demo import demo_password
-from campaigns.demo_content import ITEMS, MINISTRY, PEOPLE, ItemSpec
-from campaigns.models import ContentItem, MediaAsset, Organisation, Rendition, Role, Transition, Variant
+from campaigns.demo_content import CAMPAIGNS, ITEMS, MINISTRY, PEOPLE, ItemSpec
+from campaigns.demo_history import HISTORY_BRIEF
+from campaigns.demo_history_content import GOOD_HOURS
+from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Rendition, Role, Transition, Variant
 from campaigns.scoping import role_in
-from publishing.models import Publication, SocialAccount
+from publishing import engagement, metrics
+from publishing.models import Metric, MetricSchedule, Publication, SocialAccount
 from publishing.platforms import Platform
 
 # Rough limits of the short-text platforms; X counts every link as 23 characters (t.co), the others in full.
@@ -103,7 +110,8 @@ def test_approved_scheduled_and_published_items_carry_approvals_of_their_current
 
 def test_the_alert_is_approved_by_two_distinct_managers_neither_of_them_its_author(seed: Callable[[], str]) -> None:
     seed()
-    alert = ContentItem.objects.get(kind=ContentItem.Kind.ALERT)
+    # The heat-wave alert of the demo's items; the history's alerts are made in bulk (campaigns/demo_history.py).
+    alert = ContentItem.objects.exclude(brief=HISTORY_BRIEF).get(kind=ContentItem.Kind.ALERT)
     approvers = {approval.manager.username for approval in workflow.standing_approvals(alert)}
     assert approvers == {"manager", "manager2"}
     assert alert.author.username not in approvers
@@ -268,3 +276,83 @@ def test_refuses_to_run_when_debug_is_off(db: None, settings: Settings) -> None:
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_demo", stdout=StringIO())
     assert not ContentItem.objects.exists()
+
+
+def test_the_ministry_has_months_of_published_history_on_every_platform_kind_and_language(
+    seed: Callable[[], str],
+) -> None:
+    seed()
+    history = Publication.objects.filter(account__organisation__slug=MINISTRY, variant__item__brief=HISTORY_BRIEF)
+    assert 300 <= history.count() <= 600
+    assert set(history.values_list("state", flat=True)) == {Publication.State.PUBLISHED}
+    assert set(history.values_list("account__platform", flat=True)) == set(Platform.values)
+    assert set(history.values_list("variant__item__kind", flat=True)) == set(ContentItem.Kind.values)
+    assert set(history.values_list("variant__language", flat=True)) == {"en", "fr", "ar"}
+    first, last = (history.order_by(order).first().published_at for order in ("published_at", "-published_at"))
+    assert last - first > dt.timedelta(days=150)
+    assert not history.filter(remote_id="").exists() and not history.filter(remote_url="").exists()
+    assert Publication.objects.filter(account__organisation__slug="riverside-hospital", state="published").exists()
+
+
+def test_each_history_post_has_a_growing_series_over_its_past_slots_and_one_latest(seed: Callable[[], str]) -> None:
+    seed()
+    now = dt.datetime.now(dt.UTC)
+    series = Metric.objects.filter(publication__variant__item__brief=HISTORY_BRIEF).select_related("publication")
+    by_post = itertools.groupby(series.order_by("publication_id", "slot"), key=lambda metric: metric.publication)
+    posts = 0
+    for publication, rows in by_post:
+        rows = list(rows)
+        posts += 1
+        assert [row.slot for row in rows] == list(range(len(rows)))
+        assert all(row.collected_at == metrics.slot_at(publication.published_at, row.slot) <= now for row in rows)
+        assert [row.is_latest for row in rows] == [False] * (len(rows) - 1) + [True]
+        for earlier, later in itertools.pairwise(rows):
+            for column in metrics.COLUMNS:
+                assert (getattr(earlier, column) or 0) <= (getattr(later, column) or 0), (publication, column)
+        grown = [(getattr(row, column) or 0) for row in (rows[0], rows[-1]) for column in metrics.COLUMNS]
+        assert sum(grown[len(metrics.COLUMNS) :]) > sum(grown[: len(metrics.COLUMNS)]) or rows[-1].slot == 0
+        schedule = MetricSchedule.objects.get(pk=publication.pk)
+        assert (schedule.state, schedule.slot) == (MetricSchedule.State.COLLECTING, rows[-1].slot + 1)
+        assert schedule.due_at == metrics.slot_at(publication.published_at, schedule.slot) > now
+    assert posts == Publication.objects.filter(variant__item__brief=HISTORY_BRIEF).count()
+
+
+def test_history_figures_are_those_each_platform_gives(seed: Callable[[], str]) -> None:
+    seed()
+    latest = Metric.objects.filter(is_latest=True, publication__variant__item__brief=HISTORY_BRIEF)
+    mastodon = latest.filter(publication__account__platform=Platform.MASTODON)
+    assert mastodon.exists() and not mastodon.filter(impressions__isnull=False).exists()
+    assert not mastodon.filter(clicks__isnull=False).exists() and not mastodon.filter(likes__isnull=True).exists()
+    for platform in (Platform.YOUTUBE, Platform.FACEBOOK):
+        views = latest.filter(publication__account__platform=platform, publication__variant__item__kind="video")
+        assert views.exists() and not views.filter(video_views__isnull=True).exists(), platform
+    assert not latest.filter(publication__account__platform=Platform.X, impressions__isnull=True).exists()
+
+
+def test_best_posting_times_are_the_seeded_weekday_mornings_and_evenings(seed: Callable[[], str]) -> None:
+    seed()
+    best = engagement.best_times(Organisation.objects.get(slug=MINISTRY))
+    assert len(best) == 3
+    assert all(time.weekday < 5 and time.hour in GOOD_HOURS for time in best), best
+
+
+def test_the_main_campaigns_report_reach_and_engagement_and_have_targets(seed: Callable[[], str]) -> None:
+    seed()
+    for key in ("flu", "blood", "smoking", "summer"):
+        campaign = Campaign.objects.get(name=CAMPAIGNS[key].name)
+        totals = figures.totals(figures.published(variant__item__campaign=campaign))
+        assert totals.posts and totals.reach and totals.engagement, key
+        assert CampaignTarget.objects.filter(campaign=campaign).exists(), key
+    donors = CampaignTarget.objects.get(measure="outcome", label="blood donors registered")
+    assert (donors.target, donors.achieved) == (5_000, 3_120)
+
+
+def test_history_items_carry_the_review_trail_of_their_walk_to_published(seed: Callable[[], str]) -> None:
+    seed()
+    items = ContentItem.objects.filter(brief=HISTORY_BRIEF)
+    assert items.count() >= 50
+    for item in items.prefetch_related("transitions"):
+        moves = list(item.transitions.all())
+        assert [move.from_state for move in moves] == [ContentItem.State.DRAFT] + [move.to_state for move in moves[:-1]]
+        assert moves[0].actor_id == item.author_id and moves[-1].to_state == ContentItem.State.PUBLISHED
+        assert moves[-1].created_at <= item.variants.first().publications.get().published_at

@@ -58,3 +58,12 @@ def test_a_deleted_post_has_no_metrics(sandbox):
     sandbox.delete(f"posts/{post_id}")
 
     assert sandbox.get(f"posts/{post_id}/metrics").status_code == 404
+
+
+def test_a_post_stored_with_its_audience_and_pace_grows_towards_that_audience_at_that_pace(sandbox):
+    post_id = sandbox.publish("Seeded history.", link="https://example.org").json()["id"]
+    SandboxPost.objects.filter(remote_id=post_id).update(payload={"audience": 123_456, "half_life_s": 86_400})
+    post = SandboxPost.objects.get(remote_id=post_id)
+
+    assert services.metrics_for(post, post.received_at + dt.timedelta(days=1))["impressions"] == 61_728
+    assert 123_000 < services.metrics_for(post, post.received_at + dt.timedelta(days=365))["impressions"] <= 123_456
