@@ -32,9 +32,17 @@ def _svg(chart: pygal.graph.graph.Graph) -> SafeString:
     return mark_safe(SCRIPT.sub("", chart.render(is_unicode=True)))  # noqa: S308 (pygal escapes every label)
 
 
+def _whole(value: float | tuple | None) -> str:
+    """Axis labels and values as whole numbers with separators (an XY chart's values are (x, y) pairs)."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_whole(part) for part in value)
+    return "" if value is None else f"{value:,.0f}"
+
+
 def _options(**extra: object) -> dict[str, object]:
     return {"style": STYLE, "js": [], "disable_xml_declaration": True, "height": 320, "width": 800,
-            "margin": 8, "legend_at_bottom": True, "print_values": False} | extra  # fmt: skip
+            "margin": 8, "legend_at_bottom": True, "print_values": False, "include_x_axis": True,
+            "formatter": _whole, "value_formatter": _whole} | extra  # fmt: skip
 
 
 def weekly(weeks: list[tuple[dt.date, Totals]]) -> SafeString:

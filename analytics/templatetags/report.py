@@ -27,8 +27,15 @@ def percent(fraction: float | None, signed: bool = False) -> str:
 
 
 @register.filter
-def hours(seconds: int | None) -> str:
-    return intcomma(round((seconds or 0) / 3600))
+def duration(seconds: int | None) -> str:
+    """Watch time as people say it: "40 s", "42 min" under an hour, "4.2 h" under ten, then "1,234 h"."""
+    seconds = seconds or 0
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{round(seconds / 60)} min"
+    hours = seconds / 3600
+    return f"{hours:.1f} h" if hours < 10 else f"{intcomma(round(hours))} h"
 
 
 @register.filter
