@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay
+from django.core.cache import cache
 from django.utils import timezone
 
 from campaigns.models import Organisation
@@ -21,6 +22,8 @@ ENGAGEMENT_PARTS = ("likes", "shares", "replies", "clicks")
 # A time needs this many posts in the history before it is called good: two lucky posts prove nothing.
 MIN_POSTS_PER_TIME = 3
 BEST_TIMES_HISTORY = dt.timedelta(days=365)
+# A year of history moves little in minutes, and every report and scheduling form asks for it: kept this long.
+POSTING_TIMES_CACHE_S = 600
 
 
 def published(**lookups: Any) -> QuerySet[Publication]:
@@ -52,8 +55,15 @@ class PostingTime:
 
 def posting_times(organisation: Organisation, now: dt.datetime | None = None) -> list[PostingTime]:
     """Every (weekday, hour) the organisation published at over the last year, where it works, with its posts and
-    their mean engagement; one query."""
-    since = (now or timezone.now()) - BEST_TIMES_HISTORY
+    their mean engagement; one query, or none for POSTING_TIMES_CACHE_S after (unless asked as of `now`)."""
+    if now is None:
+        key = f"planner:posting-times:{organisation.pk}"
+        return cache.get_or_set(key, lambda: _posting_times(organisation, timezone.now()), POSTING_TIMES_CACHE_S)
+    return _posting_times(organisation, now)
+
+
+def _posting_times(organisation: Organisation, now: dt.datetime) -> list[PostingTime]:
+    since = now - BEST_TIMES_HISTORY
     zone = organisation.zone
     rows = (
         published(account__organisation=organisation, published_at__gte=since)
