@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay
-from django.core.cache import cache
 from django.utils import timezone
 
 from campaigns.models import Organisation
