@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from campaigns import video_probe
 from campaigns.models import MediaAsset
@@ -133,6 +133,9 @@ def _inspect_image(upload: Any, image: Image.Image, checksum: str, size: int) ->
 
 def _decode_fully(upload: Any, frames: int) -> None:
     """verify() checks the structure (PNG checksums), then a fresh open decodes every pixel of every frame."""
+    # Strict whatever another library set for the whole process (importing WeasyPrint makes Pillow accept
+    # truncated images): a cut-short file must be refused, never padded with grey.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         upload.seek(0)
         with Image.open(upload) as image:
