@@ -61,7 +61,8 @@ def _flatten(details: Any, field: str | None = None) -> Any:
         yield error(field, str(details["code"]), str(details["message"]))
     elif isinstance(details, dict):
         for key, value in details.items():
-            name = None if key in NON_FIELD_KEYS else (f"{field}.{key}" if field else str(key))
+            # A nested object's own non-field errors belong to the field that holds it.
+            name = field if key in NON_FIELD_KEYS else (f"{field}.{key}" if field else str(key))
             yield from _flatten(value, name)
     elif isinstance(details, list):
         for index, value in enumerate(details):

@@ -6,7 +6,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from api.views.content import CampaignViewSet, CommentViewSet, ItemViewSet, VariantViewSet
+from api.views.campaigns import CampaignViewSet
+from api.views.comments import CommentViewSet
+from api.views.items import ItemViewSet, VariantViewSet
 from api.views.library import MediaViewSet
 from api.views.notifications import NotificationViewSet
 from api.views.organisations import MemberViewSet, OrganisationViewSet

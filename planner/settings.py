@@ -194,6 +194,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ItemKindEnum": "campaigns.models.ContentItem.Kind",
+        "MediaKindEnum": "campaigns.models.MediaAsset.Kind",
+        "NotificationKindEnum": "campaigns.models.Notification.Kind",
+        "PlatformEnum": "publishing.platforms.Platform",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",

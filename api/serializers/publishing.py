@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from publishing.models import Metric, Publication, SocialAccount
+from publishing.models import Freeze, Metric, Publication, SocialAccount
 from publishing.reconnect import connection_state
 
 
@@ -61,3 +61,20 @@ class PublicationSerializer(serializers.ModelSerializer):
         if latest is None:
             latest = [m for m in publication.metrics.all() if m.is_latest]
         return MetricSerializer(latest[0]).data if latest else None
+
+
+class FreezeSerializer(serializers.ModelSerializer):
+    started_by = serializers.CharField(source="started_by.username", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Freeze
+        fields = ["id", "organisation", "campaign", "account", "reason", "started_by", "started_at", "lifted_at"]
+        read_only_fields = fields
+
+
+class ResumedSerializer(serializers.Serializer):
+    """What resuming did: the pauses lifted, and the items they held (back in review; the overdue ones listed)."""
+
+    lifted = FreezeSerializer(many=True)
+    held_items = serializers.ListField(child=serializers.IntegerField())
+    overdue_items = serializers.ListField(child=serializers.IntegerField())

@@ -60,3 +60,24 @@ def test_validation_errors_name_their_field(world, api_as):
     assert response.status_code == 400
     fields = {error["field"]: error["code"] for error in response.json()["errors"]}
     assert fields == {"item": "incorrect_type", "body": "blank"}
+
+
+def test_an_error_inside_a_nested_field_names_that_field(world, api_as):
+    response = api_as("editor").post(
+        reverse("api:item-schedule", args=[world.item.pk]), {"when": "soon", "targets": "all"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert {(e["field"], e["code"]) for e in response.json()["errors"]} == {
+        ("when", "invalid"),
+        ("targets", "not_a_list"),
+    }
+
+
+def test_a_language_the_campaign_does_not_use_is_refused_by_the_models_validation(world, api_as):
+    body = {"campaign": world.campaign.pk, "title": "x", "platforms": ["mastodon"], "languages": ["de"]}
+
+    response = api_as("editor").post(reverse("api:item-list"), body, format="json")
+
+    assert response.status_code == 400
+    assert "The campaign does not use de" in str(response.json()["errors"])

@@ -1,44 +1,23 @@
-"""Campaigns (with their report), items (with their workflow actions), variants and comments."""
+"""Items (with their workflow actions and scheduling) and their variants, through the services the pages use."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analytics.reports import campaign_report
-from api.filters import CampaignFilter, CommentFilter, ItemFilter, VariantFilter
-from api.serializers.content import (
-    ActionSerializer,
-    CampaignSerializer,
-    CommentSerializer,
-    ItemSerializer,
-    VariantSerializer,
-)
-from api.serializers.reports import ReportSerializer
-from api.views.base import ScopedReadViewSet
-from campaigns import comments, workflow
-from campaigns.models import Campaign, Comment, ContentItem, Variant
-
-
-class CampaignViewSet(ScopedReadViewSet):
-    model = Campaign
-    serializer_class = CampaignSerializer
-    filterset_class = CampaignFilter
-    ordering_fields = ["id", "start_date", "name", "priority"]
-
-    def get_queryset(self) -> QuerySet:
-        return super().get_queryset().select_related("organisation")
-
-    @extend_schema(responses=ReportSerializer, filters=False)
-    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def report(self, request: Request, pk: str) -> Response:
-        """The campaign report's figures: totals, tables per platform, kind and language, weeks, targets."""
-        report = campaign_report(self.get_object(), request.user, with_charts=False)
-        return Response(ReportSerializer(report).data)
+from api.filters import ItemFilter, VariantFilter
+from api.serializers.content import ActionSerializer, ItemSerializer, VariantSerializer
+from api.serializers.publishing import PublicationSerializer
+from api.serializers.writes import ItemCreateSerializer, ItemEditSerializer, ScheduleSerializer, VariantEditSerializer
+from api.views.base import ScopedReadViewSet, valid
+from campaigns import editing, workflow
+from campaigns.models import ContentItem, Variant
+from campaigns.workflow import WorkflowError
+from publishing import scheduling
 
 
 class ItemViewSet(ScopedReadViewSet):
@@ -57,11 +36,45 @@ class ItemViewSet(ScopedReadViewSet):
             .prefetch_related("variants__attachments")
         )
 
+    def _fresh(self, item: ContentItem) -> dict:
+        return self.get_serializer(self.get_queryset().get(pk=item.pk)).data
+
+    @extend_schema(request=ItemCreateSerializer, responses={201: ItemSerializer})
+    def create(self, request: Request) -> Response:
+        """Draft an item, with a variant per platform and language (through `campaigns/editing.py`)."""
+        fields = valid(ItemCreateSerializer, request)
+        campaign = fields.pop("campaign")
+        platforms, languages = fields.pop("platforms"), fields.pop("languages")
+        variants = [(platform, language) for platform in platforms for language in languages]
+        item = editing.create_item(campaign, request.user, fields, variants)
+        return Response(self._fresh(item), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ItemEditSerializer, responses=ItemSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Change some of an item's fields, on the version you read (a newer one answers 409)."""
+        item = self.get_object()
+        changes = valid(ItemEditSerializer, request, partial=True)
+        if "version" not in changes:
+            raise WorkflowError("Give the version you read.", code="version_required", status=400)
+        item = editing.edit_item(item, request.user, changes.pop("version"), changes)
+        return Response(self._fresh(item))
+
+    @extend_schema(request=ScheduleSerializer, responses={201: PublicationSerializer(many=True)}, filters=False)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def schedule(self, request: Request, pk: str) -> Response:
+        """Schedule the approved item's variants on accounts at one time; the item becomes scheduled."""
+        item = self.get_object()
+        given = valid(ScheduleSerializer, request)
+        # The same pair twice is one publication (the page's checkboxes cannot repeat one either).
+        targets = list(dict.fromkeys((target["variant"], target["account"]) for target in given["targets"]))
+        publications = scheduling.schedule(item, request.user, targets, given["when"])
+        return Response(PublicationSerializer(publications, many=True).data, status=status.HTTP_201_CREATED)
+
     def _move(self, request: Request, action_name: str) -> Response:
         body = ActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         item = workflow.perform(self.get_object(), action_name, request.user, body.validated_data["comment"])
-        return Response(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
+        return Response(self._fresh(item))
 
     @extend_schema(request=ActionSerializer, responses=ItemSerializer, filters=False)
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -112,22 +125,14 @@ class VariantViewSet(ScopedReadViewSet):
     filterset_class = VariantFilter
 
     def get_queryset(self) -> QuerySet:
-        return super().get_queryset().prefetch_related("attachments")
+        return super().get_queryset().select_related("item").prefetch_related("attachments")
 
-
-class CommentViewSet(mixins.CreateModelMixin, ScopedReadViewSet):
-    """Comments on items; a new one goes through `campaigns.comments.add_comment` (mentions are told)."""
-
-    model = Comment
-    serializer_class = CommentSerializer
-    filterset_class = CommentFilter
-    ordering = ["id"]
-
-    def get_queryset(self) -> QuerySet:
-        return super().get_queryset().select_related("author")
-
-    def create(self, request: Request) -> Response:
-        given = self.get_serializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        comment = comments.add_comment(given.validated_data["item"], request.user, given.validated_data["body"])
-        return Response(self.get_serializer(comment).data, status=status.HTTP_201_CREATED)
+    @extend_schema(request=VariantEditSerializer, responses=VariantSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Change a variant's text, link or first comment, on the item's version you read (else 409)."""
+        variant = self.get_object()
+        changes = valid(VariantEditSerializer, request, partial=True)
+        if "version" not in changes:
+            raise WorkflowError("Give the item's version you read.", code="version_required", status=400)
+        editing.edit_variant(variant, request.user, changes.pop("version"), changes)
+        return Response(self.get_serializer(self.get_queryset().get(pk=variant.pk)).data)
