@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from campaigns.campaign_setup import CAMPAIGN_FIELDS
 from campaigns.editing import ITEM_FIELDS, VARIANT_FIELDS
+from campaigns.library import ASSET_FIELDS
 from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Variant
 from publishing.models import SocialAccount
 from publishing.platforms import Platform
@@ -100,3 +101,18 @@ class ScheduleSerializer(serializers.Serializer):
 
 class PauseSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Why publishing is paused; everyone sees it.", max_length=2000)
+
+
+class MediaUploadSerializer(serializers.Serializer):
+    organisation = ScopedPrimaryKeyField(Organisation, help_text="The library to add the file to.")
+    file = serializers.FileField(help_text="An image or a video; its type is read from its content, not its name.")
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class MediaEditSerializer(serializers.ModelSerializer):
+    campaign = ScopedPrimaryKeyField(Campaign, required=False, allow_null=True)
+
+    class Meta:
+        model = MediaAsset
+        fields = list(ASSET_FIELDS)
+        validators: list = []

@@ -7,8 +7,9 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Campaign, ContentItem
+from campaigns.models import Campaign, ContentItem, MediaAsset
 from publishing.models import Freeze, Publication
+from tests import media_files
 
 S = ContentItem.State
 
@@ -212,3 +213,39 @@ def test_an_editor_cannot_pause_publishing(world, api_as):
 
     assert response.status_code == 403
     assert not Freeze.objects.exists()
+
+
+def test_an_editor_uploads_an_image_and_describes_it(world, api_as):
+    client = api_as("editor")
+    png = media_files.upload("hands.png", media_files.image_bytes("PNG"))
+
+    uploaded = client.post(reverse("api:media-list"), {"organisation": world.ministry.pk, "file": png, "title": ""})
+    asset_id = uploaded.json()["id"]
+    described = client.patch(
+        reverse("api:media-detail", args=[asset_id]), {"alt_text": {"en": "Hands under a tap"}}, format="json"
+    )
+
+    assert uploaded.status_code == 201, uploaded.json()
+    assert uploaded.json()["title"] == "hands" and uploaded.json()["mime_type"] == "image/png"
+    assert uploaded.json()["file"].startswith("http://testserver/")
+    assert described.status_code == 200 and described.json()["alt_text"] == {"en": "Hands under a tap"}
+    assert MediaAsset.objects.get(pk=asset_id).history.first().history_change_reason == "Edited in the library"
+
+
+def test_a_refused_upload_is_a_400_on_the_file_and_stores_nothing(world, api_as):
+    bomb = media_files.upload("big.png", media_files.png_bomb())
+
+    response = api_as("editor").post(reverse("api:media-list"), {"organisation": world.ministry.pk, "file": bomb})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "file"
+    assert not MediaAsset.objects.exists()
+
+
+def test_nobody_uploads_to_another_organisations_library(world, api_as):
+    png = media_files.upload("hands.png", media_files.image_bytes("PNG"))
+
+    response = api_as("editor").post(reverse("api:media-list"), {"organisation": world.clinic.pk, "file": png})
+
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "organisation"
+    assert not MediaAsset.objects.exists()
