@@ -26,7 +26,7 @@ class ItemViewSet(ScopedReadViewSet):
     model = ContentItem
     serializer_class = ItemSerializer
     filterset_class = ItemFilter
-    ordering_fields = ["id", "planned_at", "updated_at"]
+    ordering_fields = ["id", "updated_at", "created_at"]  # not planned_at: a cursor cannot pass a null
 
     def get_queryset(self) -> QuerySet:
         return (

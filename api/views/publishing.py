@@ -26,7 +26,7 @@ class PublicationViewSet(ScopedReadViewSet):
     model = Publication
     serializer_class = PublicationSerializer
     filterset_class = PublicationFilter
-    ordering_fields = ["id", "scheduled_at", "published_at"]
+    ordering_fields = ["id", "scheduled_at"]  # not published_at: a cursor cannot pass a null
 
     def get_queryset(self) -> QuerySet:
         latest = Prefetch("metrics", queryset=Metric.objects.filter(is_latest=True), to_attr="latest_metric_rows")
