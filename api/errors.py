@@ -41,7 +41,7 @@ def handle_exception(exc: Exception, context: dict[str, Any]) -> Response | None
     elif isinstance(exc, Http404):
         response.data = body([error(None, "not_found", "Not found.")])
     elif isinstance(exc, DjangoPermissionDenied):
-        response.data = body([error(None, "permission_denied", "You may not do this.")])
+        response.data = body([error(None, "permission_denied", str(exc) or "You may not do this.")])
     elif isinstance(exc, exceptions.APIException):
         response.data = body([error(None, str(exc.get_codes()), str(exc.detail))])
     return response

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,7 +17,6 @@ from api.serializers.writes import ItemCreateSerializer, ItemEditSerializer, Sch
 from api.views.base import ScopedReadViewSet, valid
 from campaigns import editing, workflow
 from campaigns.models import ContentItem, Variant
-from campaigns.workflow import WorkflowError
 from publishing import scheduling
 
 
@@ -55,7 +55,7 @@ class ItemViewSet(ScopedReadViewSet):
         item = self.get_object()
         changes = valid(ItemEditSerializer, request, partial=True)
         if "version" not in changes:
-            raise WorkflowError("Give the version you read.", code="version_required", status=400)
+            raise ValidationError({"version": "Give the version you read."}, code="required")
         item = editing.edit_item(item, request.user, changes.pop("version"), changes)
         return Response(self._fresh(item))
 
@@ -71,10 +71,9 @@ class ItemViewSet(ScopedReadViewSet):
         return Response(PublicationSerializer(publications, many=True).data, status=status.HTTP_201_CREATED)
 
     def _move(self, request: Request, action_name: str) -> Response:
-        body = ActionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        item = workflow.perform(self.get_object(), action_name, request.user, body.validated_data["comment"])
-        return Response(self._fresh(item))
+        item = self.get_object()  # another organisation's item: 404 whatever the body
+        comment = valid(ActionSerializer, request)["comment"]
+        return Response(self._fresh(workflow.perform(item, action_name, request.user, comment)))
 
     @extend_schema(request=ActionSerializer, responses=ItemSerializer, filters=False)
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -133,6 +132,6 @@ class VariantViewSet(ScopedReadViewSet):
         variant = self.get_object()
         changes = valid(VariantEditSerializer, request, partial=True)
         if "version" not in changes:
-            raise WorkflowError("Give the item's version you read.", code="version_required", status=400)
+            raise ValidationError({"version": "Give the item's version you read."}, code="required")
         editing.edit_variant(variant, request.user, changes.pop("version"), changes)
         return Response(self.get_serializer(self.get_queryset().get(pk=variant.pk)).data)

@@ -114,7 +114,10 @@ def test_an_edit_on_a_stale_version_is_a_conflict(world, api_as):
 
     assert saved.status_code == 200 and saved.json()["version"] == item.version + 1
     assert stale.status_code == 409 and stale.json()["errors"][0]["code"] == "stale"
-    assert unversioned.status_code == 400 and unversioned.json()["errors"][0]["code"] == "version_required"
+    assert unversioned.status_code == 400
+    assert unversioned.json()["errors"] == [
+        {"field": "version", "code": "required", "message": "Give the version you read."}
+    ]
     item.refresh_from_db()
     assert item.title == "New title"
 
@@ -249,3 +252,18 @@ def test_nobody_uploads_to_another_organisations_library(world, api_as):
 
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "organisation"
     assert not MediaAsset.objects.exists()
+
+
+def test_a_contributor_edits_their_own_items_only(world, api_as):
+    item = world.item
+    item.author = world.editor
+    item.save()
+
+    response = api_as("contributor").patch(
+        reverse("api:item-detail", args=[item.pk]), {"version": item.version, "title": "Mine now"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert response.json()["errors"] == [
+        {"field": None, "code": "forbidden", "message": "Contributors edit their own items only."}
+    ]
