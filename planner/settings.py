@@ -33,12 +33,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
     "campaigns",
     "publishing",
     "publishing.sandbox",
     "analytics",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -160,7 +164,46 @@ if PLANNER_SEND_LEASE_S <= PLANNER_PLATFORM_CONNECT_TIMEOUT_S + PLANNER_PLATFORM
     )
 
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        # For the browsable API, with the session of the web UI (and its CSRF check).
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.StableCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    # No OPTIONS metadata: it answers 200 for any id, whoever's object it is; the schema describes the API.
+    "DEFAULT_METADATA_CLASS": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Campaign planner API",
+    "DESCRIPTION": "Campaigns, content items, variants, media, accounts, publications, comments, "
+    "notifications, metrics and reports of the organisations the token's user belongs to.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    # Swagger UI and Redoc from the sidecar package, served by us: the docs page loads nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ItemKindEnum": "campaigns.models.ContentItem.Kind",
+        "MediaKindEnum": "campaigns.models.MediaAsset.Kind",
+        "NotificationKindEnum": "campaigns.models.Notification.Kind",
+        "PlatformEnum": "publishing.platforms.Platform",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
 }
 
 # Celery. The default broker needs no server: kombu's filesystem transport, in DATA_DIR.

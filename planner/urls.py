@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("sandbox/", include("publishing.sandbox.urls")),
     path("", include("publishing.urls")),
     path("", include("campaigns.urls")),

@@ -1,0 +1,101 @@
+"""Filters. Related objects are filtered by id as a number, never by a choice of every row in the table:
+a choice field would answer "not a valid choice" for a wrong id and "no rows" for another organisation's,
+telling the two apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+
+from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Membership, Notification, Variant
+from publishing.models import Metric, Publication, SocialAccount
+
+
+class CampaignFilter(filters.FilterSet):
+    organisation = filters.NumberFilter(field_name="organisation_id")
+    active_on = filters.DateFilter(method="filter_active_on", label="Running on this date")
+
+    class Meta:
+        model = Campaign
+        fields = ["organisation", "priority"]
+
+    def filter_active_on(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        return queryset.filter(start_date__lte=value).exclude(end_date__lt=value)
+
+
+class MemberFilter(filters.FilterSet):
+    organisation = filters.NumberFilter(field_name="organisation_id")
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role"]
+
+
+class ItemFilter(filters.FilterSet):
+    campaign = filters.NumberFilter(field_name="campaign_id")
+    planned_after = filters.IsoDateTimeFilter(field_name="planned_at", lookup_expr="gte")
+    planned_before = filters.IsoDateTimeFilter(field_name="planned_at", lookup_expr="lt")
+
+    class Meta:
+        model = ContentItem
+        fields = ["campaign", "state", "kind", "is_crisis"]
+
+
+class VariantFilter(filters.FilterSet):
+    item = filters.NumberFilter(field_name="item_id")
+
+    class Meta:
+        model = Variant
+        fields = ["item", "platform", "language"]
+
+
+class MediaFilter(filters.FilterSet):
+    campaign = filters.NumberFilter(field_name="campaign_id")
+
+    class Meta:
+        model = MediaAsset
+        fields = ["campaign", "kind"]
+
+
+class AccountFilter(filters.FilterSet):
+    class Meta:
+        model = SocialAccount
+        fields = ["platform", "is_active"]
+
+
+class PublicationFilter(filters.FilterSet):
+    item = filters.NumberFilter(field_name="variant__item_id")
+    campaign = filters.NumberFilter(field_name="variant__item__campaign_id")
+    account = filters.NumberFilter(field_name="account_id")
+    scheduled_after = filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
+    scheduled_before = filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
+
+    class Meta:
+        model = Publication
+        fields = ["item", "campaign", "account", "state"]
+
+
+class CommentFilter(filters.FilterSet):
+    item = filters.NumberFilter(field_name="item_id")
+
+    class Meta:
+        model = Comment
+        fields = ["item"]
+
+
+class NotificationFilter(filters.FilterSet):
+    unread = filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="Unread only")
+
+    class Meta:
+        model = Notification
+        fields = ["kind", "unread"]
+
+
+class MetricFilter(filters.FilterSet):
+    publication = filters.NumberFilter(field_name="publication_id")
+
+    class Meta:
+        model = Metric
+        fields = ["publication", "is_latest"]

@@ -1,0 +1,118 @@
+"""What the API accepts to change things. Shapes only: the services validate the rules and the models the values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from campaigns.campaign_setup import CAMPAIGN_FIELDS
+from campaigns.editing import ITEM_FIELDS, VARIANT_FIELDS
+from campaigns.library import ASSET_FIELDS
+from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Variant
+from publishing.models import SocialAccount
+from publishing.platforms import Platform
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id among `model.objects.for_user(user)`: another organisation's is "does not exist", like a wrong id."""
+
+    def __init__(self, model: type, roles: Any = None, **kwargs: Any) -> None:
+        self.model, self.roles = model, roles
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        if request is None:
+            return self.model.objects.none()
+        return self.model.objects.for_user(request.user, roles=self.roles)
+
+
+class CampaignWriteSerializer(serializers.ModelSerializer):
+    organisation = ScopedPrimaryKeyField(
+        Organisation, help_text="One of your organisations (where you are a manager or an admin)."
+    )
+    logo = ScopedPrimaryKeyField(MediaAsset, required=False, allow_null=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["organisation", *CAMPAIGN_FIELDS]
+        # The model's own validation (clean and constraints) runs in the service, as in the admin's form.
+        validators: list = []
+        extra_kwargs = {"hashtags": {"required": False}, "languages": {"required": False}}
+
+
+class CampaignUpdateSerializer(CampaignWriteSerializer):
+    class Meta(CampaignWriteSerializer.Meta):
+        fields = list(CAMPAIGN_FIELDS)
+
+
+class ItemCreateSerializer(serializers.ModelSerializer):
+    campaign = ScopedPrimaryKeyField(Campaign)
+    platforms = serializers.ListField(
+        child=serializers.ChoiceField(choices=Platform.choices), required=False, default=list
+    )
+    languages = serializers.ListField(child=serializers.CharField(max_length=8), required=False, default=list)
+
+    class Meta:
+        model = ContentItem
+        fields = ["campaign", *ITEM_FIELDS, "platforms", "languages"]
+        validators: list = []
+
+
+class ItemEditSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(help_text="The version you read: a newer one saved since answers 409.")
+
+    class Meta:
+        model = ContentItem
+        fields = ["version", *ITEM_FIELDS]
+        validators: list = []
+
+
+class VariantEditSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(help_text="The item's version you read: a newer one answers 409.")
+
+    class Meta:
+        model = Variant
+        fields = ["version", *VARIANT_FIELDS]
+        validators: list = []
+
+
+class TargetSerializer(serializers.Serializer):
+    variant = ScopedPrimaryKeyField(Variant)
+    account = ScopedPrimaryKeyField(SocialAccount)
+
+
+class ScheduleSerializer(serializers.Serializer):
+    when = serializers.DateTimeField(help_text="When to publish, with its UTC offset.")
+    targets = TargetSerializer(many=True, help_text="Each variant with an account of its platform.")
+
+    def validate_when(self, when: dt.datetime) -> dt.datetime:
+        # The scheduling page's rule (campaigns/editor_forms.py ScheduleForm.clean_when), for the same input.
+        if when < timezone.now() - dt.timedelta(minutes=1):
+            raise serializers.ValidationError("This time has passed; choose a time to come.", code="in_the_past")
+        return when
+
+
+class PauseSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why publishing is paused; everyone sees it.", max_length=2000)
+
+
+class MediaUploadSerializer(serializers.Serializer):
+    organisation = ScopedPrimaryKeyField(Organisation, help_text="The library to add the file to.")
+    file = serializers.FileField(help_text="An image or a video; its type is read from its content, not its name.")
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class MediaEditSerializer(serializers.ModelSerializer):
+    campaign = ScopedPrimaryKeyField(Campaign, required=False, allow_null=True)
+
+    class Meta:
+        model = MediaAsset
+        fields = list(ASSET_FIELDS)
+        validators: list = []

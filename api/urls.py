@@ -1,0 +1,37 @@
+"""The REST API under /api/: resources, the OpenAPI schema and its interactive docs."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from api.views.campaigns import CampaignViewSet
+from api.views.comments import CommentViewSet
+from api.views.items import ItemViewSet, VariantViewSet
+from api.views.library import MediaViewSet
+from api.views.notifications import NotificationViewSet
+from api.views.organisations import MemberViewSet, OrganisationViewSet
+from api.views.publishing import AccountViewSet, MetricViewSet, PublicationViewSet
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("members", MemberViewSet, basename="member")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("items", ItemViewSet, basename="item")
+router.register("variants", VariantViewSet, basename="variant")
+router.register("media", MediaViewSet, basename="media")
+router.register("accounts", AccountViewSet, basename="account")
+router.register("publications", PublicationViewSet, basename="publication")
+router.register("comments", CommentViewSet, basename="comment")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("metrics", MetricViewSet, basename="metric")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

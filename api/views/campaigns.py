@@ -1,0 +1,82 @@
+"""Campaigns: read, set up (managers and admins), pause and resume their publishing, and their report."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from analytics.reports import campaign_report
+from api.filters import CampaignFilter
+from api.serializers.content import CampaignSerializer
+from api.serializers.publishing import FreezeSerializer, ResumedSerializer
+from api.serializers.reports import ReportSerializer
+from api.serializers.writes import CampaignUpdateSerializer, CampaignWriteSerializer, PauseSerializer
+from api.views.base import ScopedReadViewSet, valid
+from campaigns import campaign_setup
+from campaigns.models import Campaign
+from campaigns.workflow import WorkflowError
+from publishing import freezes
+
+
+class CampaignViewSet(ScopedReadViewSet):
+    model = Campaign
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilter
+    ordering_fields = ["id", "start_date", "name", "priority"]
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().select_related("organisation")
+
+    @extend_schema(request=CampaignWriteSerializer, responses={201: CampaignSerializer})
+    def create(self, request: Request) -> Response:
+        """Set up a campaign (managers and admins of its organisation), validated as the admin site validates it."""
+        fields = valid(CampaignWriteSerializer, request)
+        campaign = campaign_setup.create_campaign(fields.pop("organisation"), request.user, fields)
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Change some of a campaign's fields (managers and admins)."""
+        campaign = self.get_object()
+        changes = valid(CampaignUpdateSerializer, request, partial=True)
+        return Response(CampaignSerializer(campaign_setup.update_campaign(campaign, request.user, changes)).data)
+
+    @extend_schema(request=PauseSerializer, responses={201: FreezeSerializer}, filters=False)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def pause(self, request: Request, pk: str) -> Response:
+        """Pause the campaign's publishing at once (a freeze, managers and admins); a reason is required."""
+        campaign = self.get_object()
+        freeze = freezes.start_freeze(
+            campaign.organisation, request.user, valid(PauseSerializer, request)["reason"], campaign=campaign
+        )
+        return Response(FreezeSerializer(freeze).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ResumedSerializer, filters=False)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def resume(self, request: Request, pk: str) -> Response:
+        """Lift the campaign's pauses. What they held goes back to review: nothing is sent on its own."""
+        campaign = self.get_object()
+        paused = list(freezes.active_freezes(campaign.organisation).filter(campaign=campaign))
+        if not paused:
+            raise WorkflowError("This campaign's publishing is not paused.", code="wrong_state", status=409)
+        lifted = [freezes.lift_freeze(freeze, request.user) for freeze in paused]
+        return Response(
+            ResumedSerializer(
+                {
+                    "lifted": [result.freeze for result in lifted],
+                    "held_items": sorted({item.pk for result in lifted for item in result.held_items}),
+                    "overdue_items": sorted({item.pk for result in lifted for item in result.overdue_items}),
+                }
+            ).data
+        )
+
+    @extend_schema(responses=ReportSerializer, filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def report(self, request: Request, pk: str) -> Response:
+        """The campaign report's figures: totals, tables per platform, kind and language, weeks, targets."""
+        report = campaign_report(self.get_object(), request.user, with_charts=False)
+        return Response(ReportSerializer(report).data)
