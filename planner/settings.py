@@ -246,6 +246,7 @@ CELERY_TASK_ROUTES = {
     # Never on `publish`: reading engagement back must not wait in line with, or hold up, what goes out.
     "publishing.tasks.collect_due_metrics": {"queue": "default"},
     "publishing.tasks.collect_metrics": {"queue": "default"},
+    "api.tasks.deliver_webhook": {"queue": "default"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
