@@ -78,4 +78,5 @@ STATUS_CODES = {
     status.HTTP_404_NOT_FOUND: "No such object in your organisations.",
     status.HTTP_409_CONFLICT: "The item is in the wrong state, or someone saved a newer version.",
     status.HTTP_422_UNPROCESSABLE_ENTITY: "The pre-publish checks found errors.",
+    status.HTTP_429_TOO_MANY_REQUESTS: "Too many requests with this token: wait `Retry-After` seconds.",
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +41,62 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class WebhookEvent(models.TextChoices):
+    ITEM_APPROVED = "item.approved", _("an item was approved")
+    PUBLICATION_PUBLISHED = "publication.published", _("a publication was published")
+    PUBLICATION_FAILED = "publication.failed", _("a publication failed")
+
+
+class Webhook(models.Model):
+    """A URL of an organisation that receives the events it subscribed to, signed with its secret."""
+
+    organisation = models.ForeignKey("campaigns.Organisation", on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(_("URL"), max_length=500)
+    # Kept in clear: signing needs it. Shown once, at creation; never listed by the API.
+    secret = models.CharField(max_length=64, editable=False)
+    events = models.JSONField(_("events"), default=list, help_text=_("Which of the events to send."))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    organisation_path = "organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook, with its attempts: an operational row, claimed and updated in place."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    # The receiver's idempotency key (X-Planner-Delivery): the same for every attempt of this delivery.
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    gave_up_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    organisation_path = "webhook__organisation"
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.webhook_id}"

@@ -24,8 +24,8 @@ ERROR_BODY = {
     },
     "required": ["errors"],
 }
-READ_STATUSES = (401, 404)
-WRITE_STATUSES = (400, 401, 403, 404, 409, 422)
+READ_STATUSES = (401, 404, 429)
+WRITE_STATUSES = (400, 401, 403, 404, 409, 422, 429)
 
 
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:

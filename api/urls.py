@@ -13,6 +13,7 @@ from api.views.library import MediaViewSet
 from api.views.notifications import NotificationViewSet
 from api.views.organisations import MemberViewSet, OrganisationViewSet
 from api.views.publishing import AccountViewSet, MetricViewSet, PublicationViewSet
+from api.views.webhooks import WebhookViewSet
 
 app_name = "api"
 
@@ -28,6 +29,7 @@ router.register("publications", PublicationViewSet, basename="publication")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("metrics", MetricViewSet, basename="metric")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

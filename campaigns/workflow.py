@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from api import webhooks
 from campaigns.checks import Problem, check_item, has_errors
 from campaigns.models import Approval, ContentItem, Notification, Role, Transition
 from campaigns.notifications import managers_of, notify
@@ -206,6 +207,7 @@ def _after(move: Move, item: ContentItem, actor: AbstractBaseUser | None, commen
         )
     elif move.action == "approve" and item.state == S.APPROVED:
         notify([item.author], item, Kind.APPROVED, f"“{title}” was approved.", except_user=actor)
+        webhooks.item_approved(item)
     elif move.action == "approve":
         others = [m for m in managers_of(organisation) if m.pk != item.author_id]
         notify(

@@ -180,7 +180,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.handle_exception",
     # No OPTIONS metadata: it answers 200 for any id, whoever's object it is; the schema describes the API.
     "DEFAULT_METADATA_CLASS": None,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
 }
+# Requests per token (or signed-in user) of the API, as DRF writes rates: "600/min" is ten a second, well
+# above a script's steady pace and well below what would strain the database; empty means no limit.
+PLANNER_API_RATE = env.str("PLANNER_API_RATE", default="600/min")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Campaign planner API",
@@ -242,6 +246,7 @@ CELERY_TASK_ROUTES = {
     # Never on `publish`: reading engagement back must not wait in line with, or hold up, what goes out.
     "publishing.tasks.collect_due_metrics": {"queue": "default"},
     "publishing.tasks.collect_metrics": {"queue": "default"},
+    "api.tasks.deliver_webhook": {"queue": "default"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

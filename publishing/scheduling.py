@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from api import webhooks
+from api.models import WebhookEvent
 from campaigns import checks, workflow
 from campaigns.models import ContentItem, Variant
 from publishing import engagement, metrics
@@ -367,6 +369,7 @@ def confirm_published(publication: Publication, actor: AbstractBaseUser, remote_
                 "Only an unconfirmed publication can be confirmed.", code="wrong_state", status=409
             )
         metrics.start_collecting(publication.pk, publication.account_id, now)
+        webhooks.publication_settled(publication.pk, WebhookEvent.PUBLICATION_PUBLISHED)
     publication.refresh_from_db()
     return publication
 

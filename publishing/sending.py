@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from api import webhooks
+from api.models import WebhookEvent
 from campaigns import workflow
 from campaigns.models import ContentItem
 from publishing import freezes, metrics, rate_limits, scheduling
@@ -207,6 +209,7 @@ def _published(
         if not scheduling.finish(publication.pk, P.PUBLISHED, from_state=from_state, **fields):
             return
         metrics.start_collecting(publication.pk, publication.account_id, now)
+        webhooks.publication_settled(publication.pk, WebhookEvent.PUBLICATION_PUBLISHED)
         if notes:  # published, but something beside the post went wrong: a person should know
             tell_people.delay_on_commit([publication.pk])
         if attempt is not None:
@@ -226,6 +229,8 @@ def _settle(
         _close(attempt, outcome, error, status)
         if settled and state in scheduling.NEEDS_A_PERSON:
             tell_people.delay_on_commit([publication.pk])
+        if settled and state == P.FAILED:
+            webhooks.publication_settled(publication.pk, WebhookEvent.PUBLICATION_FAILED)
 
 
 def _close(attempt: PublicationAttempt, outcome: str, error: str, status: int | None = None) -> None:

@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api import webhooks
+from api.models import WebhookEvent
 from api.tokens import issue_token
 from campaigns.models import Comment, Notification, VariantMedia
 from publishing.models import Metric
@@ -48,6 +50,8 @@ def give_rows(world, organisation, variant, account, person) -> None:
     )
     Comment.objects.create(item=variant.item, author=person, body=f"A comment in {organisation.name}")
     Notification.objects.create(recipient=person, item=variant.item, kind="mentioned", message="You were mentioned")
+    admin = organisation.memberships.get(role="admin").user
+    webhooks.create_webhook(organisation, admin, f"https://hooks.example/{organisation.pk}", list(WebhookEvent))
 
 
 @pytest.fixture

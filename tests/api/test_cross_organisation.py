@@ -10,6 +10,7 @@ import pytest
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from api.models import Webhook
 from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Membership, Notification, Organisation, Variant
 from publishing.models import Metric, Publication, SocialAccount
 
@@ -37,6 +38,7 @@ OBJECT_ROUTES: dict[str, type[Model]] = {
     "comment-detail": Comment,
     "notification-detail": Notification,
     "metric-detail": Metric,
+    "webhook-detail": Webhook,
 }
 METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 PERSONAS = ["contributor", "editor", "manager", "admin"]

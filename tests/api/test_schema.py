@@ -21,6 +21,9 @@ def test_the_schema_validates_without_warnings(tmp_path, db):
     schema = yaml.safe_load(target.read_text())
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
+            if method == "delete":
+                assert "204" in operation["responses"], path
+                continue
             assert "200" in operation["responses"] or "201" in operation["responses"], (path, method)
             ok = operation["responses"].get("200") or operation["responses"]["201"]
             assert "content" in ok, (path, method)  # a response schema

@@ -9,6 +9,8 @@ import httpx
 import pytest
 from django.utils import timezone
 
+from api import webhooks
+from api.models import WebhookDelivery, WebhookEvent
 from campaigns.models import ContentItem
 from campaigns.workflow import perform
 from publishing import scheduling
@@ -159,6 +161,32 @@ def test_rejected_content_fails_without_retry(due):
 
     assert claim_and_send(due) == P.FAILED
     assert posts() == []
+
+
+def told_to_webhooks(world: object) -> dict[str, dict]:
+    return {
+        d.event: d.payload["publication"] for d in WebhookDelivery.objects.exclude(event=WebhookEvent.ITEM_APPROVED)
+    }
+
+
+def test_a_failed_publication_is_told_to_the_organisations_webhooks(due):
+    webhooks.create_webhook(due.ministry, due.admin, "https://hooks.example/planner", list(WebhookEvent))
+    fault(due, "reject", remaining=1)
+
+    assert claim_and_send(due) == P.FAILED
+
+    [failed] = told_to_webhooks(due).values()
+    assert failed["id"] == due.publication.pk and failed["error"] and failed["published_at"] is None
+
+
+def test_a_published_publication_is_told_to_the_organisations_webhooks(due):
+    webhooks.create_webhook(due.ministry, due.admin, "https://hooks.example/planner", list(WebhookEvent))
+
+    assert claim_and_send(due) == P.PUBLISHED
+
+    [published] = told_to_webhooks(due).values()
+    assert published["id"] == due.publication.pk and published["remote_url"].startswith("http")
+    assert published["platform"] == due.account.platform and published["error"] == ""
 
 
 def test_content_edited_after_scheduling_is_never_sent(due):
