@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.languages import language_name
 from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Variant
+from publishing import scheduling
 from publishing.platforms import Platform
 
 
@@ -171,7 +172,7 @@ class ScheduleForm(forms.Form):
 
     def clean_when(self) -> dt.datetime:
         when = self.cleaned_data["when"]
-        if when < timezone.now() - dt.timedelta(minutes=1):
+        if scheduling.is_in_the_past(when):
             raise forms.ValidationError(_("This time has passed; choose a time to come."))
         return when
 

@@ -78,6 +78,15 @@ def _cancel(pending: QuerySet[Publication], reason: str) -> int:
     )
 
 
+# A time typed a moment ago may have just passed while the form was sent: a minute's grace.
+PAST_GRACE = dt.timedelta(minutes=1)
+
+
+def is_in_the_past(when: dt.datetime) -> bool:
+    """Whether a time asked for a new publication has passed (the scheduling form's and the API's rule)."""
+    return when < timezone.now() - PAST_GRACE
+
+
 def late_cutoff(item: ContentItem) -> dt.timedelta:
     """How late a publication of `item` may still go out on its own: its campaign's choice, else the default."""
     if item.campaign.late_cutoff_minutes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -14,6 +13,7 @@ from campaigns.campaign_setup import CAMPAIGN_FIELDS
 from campaigns.editing import ITEM_FIELDS, VARIANT_FIELDS
 from campaigns.library import ASSET_FIELDS
 from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Variant
+from publishing import scheduling
 from publishing.models import SocialAccount
 from publishing.platforms import Platform
 
@@ -93,8 +93,7 @@ class ScheduleSerializer(serializers.Serializer):
     targets = TargetSerializer(many=True, help_text="Each variant with an account of its platform.")
 
     def validate_when(self, when: dt.datetime) -> dt.datetime:
-        # The scheduling page's rule (campaigns/editor_forms.py ScheduleForm.clean_when), for the same input.
-        if when < timezone.now() - dt.timedelta(minutes=1):
+        if scheduling.is_in_the_past(when):
             raise serializers.ValidationError("This time has passed; choose a time to come.", code="in_the_past")
         return when
 
