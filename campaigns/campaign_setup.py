@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from campaigns.models import Campaign, Organisation, Role
+from campaigns.row_changes import save_changes
 from campaigns.scoping import role_in
 from campaigns.workflow import WorkflowError
 
@@ -41,14 +42,7 @@ def update_campaign(campaign: Campaign, actor: AbstractBaseUser, changes: dict[s
     changes = _only_campaign_fields(changes)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().select_related("organisation").get(pk=campaign.pk)
-        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
-        if not changed:
-            return locked
-        for name in changed:
-            setattr(locked, name, changes[name])
-        locked.full_clean()
-        locked._change_reason = "Edited through the API"
-        locked.save(update_fields=[*changed, "updated_at"])
+        save_changes(locked, changes, "Edited through the API")
     return locked
 
 

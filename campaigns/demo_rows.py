@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 
 from django.db import models
 
+from campaigns.row_changes import save_changes
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -17,12 +19,5 @@ def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
         row.full_clean()
         row.save()
         return row
-    # Saving an unchanged row would still write a history row; skipping it keeps a second run a no-op.
-    changed = [name for name, value in values.items() if getattr(row, name) != value]
-    if changed:
-        for name in changed:
-            setattr(row, name, values[name])
-        row.full_clean()
-        refreshed = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
-        row.save(update_fields=changed + refreshed)
+    save_changes(row, values)  # unchanged, unwritten: a second run is a no-op
     return row

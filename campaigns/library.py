@@ -18,6 +18,7 @@ from campaigns import workflow
 from campaigns.media import add_to_library
 from campaigns.models import MediaAsset, Organisation
 from campaigns.renditions import request_renditions
+from campaigns.row_changes import save_changes
 from campaigns.scoping import role_in
 
 ASSET_FIELDS = ("title", "alt_text", "tags", "campaign", "focal_x", "focal_y")
@@ -53,14 +54,7 @@ def edit_asset(asset: MediaAsset, editor: AbstractBaseUser, changes: dict[str, A
     with transaction.atomic():
         locked = MediaAsset.objects.select_for_update().select_related("organisation").get(pk=asset.pk)
         check_can_change_library(editor, locked.organisation)
-        changed = [name for name, value in changes.items() if getattr(locked, name) != value]
-        if not changed:
-            return locked
-        for name in changed:
-            setattr(locked, name, changes[name])
-        locked.full_clean()
-        locked._change_reason = "Edited in the library"
-        locked.save(update_fields=[MediaAsset._meta.get_field(name).attname for name in changed])
+        changed = save_changes(locked, changes, "Edited in the library")
         if {"focal_x", "focal_y"} & set(changed):
             # Every rendition was cropped around the old point: made again once this commits.
             request_renditions(locked)
