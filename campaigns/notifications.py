@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from campaigns.models import ContentItem, Membership, Notification, Organisation, Role
 
@@ -51,6 +52,14 @@ def mentioned_members(organisation: Organisation, text: str) -> QuerySet:
     usernames = set(MENTION.findall(text))
     ids = Membership.objects.filter(organisation=organisation, user__username__in=usernames).values("user_id")
     return get_user_model().objects.filter(pk__in=ids, is_active=True)
+
+
+def mark_read(user: AbstractBaseUser, ids: list[int] | None = None) -> int:
+    """Mark the user's unread notifications read (only those of `ids` when given); returns how many."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
 
 
 def unread_count(user: AbstractBaseUser) -> int:

@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns import selectors
 from campaigns.models import Notification
+from campaigns.notifications import mark_read
 
 NOTIFICATIONS_PER_PAGE = 30
 
@@ -34,8 +34,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
-    if ids := request.POST.getlist("id"):
-        unread = unread.filter(pk__in=[int(i) for i in ids if i.isdigit()])
-    unread.update(read_at=timezone.now())
+    ids = request.POST.getlist("id")
+    mark_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
     return redirect("notifications")

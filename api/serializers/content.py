@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from campaigns.comments import COMMENT_MAX_CHARS
-from campaigns.models import Campaign, Comment, ContentItem, Variant
+from campaigns.models import Campaign, Comment, ContentItem, Source, Variant
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -29,15 +29,23 @@ class VariantSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SourceReadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["url", "title"]
+        read_only_fields = fields
+
+
 class ItemSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True, allow_null=True, default=None)
     variants = VariantSerializer(many=True, read_only=True)
+    sources = SourceReadSerializer(many=True, read_only=True, help_text="The sources the text rests on, in order.")
 
     class Meta:
         model = ContentItem
         fields = [
             "id", "campaign", "kind", "title", "brief", "master_text", "planned_at", "approval_expired_at", "state",
-            "is_crisis", "is_health_advice", "author", "version", "created_at", "updated_at", "variants",
+            "is_crisis", "is_health_advice", "author", "version", "created_at", "updated_at", "variants", "sources",
         ]  # fmt: skip
         read_only_fields = fields
 

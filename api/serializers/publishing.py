@@ -72,6 +72,11 @@ class FreezeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DisconnectedSerializer(serializers.Serializer):
+    account = AccountSerializer()
+    cancelled_publications = serializers.IntegerField(help_text="How many scheduled publications were cancelled.")
+
+
 class ResumedSerializer(serializers.Serializer):
     """What resuming did: the pauses lifted, and the items they held (back in review; the overdue ones listed)."""
 

@@ -12,3 +12,14 @@ class NotificationSerializer(serializers.ModelSerializer):
         model = Notification
         fields = ["id", "item", "kind", "message", "created_at", "read_at"]
         read_only_fields = fields
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=1000,
+        help_text="Which of your notifications to mark read; all of them when left out.",
+    )  # fmt: skip
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many unread notifications were marked read.")

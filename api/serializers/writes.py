@@ -88,14 +88,48 @@ class TargetSerializer(serializers.Serializer):
     account = ScopedPrimaryKeyField(SocialAccount)
 
 
-class ScheduleSerializer(serializers.Serializer):
+class RescheduleSerializer(serializers.Serializer):
     when = serializers.DateTimeField(help_text="When to publish, with its UTC offset.")
-    targets = TargetSerializer(many=True, help_text="Each variant with an account of its platform.")
 
     def validate_when(self, when: dt.datetime) -> dt.datetime:
         if scheduling.is_in_the_past(when):
             raise serializers.ValidationError("This time has passed; choose a time to come.", code="in_the_past")
         return when
+
+
+class ScheduleSerializer(RescheduleSerializer):
+    targets = TargetSerializer(many=True, help_text="Each variant with an account of its platform.")
+
+
+class ConfirmSerializer(serializers.Serializer):
+    remote_url = serializers.URLField(help_text="The address of the post on the platform.", max_length=500)
+
+
+class VariantAddSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The item's version you read: a newer one answers 409.")
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    language = serializers.CharField(max_length=8, help_text="One of the campaign's languages.")
+
+
+class SourceSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=500)
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class SourcesSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you read: a newer one saved since answers 409.")
+    sources = SourceSerializer(many=True, help_text="The item's sources, in order; they replace the ones it has.")
+
+
+class AttachSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The item's version you read: a newer one answers 409.")
+    asset = ScopedPrimaryKeyField(MediaAsset, help_text="An asset of the item's organisation's library.")
+
+
+class AltTextSerializer(AttachSerializer):
+    alt_text = serializers.CharField(
+        allow_blank=True, max_length=1000, help_text="The attached asset's alt text in the variant's language."
+    )
 
 
 class PauseSerializer(serializers.Serializer):

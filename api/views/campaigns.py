@@ -12,17 +12,18 @@ from rest_framework.response import Response
 from analytics.reports import campaign_report
 from api.filters import CampaignFilter
 from api.serializers.content import CampaignSerializer
-from api.serializers.publishing import FreezeSerializer, ResumedSerializer
 from api.serializers.reports import ReportSerializer
-from api.serializers.writes import CampaignUpdateSerializer, CampaignWriteSerializer, PauseSerializer
+from api.serializers.writes import CampaignUpdateSerializer, CampaignWriteSerializer
 from api.views.base import ScopedReadViewSet, valid
+from api.views.pausing import PausableMixin
 from campaigns import campaign_setup
 from campaigns.models import Campaign
-from campaigns.workflow import WorkflowError
-from publishing import freezes
 
 
-class CampaignViewSet(ScopedReadViewSet):
+class CampaignViewSet(PausableMixin, ScopedReadViewSet):
+    """Campaigns; `pause` and `resume` stop and restart their publishing."""
+
+    scope_name = "campaign"
     model = Campaign
     serializer_class = CampaignSerializer
     filterset_class = CampaignFilter
@@ -44,35 +45,6 @@ class CampaignViewSet(ScopedReadViewSet):
         campaign = self.get_object()
         changes = valid(CampaignUpdateSerializer, request, partial=True)
         return Response(CampaignSerializer(campaign_setup.update_campaign(campaign, request.user, changes)).data)
-
-    @extend_schema(request=PauseSerializer, responses={201: FreezeSerializer}, filters=False)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def pause(self, request: Request, pk: str) -> Response:
-        """Pause the campaign's publishing at once (a freeze, managers and admins); a reason is required."""
-        campaign = self.get_object()
-        freeze = freezes.start_freeze(
-            campaign.organisation, request.user, valid(PauseSerializer, request)["reason"], campaign=campaign
-        )
-        return Response(FreezeSerializer(freeze).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses=ResumedSerializer, filters=False)
-    @action(detail=True, methods=["post"], filter_backends=[])
-    def resume(self, request: Request, pk: str) -> Response:
-        """Lift the campaign's pauses. What they held goes back to review: nothing is sent on its own."""
-        campaign = self.get_object()
-        paused = list(freezes.active_freezes(campaign.organisation).filter(campaign=campaign))
-        if not paused:
-            raise WorkflowError("This campaign's publishing is not paused.", code="wrong_state", status=409)
-        lifted = [freezes.lift_freeze(freeze, request.user) for freeze in paused]
-        return Response(
-            ResumedSerializer(
-                {
-                    "lifted": [result.freeze for result in lifted],
-                    "held_items": sorted({item.pk for result in lifted for item in result.held_items}),
-                    "overdue_items": sorted({item.pk for result in lifted for item in result.overdue_items}),
-                }
-            ).data
-        )
 
     @extend_schema(responses=ReportSerializer, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -13,10 +13,19 @@ from rest_framework.response import Response
 from api.filters import ItemFilter, VariantFilter
 from api.serializers.content import ActionSerializer, ItemSerializer, VariantSerializer
 from api.serializers.publishing import PublicationSerializer
-from api.serializers.writes import ItemCreateSerializer, ItemEditSerializer, ScheduleSerializer, VariantEditSerializer
+from api.serializers.writes import (
+    AltTextSerializer,
+    AttachSerializer,
+    ItemCreateSerializer,
+    ItemEditSerializer,
+    ScheduleSerializer,
+    SourcesSerializer,
+    VariantAddSerializer,
+    VariantEditSerializer,
+)
 from api.views.base import ScopedReadViewSet, valid
 from campaigns import editing, workflow
-from campaigns.models import ContentItem, Variant
+from campaigns.models import ContentItem, Source, Variant
 from publishing import scheduling
 
 
@@ -33,7 +42,7 @@ class ItemViewSet(ScopedReadViewSet):
             super()
             .get_queryset()
             .select_related("author", "campaign__organisation")
-            .prefetch_related("variants__attachments")
+            .prefetch_related("variants__attachments", Prefetch("sources", queryset=Source.objects.order_by("pk")))
         )
 
     def _fresh(self, item: ContentItem) -> dict:
@@ -58,6 +67,24 @@ class ItemViewSet(ScopedReadViewSet):
             raise ValidationError({"version": "Give the version you read."}, code="required")
         item = editing.edit_item(item, request.user, changes.pop("version"), changes)
         return Response(self._fresh(item))
+
+    @extend_schema(request=VariantAddSerializer, responses={201: VariantSerializer}, filters=False)
+    @action(detail=True, methods=["post"], url_path="variants", filter_backends=[])
+    def add_variant(self, request: Request, pk: str) -> Response:
+        """Add a variant for a platform and language, starting from the item's master text."""
+        item = self.get_object()
+        given = valid(VariantAddSerializer, request)
+        variant = editing.add_variant(item, request.user, given["version"], given["platform"], given["language"])
+        return Response(VariantSerializer(variant).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SourcesSerializer, responses=ItemSerializer, filters=False)
+    @action(detail=True, methods=["put"], filter_backends=[])
+    def sources(self, request: Request, pk: str) -> Response:
+        """Replace the item's sources with the ones given, in their order (an empty list removes them)."""
+        item = self.get_object()
+        given = valid(SourcesSerializer, request)
+        pairs = [(source["url"], source["title"]) for source in given["sources"]]
+        return Response(self._fresh(editing.replace_sources(item, request.user, given["version"], pairs)))
 
     @extend_schema(request=ScheduleSerializer, responses={201: PublicationSerializer(many=True)}, filters=False)
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -119,6 +146,8 @@ class ItemViewSet(ScopedReadViewSet):
 
 
 class VariantViewSet(ScopedReadViewSet):
+    """Variants of items; `attach`, `detach` and `alt-text` change their media, on the item's version you read."""
+
     model = Variant
     serializer_class = VariantSerializer
     filterset_class = VariantFilter
@@ -135,3 +164,33 @@ class VariantViewSet(ScopedReadViewSet):
             raise ValidationError({"version": "Give the item's version you read."}, code="required")
         editing.edit_variant(variant, request.user, changes.pop("version"), changes)
         return Response(self.get_serializer(self.get_queryset().get(pk=variant.pk)).data)
+
+    def _fresh(self, variant: Variant) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=variant.pk)).data)
+
+    @extend_schema(request=AttachSerializer, responses=VariantSerializer, filters=False)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def attach(self, request: Request, pk: str) -> Response:
+        """Attach an asset of the library after the variant's other media (attached already: nothing changes)."""
+        variant = self.get_object()
+        given = valid(AttachSerializer, request)
+        editing.attach_media(variant, request.user, given["version"], given["asset"])
+        return self._fresh(variant)
+
+    @extend_schema(request=AttachSerializer, responses=VariantSerializer, filters=False)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def detach(self, request: Request, pk: str) -> Response:
+        """Remove an asset from the variant; it stays in the library."""
+        variant = self.get_object()
+        given = valid(AttachSerializer, request)
+        editing.detach_media(variant, request.user, given["version"], given["asset"])
+        return self._fresh(variant)
+
+    @extend_schema(request=AltTextSerializer, responses=VariantSerializer, filters=False)
+    @action(detail=True, methods=["post"], url_path="alt-text", filter_backends=[])
+    def alt_text(self, request: Request, pk: str) -> Response:
+        """Set an attached asset's alt text in the variant's language (approved content goes back to review)."""
+        variant = self.get_object()
+        given = valid(AltTextSerializer, request)
+        editing.set_alt_text(variant, request.user, given["version"], given["asset"], given["alt_text"])
+        return self._fresh(variant)
