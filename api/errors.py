@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -45,6 +46,13 @@ def handle_exception(exc: Exception, context: dict[str, Any]) -> Response | None
     elif isinstance(exc, exceptions.APIException):
         response.data = body([error(None, str(exc.get_codes()), str(exc.detail))])
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 view: under /api/, the error body rather than an HTML page (an address that names nothing)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(body([error(None, "not_found", "Not found.")]), status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)
 
 
 def workflow_errors(refusal: WorkflowError) -> list[dict[str, Any]]:

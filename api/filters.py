@@ -6,15 +6,30 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
 from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Membership, Notification, Variant
 from publishing.models import Metric, Publication, SocialAccount
 
+# The largest value of a BigAutoField (DEFAULT_AUTO_FIELD), on every database we run on.
+LARGEST_ID = 2**63 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    """A related row's id: a whole number the database can compare (a larger one would overflow: a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", -LARGEST_ID - 1)
+        kwargs.setdefault("max_value", LARGEST_ID)
+        super().__init__(*args, **kwargs)
+
 
 class CampaignFilter(filters.FilterSet):
-    organisation = filters.NumberFilter(field_name="organisation_id")
+    organisation = IdFilter(field_name="organisation_id")
     active_on = filters.DateFilter(method="filter_active_on", label="Running on this date")
 
     class Meta:
@@ -26,7 +41,7 @@ class CampaignFilter(filters.FilterSet):
 
 
 class MemberFilter(filters.FilterSet):
-    organisation = filters.NumberFilter(field_name="organisation_id")
+    organisation = IdFilter(field_name="organisation_id")
 
     class Meta:
         model = Membership
@@ -34,7 +49,7 @@ class MemberFilter(filters.FilterSet):
 
 
 class ItemFilter(filters.FilterSet):
-    campaign = filters.NumberFilter(field_name="campaign_id")
+    campaign = IdFilter(field_name="campaign_id")
     planned_after = filters.IsoDateTimeFilter(field_name="planned_at", lookup_expr="gte")
     planned_before = filters.IsoDateTimeFilter(field_name="planned_at", lookup_expr="lt")
 
@@ -44,7 +59,7 @@ class ItemFilter(filters.FilterSet):
 
 
 class VariantFilter(filters.FilterSet):
-    item = filters.NumberFilter(field_name="item_id")
+    item = IdFilter(field_name="item_id")
 
     class Meta:
         model = Variant
@@ -52,7 +67,7 @@ class VariantFilter(filters.FilterSet):
 
 
 class MediaFilter(filters.FilterSet):
-    campaign = filters.NumberFilter(field_name="campaign_id")
+    campaign = IdFilter(field_name="campaign_id")
 
     class Meta:
         model = MediaAsset
@@ -66,9 +81,9 @@ class AccountFilter(filters.FilterSet):
 
 
 class PublicationFilter(filters.FilterSet):
-    item = filters.NumberFilter(field_name="variant__item_id")
-    campaign = filters.NumberFilter(field_name="variant__item__campaign_id")
-    account = filters.NumberFilter(field_name="account_id")
+    item = IdFilter(field_name="variant__item_id")
+    campaign = IdFilter(field_name="variant__item__campaign_id")
+    account = IdFilter(field_name="account_id")
     scheduled_after = filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
     scheduled_before = filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
 
@@ -78,7 +93,7 @@ class PublicationFilter(filters.FilterSet):
 
 
 class CommentFilter(filters.FilterSet):
-    item = filters.NumberFilter(field_name="item_id")
+    item = IdFilter(field_name="item_id")
 
     class Meta:
         model = Comment
@@ -94,7 +109,7 @@ class NotificationFilter(filters.FilterSet):
 
 
 class MetricFilter(filters.FilterSet):
-    publication = filters.NumberFilter(field_name="publication_id")
+    publication = IdFilter(field_name="publication_id")
 
     class Meta:
         model = Metric

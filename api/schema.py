@@ -25,6 +25,8 @@ ERROR_BODY = {
     "required": ["errors"],
 }
 READ_STATUSES = (401, 404, 429)
+# A list's filters are checked: a wrong value (not a number, not a choice) is a 400.
+QUERY_STATUSES = (400,)
 WRITE_STATUSES = (400, 401, 403, 404, 409, 422, 429)
 
 
@@ -35,6 +37,8 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             statuses = READ_STATUSES if method == "get" else WRITE_STATUSES
+            if method == "get" and any(parameter.get("in") == "query" for parameter in operation.get("parameters", [])):
+                statuses = QUERY_STATUSES + statuses
             responses = operation.setdefault("responses", {})
             for status in statuses:
                 responses.setdefault(str(status), {"description": STATUS_CODES[status], "content": reference})

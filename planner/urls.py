@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("analytics.urls")),
 ]
 
+handler404 = "api.errors.not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

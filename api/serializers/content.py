@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.serializers.fields import ShownOptionalUrlField
 from campaigns.comments import COMMENT_MAX_CHARS
 from campaigns.models import Campaign, Comment, ContentItem, Source, Variant
 
@@ -22,6 +23,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 class VariantSerializer(serializers.ModelSerializer):
     media = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    link = ShownOptionalUrlField()
 
     class Meta:
         model = Variant

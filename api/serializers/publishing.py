@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.fields import ShownOptionalUrlField
 from publishing.models import Freeze, Metric, Publication, SocialAccount
 from publishing.reconnect import connection_state
 
@@ -46,6 +47,7 @@ class MetricSerializer(serializers.ModelSerializer):
 class PublicationSerializer(serializers.ModelSerializer):
     item = serializers.IntegerField(source="variant.item_id", read_only=True)
     latest_metrics = serializers.SerializerMethodField()
+    remote_url = ShownOptionalUrlField()
 
     class Meta:
         model = Publication

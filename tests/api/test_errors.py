@@ -18,8 +18,12 @@ def single_error(response) -> dict:
     [
         ("/api/items/999999/", 404, "not_found"),
         ("/api/items/not-a-number/", 404, "not_found"),
+        ("/api/items/1.5/", 404, "not_found"),  # matches no route: Django's 404, not DRF's
         ("/api/items/?cursor=garbage", 404, "not_found"),
         ("/api/items/?campaign=abc", 400, "invalid"),
+        # Beyond the database's integers: these were a 500 (OverflowError on SQLite).
+        ("/api/comments/?item=-5.3e%2B236", 400, "invalid"),
+        (f"/api/publications/?account={2**64}", 400, "max_value"),
         ("/api/items/?planned_after=yesterday", 400, "invalid"),
         ("/api/items/?state=nonsense", 400, "invalid_choice"),
         ("/api/items/?page_size=lots", 200, None),
