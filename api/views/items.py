@@ -42,7 +42,7 @@ class ItemViewSet(ScopedReadViewSet):
             super()
             .get_queryset()
             .select_related("author", "campaign__organisation")
-            .prefetch_related("variants__attachments", Prefetch("sources", queryset=Source.objects.order_by("pk")))
+            .prefetch_related("variants__media", Prefetch("sources", queryset=Source.objects.order_by("pk")))
         )
 
     def _fresh(self, item: ContentItem) -> dict:
@@ -153,7 +153,7 @@ class VariantViewSet(ScopedReadViewSet):
     filterset_class = VariantFilter
 
     def get_queryset(self) -> QuerySet:
-        return super().get_queryset().select_related("item").prefetch_related("attachments")
+        return super().get_queryset().select_related("item").prefetch_related("media")
 
     @extend_schema(request=VariantEditSerializer, responses=VariantSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
