@@ -97,6 +97,14 @@ class WebhookDelivery(models.Model):
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         ordering = ["-id"]
+        # The sweep of lost attempts reads the pending ones by time; settled ones, most rows, stay out.
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(delivered_at__isnull=True, gave_up_at__isnull=True),
+                name="api_webhookdelivery_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.webhook_id}"

@@ -1,9 +1,12 @@
 """Webhooks: an organisation's URLs receive signed events (item approved, publication published or failed).
 
 `notify` records one delivery per subscribed hook inside the caller's transaction and hands each to a
-worker after commit; `deliver` makes one attempt and says when to try again. The receiver checks
-`X-Planner-Signature: sha256=<hex HMAC-SHA256 of the raw body with the hook's secret>` and uses
-`X-Planner-Delivery` (the same for every attempt) to act on an event once.
+worker after commit; `deliver` makes one attempt and says when to try again; `resend_lost` sends again
+an attempt whose message the broker lost. The receiver checks `X-Planner-Signature: t=<unix
+seconds>,sha256=<hex HMAC-SHA256 of "<t>.<raw body>" with the hook's secret>`, refuses an old `t` (a
+replay) and uses `X-Planner-Delivery` (the same for every attempt) to act on an event once. A hook's URL
+is https on a public address (planner/addresses.py), checked when it is registered and before each
+request.
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from api.models import Webhook, WebhookDelivery, WebhookEvent
 from campaigns.models import ContentItem, Organisation, Role
 from campaigns.scoping import role_in
+from planner.addresses import AddressRefused, check_address
 from publishing.models import Publication
 
 SECRET_BYTES = 32
@@ -35,6 +40,13 @@ FIRST_RETRY_AFTER = dt.timedelta(minutes=1)
 CONNECT_TIMEOUT_S = 3.0
 READ_TIMEOUT_S = 10.0
 USER_AGENT = "campaign-planner-webhooks/1"
+# Only the status matters, and a little of an error's text: a receiver cannot make us read more.
+RESPONSE_MAX_BYTES = 1024
+# An attempt in progress is due again after this (its worker may die): longer than it can take.
+ATTEMPT_LEASE = dt.timedelta(minutes=1)
+# An attempt due for this long had its message lost (a broker restart): `resend_lost` sends it again.
+LOST_AFTER = dt.timedelta(minutes=2)
+RESEND_BATCH = 500
 
 
 def create_webhook(
@@ -45,6 +57,10 @@ def create_webhook(
     secret = secrets.token_hex(SECRET_BYTES)
     hook = Webhook(organisation=organisation, url=url, events=sorted(set(events)), secret=secret, created_by=actor)
     hook.full_clean()
+    try:
+        check_url(url)
+    except AddressRefused as refused:
+        raise ValidationError({"url": ValidationError(str(refused), code=refused.code)}) from refused
     hook.save()
     return hook, secret
 
@@ -53,6 +69,24 @@ def delete_webhook(hook: Webhook, actor: AbstractBaseUser) -> None:
     """Remove a hook and its deliveries (the organisation's admins)."""
     _require_admin(hook.organisation, actor)
     hook.delete()
+
+
+def redeliver(delivery: WebhookDelivery, actor: AbstractBaseUser) -> WebhookDelivery:
+    """Make one more attempt at a delivery that gave up (the organisation's admins); if it fails, it gives up again."""
+    from api.tasks import deliver_webhook
+    from campaigns.workflow import WorkflowError  # campaigns.workflow imports this module
+
+    _require_admin(delivery.webhook.organisation, actor)
+    if not delivery.webhook.is_active:
+        raise WorkflowError("The webhook is not active.", code="webhook_inactive", status=409)
+    reopened = WebhookDelivery.objects.filter(pk=delivery.pk, gave_up_at__isnull=False).update(
+        gave_up_at=None, next_attempt_at=timezone.now()
+    )
+    if not reopened:
+        raise WorkflowError("Only a delivery that gave up can be sent again.", code="not_given_up", status=409)
+    deliver_webhook.delay_on_commit(delivery.pk, delivery.attempts + 1)
+    delivery.refresh_from_db()
+    return delivery
 
 
 def notify(organisation: Organisation, event: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
@@ -64,8 +98,11 @@ def notify(organisation: Organisation, event: str, payload: dict[str, Any]) -> l
     hooks = [hook for hook in Webhook.objects.filter(organisation=organisation, is_active=True) if event in hook.events]
     deliveries = []
     for hook in hooks:
-        delivery = WebhookDelivery.objects.create(webhook=hook, event=event, payload=payload)
-        deliver_webhook.delay_on_commit(delivery.pk)
+        # Due at once: should the message be lost, `resend_lost` finds it by this time.
+        delivery = WebhookDelivery.objects.create(
+            webhook=hook, event=event, payload=payload, next_attempt_at=timezone.now()
+        )
+        deliver_webhook.delay_on_commit(delivery.pk, 1)
         deliveries.append(delivery)
     return deliveries
 
@@ -99,38 +136,76 @@ def publication_settled(publication_id: int, event: str) -> None:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one attempt did: `retry_in` is set when the task should try again after it."""
+    """What one attempt did: `retry_in` is set when the task should make attempt `attempt + 1` after it."""
 
     result: str
     retry_in: dt.timedelta | None = None
+    attempt: int = 0
 
 
-def deliver(delivery_id: int, now: dt.datetime | None = None) -> Outcome:
-    """Make one attempt at a delivery (a delivered or abandoned one, or one another worker holds, is left alone)."""
+def deliver(delivery_id: int, attempt: int | None = None, now: dt.datetime | None = None) -> Outcome:
+    """Make attempt number `attempt` (by default the next one) at a delivery.
+
+    A delivered or abandoned delivery is left alone, and so is an attempt already made or being made: a
+    duplicate or late message, or one the sweep sent again while the first was only slow, does nothing.
+    """
     now = now or timezone.now()
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
     if delivery is None or delivery.delivered_at or delivery.gave_up_at:
         return Outcome("settled")
+    if attempt is not None and attempt != delivery.attempts + 1:
+        return Outcome("taken")
     if not delivery.webhook.is_active:
-        _update(delivery, gave_up_at=now, last_error="The webhook was deactivated.")
+        _update(delivery, gave_up_at=now, next_attempt_at=None, last_error="The webhook was deactivated.")
         return Outcome("inactive")
-    # Claim the attempt: a duplicate message for the same attempt updates 0 rows and does nothing.
+    # Claim the attempt: a second message for the same attempt updates 0 rows and does nothing.
     claimed = WebhookDelivery.objects.filter(
         pk=delivery.pk, attempts=delivery.attempts, delivered_at__isnull=True, gave_up_at__isnull=True
-    ).update(attempts=delivery.attempts + 1, next_attempt_at=None)
+    ).update(attempts=delivery.attempts + 1, next_attempt_at=now + ATTEMPT_LEASE)
     if not claimed:
         return Outcome("taken")
     attempt = delivery.attempts + 1
-    status, error = _post(delivery, now)
+    try:
+        # Again at each attempt: what the name points to may have changed since it was registered.
+        check_url(delivery.webhook.url)
+    except AddressRefused as refused:
+        status, error = None, f"Not sent: {refused}"
+    else:
+        status, error = _post(delivery, now)
     if error is None:
-        _update(delivery, delivered_at=timezone.now(), last_status=status, last_error="")
-        return Outcome("delivered")
+        _update(delivery, delivered_at=timezone.now(), next_attempt_at=None, last_status=status, last_error="")
+        return Outcome("delivered", attempt=attempt)
     if attempt >= MAX_ATTEMPTS:
-        _update(delivery, gave_up_at=timezone.now(), last_status=status, last_error=f"Gave up: {error}"[:2000])
-        return Outcome("gave_up")
+        gave_up = {"gave_up_at": timezone.now(), "next_attempt_at": None}
+        _update(delivery, **gave_up, last_status=status, last_error=f"Gave up: {error}"[:2000])
+        return Outcome("gave_up", attempt=attempt)
     retry_in = FIRST_RETRY_AFTER * 2 ** (attempt - 1)
     _update(delivery, next_attempt_at=now + retry_in, last_status=status, last_error=error[:2000])
-    return Outcome("retrying", retry_in)
+    return Outcome("retrying", retry_in, attempt)
+
+
+def resend_lost(now: dt.datetime | None = None) -> list[int]:
+    """Send again the attempts due for longer than `LOST_AFTER` (their message was lost); their ids."""
+    from api.tasks import deliver_webhook
+
+    now = now or timezone.now()
+    lost = WebhookDelivery.objects.filter(
+        next_attempt_at__lt=now - LOST_AFTER, delivered_at__isnull=True, gave_up_at__isnull=True
+    ).order_by("next_attempt_at")
+    resent = []
+    for pk, attempts in lost.values_list("pk", "attempts")[:RESEND_BATCH]:
+        # Due again from now: should this message be lost too, a later sweep sends another.
+        if WebhookDelivery.objects.filter(pk=pk, attempts=attempts, gave_up_at__isnull=True).update(
+            next_attempt_at=now
+        ):
+            deliver_webhook.delay(pk, attempts + 1)
+            resent.append(pk)
+    return resent
+
+
+def check_url(url: str) -> None:
+    """Refuse (AddressRefused) a hook URL that is not https on a public address, unless its host is allowed."""
+    check_address(url, settings.PLANNER_WEBHOOK_ALLOWED_HOSTS, schemes=("https",))
 
 
 def body_of(delivery: WebhookDelivery) -> bytes:
@@ -144,9 +219,10 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
 
 
-def signature(secret: str, body: bytes) -> str:
-    """The `X-Planner-Signature` value of `body`."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def signature(secret: str, body: bytes, timestamp: int) -> str:
+    """The `X-Planner-Signature` value of `body` sent at `timestamp`: the time is signed, so a replay shows."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},sha256={digest}"
 
 
 def _post(delivery: WebhookDelivery, now: dt.datetime) -> tuple[int | None, str | None]:
@@ -156,18 +232,27 @@ def _post(delivery: WebhookDelivery, now: dt.datetime) -> tuple[int | None, str 
         "User-Agent": USER_AGENT,
         "X-Planner-Event": delivery.event,
         "X-Planner-Delivery": str(delivery.event_id),
-        "X-Planner-Signature": signature(delivery.webhook.secret, body),
-        "X-Planner-Timestamp": str(int(now.timestamp())),
+        "X-Planner-Signature": signature(delivery.webhook.secret, body, int(now.timestamp())),
     }
     timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
     try:
-        # No redirects: the registered URL is the one that gets the event.
-        response = httpx.post(delivery.webhook.url, content=body, headers=headers, timeout=timeout)
+        # No redirects (httpx follows none unless told): the registered URL is the one that gets the event.
+        with httpx.stream("POST", delivery.webhook.url, content=body, headers=headers, timeout=timeout) as response:
+            if 200 <= response.status_code < 300:
+                return response.status_code, None
+            text = _read_at_most(response, RESPONSE_MAX_BYTES).decode(errors="replace")
     except httpx.HTTPError as error:
         return None, f"{type(error).__name__}: {error}"
-    if 200 <= response.status_code < 300:
-        return response.status_code, None
-    return response.status_code, f"HTTP {response.status_code}: {response.text[:200]}"
+    return response.status_code, f"HTTP {response.status_code}: {text[:200]}"
+
+
+def _read_at_most(response: httpx.Response, limit: int) -> bytes:
+    content = b""
+    for chunk in response.iter_bytes():
+        content += chunk
+        if len(content) >= limit:
+            break
+    return content[:limit]
 
 
 def _update(delivery: WebhookDelivery, **fields: object) -> None:

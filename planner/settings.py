@@ -185,6 +185,9 @@ REST_FRAMEWORK = {
 # Requests per token (or signed-in user) of the API, as DRF writes rates: "600/min" is ten a second, well
 # above a script's steady pace and well below what would strain the database; empty means no limit.
 PLANNER_API_RATE = env.str("PLANNER_API_RATE", default="600/min")
+# Webhooks go to https URLs on public addresses only (planner/addresses.py); the hosts listed here may also
+# be reached over http and on loopback or a private network (a receiver of the tests, an internal service).
+PLANNER_WEBHOOK_ALLOWED_HOSTS = env.list("PLANNER_WEBHOOK_ALLOWED_HOSTS", default=[])
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Campaign planner API",
@@ -203,6 +206,7 @@ SPECTACULAR_SETTINGS = {
         "MediaKindEnum": "campaigns.models.MediaAsset.Kind",
         "NotificationKindEnum": "campaigns.models.Notification.Kind",
         "PlatformEnum": "publishing.platforms.Platform",
+        "WebhookEventEnum": "api.models.WebhookEvent",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -247,6 +251,7 @@ CELERY_TASK_ROUTES = {
     "publishing.tasks.collect_due_metrics": {"queue": "default"},
     "publishing.tasks.collect_metrics": {"queue": "default"},
     "api.tasks.deliver_webhook": {"queue": "default"},
+    "api.tasks.resend_lost_webhook_retries": {"queue": "default"},
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -276,6 +281,12 @@ CELERY_BEAT_SCHEDULE = {
     # Published posts' engagement, read back on their schedule (publishing/metrics.py).
     "collect-due-metrics": {
         "task": "publishing.tasks.collect_due_metrics",
+        "schedule": 60.0,
+        "options": {"queue": "default", "expires": 60.0},
+    },
+    # A webhook retry whose message the broker lost is sent again (api/webhooks.py).
+    "resend-lost-webhook-retries": {
+        "task": "api.tasks.resend_lost_webhook_retries",
         "schedule": 60.0,
         "options": {"queue": "default", "expires": 60.0},
     },

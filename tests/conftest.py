@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,6 +83,28 @@ def celery_worker_process(django_db_setup: None, django_db_blocker: object) -> I
         yield process
     finally:
         processes.stop(process)
+
+
+# A public address (example.com's): names the tests resolve to it are never sent anything.
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+@pytest.fixture
+def dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Names under `.example` (RFC 2606, never in DNS) resolve to a public address, as a receiver's real
+    name would, or to what the test puts in the returned dict; other names resolve as usual."""
+    answers: dict[str, str] = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: object, port: object, *args: object, **kwargs: object) -> list:
+        if isinstance(host, str) and (host in answers or host.endswith(".example")):
+            address = answers.get(host, PUBLIC_ADDRESS)
+            family = socket.AF_INET6 if ":" in address else socket.AF_INET
+            return [(family, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port or 0))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
 
 
 @pytest.fixture(autouse=True)

@@ -1,16 +1,23 @@
-"""Webhooks of an organisation: listed, registered and removed by its admins."""
+"""Webhooks of an organisation: listed, registered and removed by its admins, with their deliveries."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import webhooks
 from api.models import Webhook
-from api.serializers.webhooks import WebhookCreatedSerializer, WebhookSerializer, WebhookWriteSerializer
+from api.serializers.webhooks import (
+    RedeliverySerializer,
+    WebhookCreatedSerializer,
+    WebhookDeliverySerializer,
+    WebhookSerializer,
+    WebhookWriteSerializer,
+)
 from api.views.base import valid
 from campaigns.models import Role
 
@@ -34,3 +41,19 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.G
 
     def perform_destroy(self, instance: Webhook) -> None:
         webhooks.delete_webhook(instance, self.request.user)
+
+    @extend_schema(responses=WebhookDeliverySerializer(many=True))
+    @action(detail=True, methods=["get"], serializer_class=WebhookDeliverySerializer, filter_backends=[])
+    def deliveries(self, request: Request, pk: str) -> Response:
+        """The hook's deliveries, newest first: attempts, the last answer or error, and what comes next."""
+        page = self.paginate_queryset(self.get_object().deliveries.order_by("-id"))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=RedeliverySerializer, responses=WebhookDeliverySerializer)
+    @action(detail=True, methods=["post"])
+    def redeliver(self, request: Request, pk: str) -> Response:
+        """Make one more attempt at one of the hook's deliveries that gave up (409 otherwise), after this answer."""
+        hook = self.get_object()
+        fields = valid(RedeliverySerializer, request, webhook=hook)
+        delivery = webhooks.redeliver(fields["delivery"], request.user)
+        return Response(WebhookDeliverySerializer(delivery).data)

@@ -4,19 +4,20 @@ Bluesky's servers do not fetch links: the client reads the page's Open Graph tag
 <title> and meta description) and uploads the picture as the card's thumb
 (docs.bsky.app/docs/advanced-guides/posts#website-card-embeds). The page is anyone's: only http(s), short
 timeouts, a size cap, and never an address on loopback or a private network (where our own services
-listen) unless its host is on the allow-list the adapter was given (the tests' live server).
+listen) unless its host is on the allow-list the adapter was given (the tests' live server):
+planner/addresses.py checks each address, redirects' included.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from collections.abc import Collection
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
+
+from planner.addresses import AddressRefused, check_address
 
 CARD_TIMEOUT = httpx.Timeout(5.0, connect=3.0)
 PAGE_MAX_BYTES = 512 * 1024  # the <head> is what we read; a page's first half megabyte has it
@@ -55,7 +56,10 @@ def read_card(client: httpx.Client, url: str, allowed_hosts: Collection[str] = (
 def fetch(client: httpx.Client, url: str, allowed_hosts: Collection[str], max_bytes: int) -> tuple[str, str, bytes]:
     """(final URL, content type, at most `max_bytes` of the body) of a GET, each redirect's address checked."""
     for _hop in range(REDIRECTS_MAX + 1):
-        check_address(url, allowed_hosts)
+        try:
+            check_address(url, allowed_hosts)
+        except AddressRefused as refused:
+            raise CardUnavailable(str(refused)) from refused
         try:
             with client.stream("GET", url, timeout=CARD_TIMEOUT, follow_redirects=False) as response:
                 if response.is_redirect and "location" in response.headers:
@@ -72,21 +76,6 @@ def fetch(client: httpx.Client, url: str, allowed_hosts: Collection[str], max_by
         except httpx.HTTPError as error:
             raise CardUnavailable(f"{url} could not be read: {error!r}") from error
     raise CardUnavailable(f"{url} redirects more than {REDIRECTS_MAX} times")
-
-
-def check_address(url: str, allowed_hosts: Collection[str] = ()) -> None:
-    """Refuse a URL that is not http(s), or whose host resolves to an address that is not public."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise CardUnavailable(f"{url}: only http and https links get a card")
-    if parts.hostname in allowed_hosts:
-        return
-    try:
-        found = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)}
-    except (OSError, UnicodeError) as error:
-        raise CardUnavailable(f"{parts.hostname} cannot be resolved: {error}") from error
-    if private := sorted(a for a in found if not ipaddress.ip_address(a.split("%")[0]).is_global):
-        raise CardUnavailable(f"{parts.hostname} resolves to an address that is not public ({private[0]})")
 
 
 class _Head(HTMLParser):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api import webhooks
-from api.models import WebhookEvent
+from api.models import WebhookDelivery, WebhookEvent
 from api.tokens import issue_token
 from campaigns.models import Comment, Notification, VariantMedia
 from publishing.models import Metric
@@ -20,6 +20,12 @@ def client_with_token(secret: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     return client
+
+
+@pytest.fixture(autouse=True)
+def public_dns(dns: dict[str, str]) -> dict[str, str]:
+    """The webhooks' hosts (`hooks.example`) resolve to a public address: they may be registered."""
+    return dns
 
 
 @pytest.fixture
@@ -51,7 +57,12 @@ def give_rows(world, organisation, variant, account, person) -> None:
     Comment.objects.create(item=variant.item, author=person, body=f"A comment in {organisation.name}")
     Notification.objects.create(recipient=person, item=variant.item, kind="mentioned", message="You were mentioned")
     admin = organisation.memberships.get(role="admin").user
-    webhooks.create_webhook(organisation, admin, f"https://hooks.example/{organisation.pk}", list(WebhookEvent))
+    hook, _ = webhooks.create_webhook(
+        organisation, admin, f"https://hooks.example/{organisation.pk}", list(WebhookEvent)
+    )
+    WebhookDelivery.objects.create(
+        webhook=hook, event=WebhookEvent.ITEM_APPROVED, payload={}, attempts=6, gave_up_at=timezone.now()
+    )
 
 
 @pytest.fixture

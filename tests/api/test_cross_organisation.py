@@ -52,6 +52,8 @@ OBJECT_ROUTES: dict[str, type[Model]] = {
     "notification-detail": Notification,
     "metric-detail": Metric,
     "webhook-detail": Webhook,
+    "webhook-deliveries": Webhook,
+    "webhook-redeliver": Webhook,
 }
 METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 PERSONAS = ["contributor", "editor", "manager", "admin"]

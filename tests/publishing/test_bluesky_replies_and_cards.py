@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from planner.addresses import AddressRefused, check_address
 from publishing.adapters.bluesky import BlueskyAdapter, comment_key, record_key
-from publishing.adapters.bluesky_cards import CardUnavailable, check_address
 from publishing.sandbox.models import SandboxMedia, SandboxPost
 from tests.contracts.on_sandbox import BLUESKY_TOKEN, attach, fault, on_bluesky, publication
 from tests.sandbox.conftest import image_bytes
@@ -140,5 +140,5 @@ def test_images_take_the_place_of_a_card(on_bluesky_with_links):
     ["ftp://example.org/flu", "http://127.0.0.1/", "http://10.1.2.3/", "http://[::1]/", "http://169.254.169.254/"],
 )
 def test_only_public_http_addresses_are_read_for_a_card(url):
-    with pytest.raises(CardUnavailable):
+    with pytest.raises(AddressRefused):
         check_address(url)

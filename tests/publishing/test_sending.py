@@ -169,6 +169,7 @@ def told_to_webhooks(world: object) -> dict[str, dict]:
     }
 
 
+@pytest.mark.usefixtures("dns")
 def test_a_failed_publication_is_told_to_the_organisations_webhooks(due):
     webhooks.create_webhook(due.ministry, due.admin, "https://hooks.example/planner", list(WebhookEvent))
     fault(due, "reject", remaining=1)
@@ -179,6 +180,7 @@ def test_a_failed_publication_is_told_to_the_organisations_webhooks(due):
     assert failed["id"] == due.publication.pk and failed["error"] and failed["published_at"] is None
 
 
+@pytest.mark.usefixtures("dns")
 def test_a_published_publication_is_told_to_the_organisations_webhooks(due):
     webhooks.create_webhook(due.ministry, due.admin, "https://hooks.example/planner", list(WebhookEvent))
 
