@@ -29,12 +29,8 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,6 +50,7 @@ from django.utils import timezone
 from api.models import ApiToken
 from api.tokens import issue_token
 from bench.calendar import prepare_database
+from bench.servers import free_address, spawn, stop, wait_until_it_asks_for_a_token
 from campaigns.models import Campaign, ContentItem, Membership, Organisation, Role, Variant
 from publishing.models import Metric, Publication, SocialAccount
 
@@ -164,35 +161,18 @@ def same_rows(client: Client, name: str, secret: str, user_id: int) -> tuple[boo
 
 @contextmanager
 def gunicorn(workers: int, threads: int) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        address = f"127.0.0.1:{probe.getsockname()[1]}"
+    address = free_address()
     log = RUN_DIR / "gunicorn.log"
     command = [
         str(Path(sys.executable).parent / "gunicorn"), "planner.wsgi:application", "--bind", address,
         "--workers", str(workers), "--threads", str(threads), "--backlog", "256", "--log-level", "warning",
     ]  # fmt: skip
-    with log.open("ab") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # noqa: S603
+    process = spawn(command, log)
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://{address}/api/items/", timeout=1)
-            except urllib.error.HTTPError as answer:
-                if answer.code == 401:  # up, and asking for a token as it should
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"gunicorn did not start: see {log}")
+        wait_until_it_asks_for_a_token(f"http://{address}/api/items/", "gunicorn", log)
         yield f"http://{address}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=20)
 
 
 @dataclass(frozen=True)

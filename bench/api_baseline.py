@@ -43,6 +43,10 @@ SELECT coalesce(json_agg(page.row ORDER BY page.id DESC), '[]')::text FROM (
                 'updated_at', {iso("v.updated_at")}
             ) ORDER BY v.platform, v.language), '[]')
             FROM campaigns_variant v WHERE v.item_id = i.id
+        ),
+        'sources', (
+            SELECT coalesce(json_agg(json_build_object('url', s.url, 'title', s.title) ORDER BY s.id), '[]')
+            FROM campaigns_source s WHERE s.item_id = i.id
         )
     ) AS row
     FROM campaigns_contentitem i

@@ -12,14 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +41,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from bench.calendar import prepare_database
+from bench.servers import free_address, spawn, stop, wait_until_it_asks_for_a_token
 from campaigns.models import Approval, Campaign, ContentItem, Membership, Organisation, Role, Variant
 from campaigns.versions import content_hash
 from planner.celery import app
@@ -186,24 +184,6 @@ def wait_settled(timeout_s: float) -> dict[str, int]:
 # Processes -------------------------------------------------------------------------------------
 
 
-def _spawn(command: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
-        # Its own session: Ctrl-C reaches only this script, which then stops its children in order.
-        return subprocess.Popen(  # noqa: S603 -- this project's own commands
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def peak_rss_mb(processes: list[subprocess.Popen[bytes]]) -> list[float]:
     """Each process's peak resident memory so far (VmHWM), in MB."""
     peaks = []
@@ -295,28 +275,17 @@ class CpuMeter:
 def sandbox_server(kind: str = "tuned") -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """The sandbox on a free loopback port and its own SQLite file, served by `manage.py runserver`
     (threaded, no reloader) or, "tuned", by bench/sandbox_server.py (the same server, deeper backlog, TCP_NODELAY)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        address = f"127.0.0.1:{probe.getsockname()[1]}"
+    address = free_address()
     logs, env = RUN_DIR / "sandbox.log", os.environ | {"DATABASE_URL": SANDBOX_URL}
     subprocess.run([sys.executable, "manage.py", "migrate", "sandbox", "-v0"], cwd=ROOT, env=env, check=True)
     command = ["manage.py", "runserver", "--noreload", "--skip-checks", address] if kind == "runserver" else ["bench/sandbox_server.py", address]  # fmt: skip
-    process = _spawn([sys.executable, *command], logs, env)
+    process = spawn([sys.executable, *command], logs, env)
     base = f"http://{address}"
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/sandbox/mastodon/posts", timeout=1)  # noqa: S310 -- loopback
-            except urllib.error.HTTPError as answer:
-                if answer.code == 401:  # up, and asking for a token as it should
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"the sandbox server did not start: see {logs}")
+        wait_until_it_asks_for_a_token(f"{base}/sandbox/mastodon/posts", "the sandbox server", logs)
         yield base, process
     finally:
-        _stop(process)
+        stop(process)
 
 
 @contextmanager
@@ -326,7 +295,7 @@ def workers(count: int, concurrency: int, phase: str) -> Iterator[list[subproces
         conn.default_channel.queue_purge("publish")
     names = [f"bench-{phase}-{n}-{os.getpid()}" for n in range(count)]
     processes = [
-        _spawn([sys.executable, "-m", "celery", "-A", "planner", "worker", "-Q", "publish", "--pool", "threads",
+        spawn([sys.executable, "-m", "celery", "-A", "planner", "worker", "-Q", "publish", "--pool", "threads",
                 "--concurrency", str(concurrency), "--hostname", f"{name}@%h", "--loglevel", "WARNING"],
                RUN_DIR / f"{name}.log")
         for name in names
@@ -339,7 +308,7 @@ def workers(count: int, concurrency: int, phase: str) -> Iterator[list[subproces
         yield processes
     finally:
         for process in processes:
-            _stop(process)
+            stop(process)
 
 
 class Dispatcher(threading.Thread):
