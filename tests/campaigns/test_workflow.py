@@ -44,6 +44,17 @@ def in_state(item: ContentItem, state: str) -> ContentItem:
     return item
 
 
+def matrix_case(world, action: str, persona: str, organisation: str) -> tuple[ContentItem, bool]:
+    """The item `persona` acts on (of their own organisation or the other, written by its editor, in the
+    action's source state), and whether the matrix allows it."""
+    persona_is_of_b = persona == "outsider"
+    item = world.clinic_item if persona_is_of_b == (organisation == "own") else world.item
+    item.author = world.outsider if item == world.clinic_item else world.editor
+    item.save()
+    item = in_state(item, SOURCE_STATE[action])
+    return item, organisation == "own" and ("admin" if persona_is_of_b else persona) in ALLOWED[action]
+
+
 def test_the_matrix_covers_every_transition():
     assert set(ALLOWED) == set(TRANSITIONS) == set(SOURCE_STATE)
 
@@ -52,12 +63,7 @@ def test_the_matrix_covers_every_transition():
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("organisation", ["own", "other"])
 def test_permission_matrix(world, action, persona, organisation):
-    persona_is_of_b = persona == "outsider"
-    item = world.clinic_item if persona_is_of_b == (organisation == "own") else world.item
-    item.author = world.outsider if item == world.clinic_item else world.editor
-    item.save()
-    item = in_state(item, SOURCE_STATE[action])
-    expected = organisation == "own" and ("admin" if persona_is_of_b else persona) in ALLOWED[action]
+    item, expected = matrix_case(world, action, persona, organisation)
 
     try:
         perform(item, action, getattr(world, persona), comment="Please cite the WHO page.")
