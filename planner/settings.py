@@ -238,6 +238,17 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     for _folder in CELERY_BROKER_TRANSPORT_OPTIONS.values():
         if isinstance(_folder, str):
             Path(_folder).mkdir(parents=True, exist_ok=True)
+# Django's cache holds the API's per-token request counts, the sandbox's Meta containers and OAuth codes, and
+# platform limits read back. Each process has its own until this points at a shared one, as it must with
+# several web processes (`redis://host:6379/1`: a Redis database of its own, since clearing the cache empties it).
+PLANNER_CACHE_URL = env.str("PLANNER_CACHE_URL", default="")
+CACHES = {
+    "default": (
+        {**env.cache_url_config(PLANNER_CACHE_URL), "KEY_PREFIX": "planner"}
+        if PLANNER_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 # Per-account posting limits are shared through Redis (none on the embedded default).
 RATE_LIMIT_REDIS_URL = env.str(
     "PLANNER_RATE_LIMIT_REDIS_URL", default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
