@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -22,6 +23,7 @@ from publishing.models import Freeze, Publication
 from tests import axe, builders
 from tests.analytics.history import published_post
 from tests.browser.chromium import CHROMIUM, launch
+from tests.campaigns.test_organisation_scoping import planner_patterns
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,8 +41,9 @@ def module_browser() -> Iterator[object]:
 
 @pytest.fixture
 def desk(world):
-    """The ministry with something on every page: an item in review, a library image attached to a variant,
-    publications scheduled, published (with figures), failed; a notification; a campaign frozen."""
+    """The ministry with something on every page: an item in review, one approved, a library image attached to a
+    variant, a variant too long for its platform; publications scheduled, published (with figures), failed; a
+    notification; a campaign frozen."""
     now = timezone.now()
     x = builders.make_account(world.ministry, "x", handle="@health_x")
     card = io.BytesIO()
@@ -51,7 +54,7 @@ def desk(world):
     asset.alt_text = {"en": "A flu vaccination card"}
     asset.save(update_fields=["alt_text"])
     world.variant.media.add(asset)
-    x_variant = builders.make_variant(world.item, "x")
+    x_variant = builders.make_variant(world.item, "x", text="Too long for X. " * 30)  # the editor shows the error
     builders.make_publication(world.variant, world.account, scheduled_at=now + dt.timedelta(hours=3))
     builders.make_publication(x_variant, x, scheduled_at=now + dt.timedelta(hours=5))
     builders.make_publication(x_variant, x, scheduled_at=now - dt.timedelta(hours=4), state=Publication.State.FAILED,
@@ -64,42 +67,71 @@ def desk(world):
     frozen = builders.make_campaign(world.ministry, "Heat wave")
     Freeze.objects.create(organisation=world.ministry, campaign=frozen, reason="Waiting for the new figures.",
                           started_by=world.manager)  # fmt: skip
+    approved = builders.make_item(world.campaign, "Cover your cough", author=world.editor)
+    builders.make_variant(approved)
+    workflow.perform(approved, "submit", world.editor)
+    workflow.perform(approved, "approve", world.manager)
     world.review_item = review
+    world.approved_item = approved
     world.asset = asset
     return world
 
 
+# Every named page of the planner: (label, URL name, its arguments, query string).
+PAGES = [
+    ("home and dashboard", "home", lambda d: {}, ""),
+    ("campaign", "campaign_detail", lambda d: {"pk": d.campaign.pk}, ""),
+    ("new item", "item_new", lambda d: {"campaign_pk": d.campaign.pk}, ""),
+    ("item detail", "item_detail", lambda d: {"pk": d.item.pk}, ""),
+    ("item in review", "item_detail", lambda d: {"pk": d.review_item.pk}, ""),
+    ("approved item, to schedule", "item_schedule", lambda d: {"pk": d.approved_item.pk}, ""),
+    ("item editor", "item_edit", lambda d: {"pk": d.item.pk}, ""),
+    ("media picker", "media_picker", lambda d: {"pk": d.item.pk, "variant_pk": d.variant.pk}, ""),
+    ("review queue", "review_queue", lambda d: {}, ""),
+    ("library", "library", lambda d: {}, ""),
+    ("new card", "card_new", lambda d: {}, ""),
+    ("asset", "asset_detail", lambda d: {"pk": d.asset.pk}, ""),
+    ("notifications", "notifications", lambda d: {}, ""),
+    ("calendar month", "calendar", lambda d: {}, "view=month&date={day}"),
+    ("calendar week", "calendar", lambda d: {}, "view=week&date={day}"),
+    ("calendar list", "calendar", lambda d: {}, "view=list&date={day}"),
+    ("accounts", "accounts", lambda d: {}, ""),
+    ("freezes", "freezes", lambda d: {}, ""),
+    ("publication log", "publication_log", lambda d: {}, ""),
+    ("status", "status", lambda d: {}, ""),
+    ("campaign report", "campaign_report", lambda d: {"pk": d.campaign.pk}, ""),
+    ("annual summary", "annual_summary", lambda d: {"slug": d.ministry.slug, "year": timezone.now().year}, ""),
+    ("password change", "password_change", lambda d: {}, ""),
+    ("password changed", "password_change_done", lambda d: {}, ""),
+    ("setup (admin)", "admin:index", lambda d: {}, ""),
+]
+# Named routes that are no page of their own: actions (POST, answered with a redirect or one of the pages above),
+# data (JSON, CSV, PDF), the OAuth return, the sign-in page (checked signed out) and the sandbox's timeline (the
+# stand-in for the platforms' own sites, not a page of the planner).
+NOT_PAGES = {
+    "login", "logout", "health", "publication_decide", "freeze_lift", "account_connect_mastodon",
+    "account_connect_bluesky", "account_connect_oauth", "account_callback", "account_disconnect", "calendar_data",
+    "calendar_move", "variant_add", "variant_save", "variant_media", "variant_check", "item_move", "item_comment",
+    "publication_move", "library_upload", "notifications_read", "report_publications_csv", "report_tables_csv",
+    "report_pdf", "target_add", "target_outcome", "target_remove", "timeline",
+}  # fmt: skip
+
+
+def test_every_named_page_is_checked():
+    named = {pattern.name for pattern in planner_patterns()}
+    checked = {name for _, name, _, _ in PAGES}
+    assert named - checked - NOT_PAGES == set(), "pages the accessibility check does not visit"
+    assert (checked | NOT_PAGES) - named - {"admin:index"} == set(), "names that are no longer routes"
+
+
 def pages(desk) -> list[tuple[str, str]]:
-    """(name, address) of every main page, as its admin sees it."""
-    item, variant, campaign = desk.item, desk.variant, desk.campaign
+    """(label, address) of every main page, as its admin sees it."""
     day = timezone.localdate(timezone.now() + dt.timedelta(hours=3)).isoformat()
-    year = timezone.now().year
-    return [
-        ("home and dashboard", "/"),
-        ("campaign", f"/campaigns/{campaign.pk}/"),
-        ("new item", f"/campaigns/{campaign.pk}/items/new/"),
-        ("item detail", f"/items/{item.pk}/"),
-        ("item editor", f"/items/{item.pk}/edit/"),
-        ("media picker", f"/items/{item.pk}/variants/{variant.pk}/media/pick/"),
-        ("item in review", f"/items/{desk.review_item.pk}/"),
-        ("review queue", "/review/"),
-        ("library", "/library/"),
-        ("new card", "/library/cards/new/"),
-        ("asset", f"/library/{desk.asset.pk}/"),
-        ("notifications", "/notifications/"),
-        ("calendar month", f"/calendar/?view=month&date={day}"),
-        ("calendar week", f"/calendar/?view=week&date={day}"),
-        ("calendar list", f"/calendar/?view=list&date={day}"),
-        ("accounts", "/accounts/connected/"),
-        ("freezes", "/freezes/"),
-        ("publication log", "/publications/"),
-        ("status", "/status/"),
-        ("campaign report", f"/campaigns/{campaign.pk}/report/"),
-        ("annual summary", f"/organisations/{desk.ministry.slug}/annual/{year}/"),
-        ("password change", "/accounts/password/"),
-        ("password changed", "/accounts/password/done/"),
-        ("setup (admin)", "/admin/"),
-    ]
+    found = []
+    for label, name, arguments, query in PAGES:
+        address = reverse(name, kwargs=arguments(desk))
+        found.append((label, f"{address}?{query.format(day=day)}" if query else address))
+    return found
 
 
 def in_language(browser: object, live_server: object, language: str) -> object:
@@ -130,6 +162,11 @@ def test_every_main_page_passes_axe(desk, live_server, module_browser, language,
     page.goto(f"{live_server.url}/accounts/login/")
     check("sign-in")
     page.fill("#id_username", desk.admin.username)
+    page.fill("#id_password", "not the password")
+    page.click("button.primary")
+    page.locator("[role=alert]").wait_for()
+    check("sign-in refused")
+    page.fill("#id_username", desk.admin.username)
     page.fill("#id_password", builders.PASSWORD)
     page.click("button.primary")
     page.wait_for_url(f"{live_server.url}/")
@@ -143,5 +180,10 @@ def test_every_main_page_passes_axe(desk, live_server, module_browser, language,
     page.locator(".chip.movable .chip-move").first.click()
     page.locator("[data-move-dialog] input[name=when]").wait_for()
     check("calendar week, move dialog open")
+    page.goto(f"{live_server.url}{dict(pages(desk))['new item']}")
+    page.locator("main form").evaluate("(form) => { form.noValidate = true; }")  # on to the server's refusal
+    page.click("main form button[type=submit]")
+    page.locator(".error").first.wait_for()
+    check("new item refused")
     page.context.close()
     assert not report, f"axe-core {axe.VERSION} found WCAG 2.1 A/AA violations in {language}:\n" + "\n".join(report)
