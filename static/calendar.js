@@ -73,8 +73,12 @@
       .finally(() => chip.classList.remove("saving"));
   }
 
+  // The message comes translated from the page; the chip may have left it (moved outside the dates shown).
   function moved(chip, when) {
-    say("Moved “" + chip.querySelector(".chip-title").textContent + "” to " + when.replace("T", " ") + ".", false);
+    const root = document.querySelector("[data-calendar]");
+    const message = (root && root.dataset.movedMessage) || "Moved “%(title)s” to %(when)s.";
+    const title = chip.querySelector(".chip-title").textContent;
+    say(message.replace("%(title)s", title).replace("%(when)s", when.replace("T", " ")), false);
   }
 
   function move(chip, cell) {
