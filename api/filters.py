@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
+from analytics.models import CampaignTarget
 from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Membership, Notification, Variant
 from publishing.models import Metric, Publication, SocialAccount
 
@@ -114,3 +115,11 @@ class MetricFilter(filters.FilterSet):
     class Meta:
         model = Metric
         fields = ["publication", "is_latest"]
+
+
+class TargetFilter(filters.FilterSet):
+    campaign = IdFilter(field_name="campaign_id")
+
+    class Meta:
+        model = CampaignTarget
+        fields = ["campaign", "measure"]

@@ -13,6 +13,7 @@ from api.views.library import MediaViewSet
 from api.views.notifications import NotificationViewSet
 from api.views.organisations import MemberViewSet, OrganisationViewSet
 from api.views.publishing import AccountViewSet, MetricViewSet, PublicationViewSet
+from api.views.targets import TargetViewSet
 from api.views.webhooks import WebhookViewSet
 
 app_name = "api"
@@ -29,6 +30,7 @@ router.register("publications", PublicationViewSet, basename="publication")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("metrics", MetricViewSet, basename="metric")
+router.register("targets", TargetViewSet, basename="target")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 
 urlpatterns = [

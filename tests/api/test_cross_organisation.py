@@ -10,6 +10,7 @@ import pytest
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from analytics.models import CampaignTarget
 from api.models import Webhook
 from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Membership, Notification, Organisation, Variant
 from publishing.models import Metric, Publication, SocialAccount
@@ -51,6 +52,7 @@ OBJECT_ROUTES: dict[str, type[Model]] = {
     "comment-detail": Comment,
     "notification-detail": Notification,
     "metric-detail": Metric,
+    "target-detail": CampaignTarget,
     "webhook-detail": Webhook,
     "webhook-deliveries": Webhook,
     "webhook-redeliver": Webhook,
