@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from api.views.campaigns import CampaignViewSet
 from api.views.comments import CommentViewSet
+from api.views.freezes import FreezeViewSet
 from api.views.items import ItemViewSet, VariantViewSet
 from api.views.library import MediaViewSet
 from api.views.notifications import NotificationViewSet
@@ -30,6 +31,7 @@ router.register("publications", PublicationViewSet, basename="publication")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("metrics", MetricViewSet, basename="metric")
+router.register("freezes", FreezeViewSet, basename="freeze")
 router.register("targets", TargetViewSet, basename="target")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 

@@ -78,3 +78,13 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class CommentEditSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=COMMENT_MAX_CHARS, help_text="The comment's new text.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    """One finding of the pre-publish checks (`campaigns/checks.py`); errors block approval."""
+
+    field = serializers.CharField(help_text="What it is about, e.g. `text` or `media.0.alt_text`.")
+    rule = serializers.CharField()
+    message = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["error", "warning"])
+    variant = serializers.IntegerField(source="variant_id", allow_null=True, help_text="Null: the item's own.")

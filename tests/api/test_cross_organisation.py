@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from analytics.models import CampaignTarget
 from api.models import Webhook
 from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Membership, Notification, Organisation, Variant
-from publishing.models import Metric, Publication, SocialAccount
+from publishing.models import Freeze, Metric, Publication, SocialAccount
 
 OBJECT_ROUTES: dict[str, type[Model]] = {
     "organisation-detail": Organisation,
@@ -35,6 +35,7 @@ OBJECT_ROUTES: dict[str, type[Model]] = {
     "item-schedule": ContentItem,
     "item-add-variant": ContentItem,
     "item-sources": ContentItem,
+    "item-checks": ContentItem,
     "variant-detail": Variant,
     "variant-attach": Variant,
     "variant-detach": Variant,
@@ -53,6 +54,8 @@ OBJECT_ROUTES: dict[str, type[Model]] = {
     "notification-detail": Notification,
     "metric-detail": Metric,
     "target-detail": CampaignTarget,
+    "freeze-detail": Freeze,
+    "freeze-lift": Freeze,
     "webhook-detail": Webhook,
     "webhook-deliveries": Webhook,
     "webhook-redeliver": Webhook,
