@@ -188,6 +188,8 @@ PLANNER_API_RATE = env.str("PLANNER_API_RATE", default="600/min")
 # Webhooks go to https URLs on public addresses only (planner/addresses.py); the hosts listed here may also
 # be reached over http and on loopback or a private network (a receiver of the tests, an internal service).
 PLANNER_WEBHOOK_ALLOWED_HOSTS = env.list("PLANNER_WEBHOOK_ALLOWED_HOSTS", default=[])
+# A webhook request ends by this many seconds whatever the receiver does (connection, TLS, sending, answer).
+PLANNER_WEBHOOK_DEADLINE_S = env.float("PLANNER_WEBHOOK_DEADLINE_S", default=10.0)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Campaign planner API",
