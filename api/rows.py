@@ -107,20 +107,22 @@ def applies(request: Request, queryset: QuerySet) -> bool:
     )
 
 
-def rows_of(shape: RowShape, queryset: QuerySet, ordering_fields: Sequence[str]) -> QuerySet:
-    """The queryset as dicts of the row's JSON text and the fields a cursor may order by (its position)."""
+def rows_of(shape: RowShape, queryset: QuerySet, position: str) -> QuerySet:
+    """The queryset as dicts of the row's JSON text and the field the cursor's position is read from."""
     return (
         queryset.select_related(None)
         .prefetch_related(None)
         .annotate(**{ROW: RawSQL(shape.sql, ())})
-        .values(ROW, *ordering_fields)
+        .values(ROW, position)
     )
 
 
 def list_response(view: GenericAPIView, shape: RowShape, queryset: QuerySet) -> HttpResponse:
     """The list page of `queryset` (the view's scoped rows, before filters) with the rows written by the database."""
     queryset = view.filter_queryset(queryset)
-    page = view.paginate_queryset(rows_of(shape, queryset, view.ordering_fields))
+    # The cursor's position is read from the first ordering field of each row: the one value fetched besides.
+    position = view.paginator.get_ordering(view.request, queryset, view)[0].lstrip("-")
+    page = view.paginate_queryset(rows_of(shape, queryset, position))
     return page_response(view.paginator, page)
 
 
