@@ -5,6 +5,8 @@ telling the two apart."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.db.models import QuerySet
@@ -12,6 +14,10 @@ from django_filters import rest_framework as filters
 
 from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Membership, Notification, Variant
 from publishing.models import Metric, Publication, SocialAccount
+
+if TYPE_CHECKING:  # DRF imports the filter backends while its generic views are being defined
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 # The largest value of a BigAutoField (DEFAULT_AUTO_FIELD), on every database we run on.
 LARGEST_ID = 2**63 - 1
@@ -40,6 +46,25 @@ class FilterSet(filters.FilterSet):
             form_class = super().get_form_class()
             owner._form_class = form_class
         return form_class
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, skipped when the query names none of the filters: every filter would get an
+    empty value and leave the rows as they are (none is required), after building a filter set and its form."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: APIView) -> QuerySet:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        names = filterset_class.base_filters
+        # A filter of several inputs (a range) is asked as `name_min`, `name_after`…: those count too.
+        if not any(param in names or _prefixed(param, names) for param in request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def _prefixed(param: str, names: Iterable[str]) -> bool:
+    return any(param.startswith(f"{name}_") for name in names)
 
 
 class CampaignFilter(FilterSet):
