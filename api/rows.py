@@ -5,9 +5,9 @@ The item and publication lists are the API's busiest reads. Through the serializ
 costs one query and a string join. The serializers stay the one definition of the shape (the schema and the
 docs are generated from them, every other action uses them): a `RowShape` gives, for each of a serializer's
 fields in its order, the SQL expression of that field's JSON text, and tests/api/test_fast_lists.py checks
-that both write the same bytes. Where the fast path cannot promise that — another database than PostgreSQL,
-another renderer than JSON (the browsable API), another current time zone than UTC — the list goes through
-the serializer.
+that both write the same bytes. Where the fast path cannot promise that (another database than PostgreSQL,
+another renderer than JSON such as the browsable API, indented JSON, another current time zone than UTC)
+the list goes through the serializer.
 
 The SQL is compact JSON as DRF's JSONRenderer writes it: no spaces, non-ASCII letters as they are, the line
 and paragraph separators escaped, timestamps as `DateTimeField` writes them (ISO 8601 in UTC with a `Z`,
@@ -28,11 +28,13 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import parse_header_parameters
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import BasePagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
+from rest_framework.settings import api_settings
 
 ROW = "json_row"
 
@@ -103,6 +105,10 @@ def applies(request: Request, queryset: QuerySet) -> bool:
         settings.PLANNER_API_FAST_LISTS
         and connections[queryset.db].vendor == "postgresql"
         and type(getattr(request, "accepted_renderer", None)) is JSONRenderer
+        # `Accept: application/json; indent=4` asks DRF for indented JSON; the database writes it compact.
+        and "indent" not in parse_header_parameters(request.accepted_media_type or "")[1]
+        and api_settings.COMPACT_JSON
+        and api_settings.UNICODE_JSON
         and timezone.get_current_timezone_name() == "UTC"
     )
 

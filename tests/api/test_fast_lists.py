@@ -148,6 +148,16 @@ def test_an_empty_page_and_another_organisation_give_the_serializers_bytes(lists
     assert assert_same_walk(api_as("outsider"), reverse("api:publication-list")) == 1
 
 
+def test_indented_json_asked_for_is_indented_as_the_serializer_path_does(lists, api_as):
+    client = api_as("editor")
+    url = reverse("api:publication-list")
+    fast = client.get(url, HTTP_ACCEPT="application/json; indent=2")
+    with override_settings(PLANNER_API_FAST_LISTS=False):
+        slow = client.get(url, HTTP_ACCEPT="application/json; indent=2")
+    assert fast.content == slow.content
+    assert b'\n  "next"' in fast.content
+
+
 def test_the_browsable_api_still_goes_through_the_serializer(lists, api_as):
     answer = api_as("editor").get(reverse("api:item-list"), HTTP_ACCEPT="text/html")
     assert answer.status_code == 200
