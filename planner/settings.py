@@ -173,7 +173,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StableCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -185,6 +185,9 @@ REST_FRAMEWORK = {
 # Requests per token (or signed-in user) of the API, as DRF writes rates: "600/min" is ten a second, well
 # above a script's steady pace and well below what would strain the database; empty means no limit.
 PLANNER_API_RATE = env.str("PLANNER_API_RATE", default="600/min")
+# The item and publication lists have their rows written by PostgreSQL (api/rows.py), in the serializers'
+# very bytes; off, they go through the serializers like every other endpoint (slower, same JSON).
+PLANNER_API_FAST_LISTS = env.bool("PLANNER_API_FAST_LISTS", default=True)
 # Webhooks go to https URLs on public addresses only (planner/addresses.py); the hosts listed here may also
 # be reached over http and on loopback or a private network (a receiver of the tests, an internal service).
 PLANNER_WEBHOOK_ALLOWED_HOSTS = env.list("PLANNER_WEBHOOK_ALLOWED_HOSTS", default=[])

@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api import rows
 from api.filters import ItemFilter, VariantFilter
 from api.serializers.content import ActionSerializer, ItemSerializer, ProblemSerializer, VariantSerializer
 from api.serializers.publishing import PublicationSerializer
@@ -44,6 +45,12 @@ class ItemViewSet(ScopedReadViewSet):
             .select_related("author", "campaign__organisation")
             .prefetch_related("variants__media", Prefetch("sources", queryset=Source.objects.order_by("pk")))
         )
+
+    def list(self, request: Request) -> Response:
+        scoped = super().get_queryset()
+        if rows.applies(request, scoped):
+            return rows.list_response(self, rows.item_shape(), scoped)
+        return super().list(request)
 
     def _fresh(self, item: ContentItem) -> dict:
         return self.get_serializer(self.get_queryset().get(pk=item.pk)).data
