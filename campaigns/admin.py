@@ -126,7 +126,7 @@ class ContentEditAdminMixin:
         before = getattr(request, "_planner_fingerprint", None)
         if item is not None and before is not None and content_hash(item) != before:
             ContentItem.objects.filter(pk=item.pk).update(version=F("version") + 1)
-            workflow.record_edit(item, request.user)
+            workflow.record_edit(item, request.user, {"change": "admin"})
 
     def _item_of(self, obj: Any) -> ContentItem | None:
         return obj if isinstance(obj, ContentItem) else getattr(obj, "item", None)
