@@ -23,8 +23,6 @@ def event_list(request: HttpRequest) -> HttpResponse:
         return render(request, "audit/events.html", {"filters": filters, "page": None}, status=400)
     events = trail.filtered_events(audited, filters.cleaned_data if request.GET else {})
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    for event in page:
-        event.local_at = timezone.localtime(event.at, event.organisation.zone)
     context = {"filters": filters, "page": page, "filtering": any(v for k, v in request.GET.items() if k != "page")}
     return render(request, "audit/events.html", context)
 
