@@ -22,6 +22,9 @@ class Action(models.TextChoices):
     ITEM_UNSCHEDULE = "item.unschedule", _("Unscheduled")
     ITEM_MARK_PUBLISHED = "item.mark_published", _("Published")
     ITEM_ARCHIVE = "item.archive", _("Archived")
+    CAMPAIGN_CREATED = "campaign.created", _("Campaign set up")
+    CAMPAIGN_EDITED = "campaign.edited", _("Campaign edited")
+    MEDIA_EDITED = "media.edited", _("Media description edited")
     PUBLICATION_RESCHEDULED = "publication.rescheduled", _("Publication rescheduled")
     PUBLICATION_RETRIED = "publication.retried", _("Publication sent again")
     PUBLICATION_CONFIRMED = "publication.confirmed", _("Publication confirmed published")
@@ -29,6 +32,7 @@ class Action(models.TextChoices):
     FREEZE_LIFTED = "freeze.lifted", _("Publishing resumed")
     ACCOUNT_CONNECTED = "account.connected", _("Account connected")
     ACCOUNT_DISCONNECTED = "account.disconnected", _("Account disconnected")
+    ACCOUNT_EDITED = "account.edited", _("Account changed in setup")
     WEBHOOK_CREATED = "webhook.created", _("Webhook registered")
     WEBHOOK_DELETED = "webhook.deleted", _("Webhook deleted")
     MEMBER_ADDED = "member.added", _("Member added")
@@ -38,6 +42,8 @@ class Action(models.TextChoices):
 
 class ObjectType(models.TextChoices):
     ITEM = "item", _("Item")
+    CAMPAIGN = "campaign", _("Campaign")
+    MEDIA = "media", _("Media")
     PUBLICATION = "publication", _("Publication")
     FREEZE = "freeze", _("Pause")
     ACCOUNT = "account", _("Account")

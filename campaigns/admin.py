@@ -119,6 +119,10 @@ class CampaignAdmin(ScopedHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if not change or form.changed_data:
+            action = "campaign.edited" if change else "campaign.created"
+            events.record(obj.organisation_id, request.user, action, "campaign", obj.pk, obj.name,
+                          {"fields": sorted(form.changed_data), "via": "setup"})  # fmt: skip
 
 
 class SourceInline(ScopedTabularInline):
