@@ -100,6 +100,7 @@ def test_events_are_listed_newest_first_in_the_organisations_time(world, web_as)
     assert "2026-01-10 09:00:00 CET" in response.text  # Paris in winter
     assert "2026-07-10 10:00:00 CEST" in response.text  # and in summer
     assert "mona.manager" in response.text and "Approved" in response.text
+    assert f'href="{reverse("item_detail", args=[world.item.pk])}"' in response.text
 
 
 def test_the_empty_states_say_whether_nothing_was_recorded_or_nothing_matches(world, web_as):
