@@ -27,10 +27,12 @@ import httpx
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from api.models import Webhook, WebhookDelivery, WebhookEvent
+from audit import events as audit
 from campaigns.models import ContentItem, Organisation, Role
 from campaigns.scoping import role_in
 from planner.addresses import AddressRefused, address_to_connect, check_address, pinned_transport
@@ -66,14 +68,23 @@ def create_webhook(
         check_url(url)
     except AddressRefused as refused:
         raise ValidationError({"url": ValidationError(str(refused), code=refused.code)}) from refused
-    hook.save()
+    with transaction.atomic():
+        hook.save()
+        audit.record(
+            organisation, actor, "webhook.created", "webhook", hook.pk, audit.url_label(url), {"events": hook.events}
+        )
     return hook, secret
 
 
 def delete_webhook(hook: Webhook, actor: AbstractBaseUser) -> None:
     """Remove a hook and its deliveries (the organisation's admins)."""
     _require_admin(hook.organisation, actor)
-    hook.delete()
+    with transaction.atomic():
+        audit.record(
+            hook.organisation, actor, "webhook.deleted", "webhook", hook.pk, audit.url_label(hook.url),
+            {"events": hook.events},
+        )  # fmt: skip
+        hook.delete()
 
 
 def redeliver(delivery: WebhookDelivery, actor: AbstractBaseUser) -> WebhookDelivery:

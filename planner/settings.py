@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "publishing.sandbox",
     "analytics",
     "api",
+    "audit",
 ]
 
 MIDDLEWARE = [
