@@ -21,8 +21,8 @@ from security.forms import CodeForm, SignInPolicyForm
 def locked_out(request: HttpRequest, original_response: HttpResponse | None, credentials: object) -> HttpResponse:
     """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE)."""
     context = {
-        "failure_limit": settings.PLANNER_SIGNIN_FAILURE_LIMIT,
-        "lockout_minutes": settings.PLANNER_SIGNIN_LOCKOUT_MINUTES,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": round(settings.AXES_COOLOFF_TIME.total_seconds() / 60),
     }
     return render(request, "security/locked_out.html", context, status=429)
 
