@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django.http import HttpResponse
 
 from tests import builders
 
