@@ -27,6 +27,7 @@ from security import policy
 APP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
 BACKUP_CODE_COUNT = 10
+TOTP_DIGITS = 6  # django-otp's default, which authenticator apps expect
 
 
 class TwoFactorError(Exception):
@@ -104,11 +105,11 @@ def verify(request: HttpRequest, token: str) -> None:
     code = token.strip().replace(" ", "").replace("-", "")
     if not code:
         raise TwoFactorError("code", _("Enter the code your authenticator app shows, or a backup code."))
+    # A code is tried on one kind of device only: a wrong try counts against the device's throttle, and a
+    # backup code must not hold back the app's next code (nor an app code the backup codes).
+    kind = TOTPDevice if code.isdigit() and len(code) == TOTP_DIGITS else StaticDevice
     with transaction.atomic():
-        devices = [
-            *TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True),
-            *StaticDevice.objects.select_for_update().filter(user=user, confirmed=True),
-        ]
+        devices = list(kind.objects.select_for_update().filter(user=user, confirmed=True))
         for device in devices:
             _check_allowed(device)
         matched = next((device for device in devices if device.verify_token(code)), None)
