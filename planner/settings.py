@@ -134,6 +134,8 @@ PLANNER_SESSION_MAX_HOURS = env.int("PLANNER_SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_AGE = PLANNER_SESSION_MAX_HOURS * 3600
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = "Campaign planner"
+# The admin never shows an authenticator's secret, its QR code or backup codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 PLANNER_PASSWORD_MIN_LENGTH = env.int("PLANNER_PASSWORD_MIN_LENGTH", default=12)
 
 AUTH_PASSWORD_VALIDATORS = [
