@@ -104,7 +104,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 @login_required
 def sign_in_policy(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _administered(request, pk)
-    form = SignInPolicyForm(request.POST or None, instance=policy.policy_of(organisation))
+    form = SignInPolicyForm(request.POST if request.method == "POST" else None, instance=policy.policy_of(organisation))
     if request.method == "POST" and form.is_valid():
         policy.set_policy(
             organisation, request.user,
