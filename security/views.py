@@ -115,7 +115,12 @@ def sign_in_policy(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "security/policy.html",
-        {"organisation": organisation, "form": form, "locked": lockout.locked_usernames(organisation)},
+        {
+            "organisation": organisation,
+            "form": form,
+            "locked": lockout.locked_usernames(organisation),
+            "enrolled": two_factor.is_enrolled(request.user),
+        },
     )
 
 
