@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from campaigns.admin_access import ScopedAdmin, is_organisation_admin, users_visible_to
+from security import two_factor
 from security.models import SignInPolicy
 
 
@@ -74,7 +75,12 @@ class ScopedAccessFailureLogAdmin(MembersRowsMixin, AccessFailureLogAdmin):
 
 
 class ScopedTOTPDeviceAdmin(MembersRowsMixin, TOTPDeviceAdmin):
-    pass
+    # Removing someone's authenticator resets their second factor: their backup codes go with it.
+    def delete_model(self, request: HttpRequest, obj: TOTPDevice) -> None:
+        two_factor.forget_devices([obj.user_id])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        two_factor.forget_devices(list(queryset.values_list("user_id", flat=True)))
 
 
 class ScopedStaticDeviceAdmin(MembersRowsMixin, StaticDeviceAdmin):

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
-from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -54,7 +53,8 @@ def pending_step(user: Any) -> str | None:
     """What a signed-in session still owes: "verify" (a code), "enrol" (the policy asks for it), or None."""
     if not user.is_authenticated or user.is_verified():
         return None
-    if user_has_device(user):
+    # Backup codes alone do not count: they back up an authenticator, and go when it is removed.
+    if is_enrolled(user):
         return "verify"
     if policy.two_factor_required(user):
         return "enrol"
@@ -130,14 +130,19 @@ def remaining_backup_codes(user: Any) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+def forget_devices(users: Any) -> None:
+    """Removes the authenticators and backup codes of `users` (a queryset or list of users)."""
+    TOTPDevice.objects.filter(user__in=users).delete()
+    StaticDevice.objects.filter(user__in=users).delete()
+
+
 def disable(user: Any) -> None:
     """Removes the person's authenticator and backup codes, unless their organisation requires them."""
     if policy.two_factor_required(user):
         raise TwoFactorError(
             "code", _("Your organisation requires two-factor sign-in of managers and admins; it cannot be turned off.")
         )
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    forget_devices([user])
 
 
 def _replace_backup_codes(user: Any) -> list[str]:

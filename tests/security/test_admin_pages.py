@@ -75,6 +75,20 @@ def test_an_admin_resets_a_members_lost_authenticator_without_seeing_its_secret(
     assert TOTPDevice.objects.filter(pk=outsiders.pk).exists()
 
 
+def test_a_member_whose_authenticator_was_removed_signs_in_with_the_password_alone(world):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = authenticator_of(world.editor)
+    StaticDevice.objects.create(user=world.editor, name="Backup codes", confirmed=True)
+
+    admin_client(world.admin).post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+
+    assert not StaticDevice.objects.filter(user=world.editor).exists()
+    client = Client()
+    sign_in(client, "eve.editor")
+    assert client.get(reverse("home")).status_code == 200
+
+
 def test_an_organisation_admin_cannot_add_a_device_for_someone(world):
     client = admin_client(world.admin)
 
