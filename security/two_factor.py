@@ -67,7 +67,7 @@ def start_enrolment(user: Any) -> Enrolment:
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
     url = device.config_url
-    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    svg = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=12, border=4)
     return Enrolment(
         device=device,
         secret=base64.b32encode(device.bin_key).decode(),
