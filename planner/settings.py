@@ -1,5 +1,6 @@
 """Settings, read from the environment (django-environ); every variable is listed in the README."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,11 @@ INSTALLED_APPS = [
     "analytics",
     "api",
     "audit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +60,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-in protection (security/): the second factor, session expiry, then lockout pages.
+    "django_otp.middleware.OTPMiddleware",
+    "security.middleware.SessionExpiryMiddleware",
+    "security.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -100,9 +111,40 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sign-in protection (security/, README "Sign-in"). Failed sign-ins are counted per username: past the
+# limit, that username is refused for the lockout's minutes (from the failure that locked it), whatever
+# the password; a success resets the count. API tokens are not sign-ins and are not counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PLANNER_SIGNIN_FAILURE_LIMIT = env.int("PLANNER_SIGNIN_FAILURE_LIMIT", default=5)
+PLANNER_SIGNIN_LOCKOUT_MINUTES = env.int("PLANNER_SIGNIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = PLANNER_SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=PLANNER_SIGNIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns when addresses are not counted. Counting per username already stops guessing one account
+# from many addresses; counting per address as well would lock a whole office behind one NAT address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+# A session ends after this long without a request, and this long after its sign-in whatever happens.
+PLANNER_SESSION_IDLE_MINUTES = env.int("PLANNER_SESSION_IDLE_MINUTES", default=60)
+PLANNER_SESSION_MAX_HOURS = env.int("PLANNER_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = PLANNER_SESSION_MAX_HOURS * 3600
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Campaign planner"
+# The admin never shows an authenticator's secret, its QR code or backup codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+PLANNER_PASSWORD_MIN_LENGTH = env.int("PLANNER_PASSWORD_MIN_LENGTH", default=12)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PLANNER_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

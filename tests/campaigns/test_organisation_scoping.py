@@ -47,6 +47,8 @@ OBJECT_URLS = {
     "target_add": (Campaign, lambda c: {"pk": c.pk}),
     "target_outcome": (CampaignTarget, lambda t: {"pk": t.campaign_id, "target_pk": t.pk}),
     "target_remove": (CampaignTarget, lambda t: {"pk": t.campaign_id, "target_pk": t.pk}),
+    "sign_in_policy": (Organisation, lambda o: {"pk": o.pk}),
+    "sign_in_unlock": (Organisation, lambda o: {"pk": o.pk}),
 }
 
 
