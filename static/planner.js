@@ -28,9 +28,9 @@
     elements.forEach((element) => {
       if (!element.attributes) return;
       Array.from(element.attributes).forEach((attribute) => {
-        if (attribute.name.startsWith(PREFIX)) {
-          element.style.setProperty(attribute.name.slice(PREFIX.length), attribute.value);
-        }
+        if (!attribute.name.startsWith(PREFIX)) return;
+        const property = attribute.name.slice(PREFIX.length); // "-campaign" for data-style--campaign
+        element.style.setProperty(property.startsWith("-") ? "-" + property : property, attribute.value);
       });
     });
   }
