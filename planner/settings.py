@@ -329,9 +329,25 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Logs go to standard error, as text or (PLANNER_LOG_FORMAT=json) one JSON object a line (planner/logs.py); a line
+# written while a publication is handled carries its id either way (a record's `publication_id`).
+PLANNER_LOG_FORMAT = env.str("PLANNER_LOG_FORMAT", default="text")
+if PLANNER_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"PLANNER_LOG_FORMAT must be text or json, not {PLANNER_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "planner.logs.ContextFilter"}},
+    "formatters": {"json": {"()": "planner.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            **({"formatter": "json"} if PLANNER_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# Celery's workers replace the root logger's handlers with their own unless told not to: in JSON, Celery's
+# lines (task received, succeeded, failed) go through the handler above like every other line.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = PLANNER_LOG_FORMAT != "json"
