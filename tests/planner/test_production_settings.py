@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,3 +132,36 @@ def test_without_the_proxy_setting_a_forwarded_header_is_not_believed(static_roo
     answers = json.loads(result.stdout.strip().splitlines()[-1])
 
     assert answers["proxied_https"]["status"] == 301
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_gunicorn_starts_with_the_deploy_configuration_and_answers_the_probes_over_plain_http(tmp_path):
+    port = free_port()
+    env = production_env(PLANNER_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1", PLANNER_DATA_DIR=str(tmp_path))
+    env.pop("DATABASE_URL", None)  # a new SQLite database, not migrated: ready must say so
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/ready/", headers={"Host": HOST}, timeout=5)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.5)
+        page = httpx.get(f"http://127.0.0.1:{port}/accounts/login/", headers={"Host": HOST}, timeout=5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["migrations"]["ok"] is False
+    assert page.status_code == 301 and page.headers["location"] == f"https://{HOST}/accounts/login/"
