@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "csp",
     "campaigns",
     "publishing",
     "publishing.sandbox",
@@ -68,7 +69,28 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# The content security policy, the same in development, tests and production so that the browser tests see
+# what users get: scripts and styles from this site's files only, no inline <script>, no style="" attribute
+# (templates put computed styles in data-style-* attributes, applied by static/planner.js). The API's docs
+# pages loosen it for themselves (api/urls.py). No form-action: connecting an account posts to a view that
+# redirects to the platform's own sign-in, which a form-action of 'self' would stop.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "planner.urls"
 
@@ -355,9 +377,25 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Logs go to standard error, as text or (PLANNER_LOG_FORMAT=json) one JSON object a line (planner/logs.py); a line
+# written while a publication is handled carries its id either way (a record's `publication_id`).
+PLANNER_LOG_FORMAT = env.str("PLANNER_LOG_FORMAT", default="text")
+if PLANNER_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"PLANNER_LOG_FORMAT must be text or json, not {PLANNER_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "planner.logs.ContextFilter"}},
+    "formatters": {"json": {"()": "planner.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            **({"formatter": "json"} if PLANNER_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# Celery's workers replace the root logger's handlers with their own unless told not to: in JSON, Celery's
+# lines (task received, succeeded, failed) go through the handler above like every other line.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = PLANNER_LOG_FORMAT != "json"

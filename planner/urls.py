@@ -3,11 +3,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from planner import views
+
 admin.site.site_header = "Campaign planner — setup"
 admin.site.site_title = "Campaign planner"
 admin.site.index_title = "Organisations, members, campaigns and accounts"
 
 urlpatterns = [
+    path("ready/", views.ready, name="ready"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
