@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 import pytest
@@ -69,11 +70,18 @@ class WatchedBrowser:
         return getattr(self._chromium, name)
 
 
-@pytest.fixture
-def browser() -> Iterator[WatchedBrowser]:
+@contextlib.contextmanager
+def watched_chromium() -> Iterator[WatchedBrowser]:
+    """Chromium whose pages are watched; the test fails at the end of the block if the policy refused anything."""
     with launch() as chromium:
         watched = WatchedBrowser(chromium)
         yield watched
         watched.settle()
     if watched.violations:
         pytest.fail("The content security policy refused:\n" + "\n".join(watched.violations), pytrace=False)
+
+
+@pytest.fixture
+def browser() -> Iterator[WatchedBrowser]:
+    with watched_chromium() as chromium:
+        yield chromium

@@ -21,8 +21,8 @@ from campaigns.library import upload_to_library
 from publishing.models import Freeze, Publication
 from tests import axe, builders
 from tests.analytics.history import published_post
-from tests.browser.chromium import CHROMIUM, launch
-from tests.browser.conftest import WatchedBrowser
+from tests.browser.chromium import CHROMIUM
+from tests.browser.conftest import watched_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,12 +35,8 @@ LANGUAGES = ["en", "fr", "ar"]
 @pytest.fixture(scope="module")
 def module_browser() -> Iterator[object]:
     # Watched by the content security policy too, as every browser test's is (tests/browser/conftest.py).
-    with launch() as chromium:
-        watched = WatchedBrowser(chromium)
-        yield watched
-        watched.settle()
-    if watched.violations:
-        pytest.fail("The content security policy refused:\n" + "\n".join(watched.violations), pytrace=False)
+    with watched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture
