@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "publishing.sandbox",
     "analytics",
     "api",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "people.middleware.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -115,6 +117,9 @@ LANGUAGES = [("en", "English"), ("fr", "Français"), ("ar", "العربية")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The French and Arabic catalogues (.po, in the repository); their .mo files are built by `compilemessages`,
+# which scripts/run, scripts/test and scripts/smoke run.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

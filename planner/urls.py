@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("publishing.urls")),
     path("", include("campaigns.urls")),
     path("", include("analytics.urls")),
+    path("", include("people.urls")),
 ]
 
 handler404 = "api.errors.not_found"
