@@ -26,6 +26,7 @@ from campaigns.editor_forms import (
 )
 from campaigns.models import MediaAsset, Variant
 from campaigns.workflow import WorkflowError
+from people.preferences import zone_for
 from publishing import scheduling
 from publishing.calendar_forms import MoveForm
 from publishing.models import Publication
@@ -235,7 +236,7 @@ def publication_move(request: HttpRequest, pk: int, publication_pk: int) -> Http
     """Reschedule one publication from the item page (the keyboard's way to do what dragging does)."""
     item = selectors.item_for_user(request.user, pk)
     publication = get_object_or_404(Publication.objects.filter(variant__item=item), pk=publication_pk)
-    form = MoveForm(request.POST, zone=item.campaign.organisation.zone)
+    form = MoveForm(request.POST, zone=zone_for(request, item.campaign.organisation))
     if not form.is_valid():
         refusal = WorkflowError(form.refusal()["error"], code="invalid", status=400)
         return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))

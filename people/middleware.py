@@ -16,7 +16,9 @@ class PreferencesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            activate(choice_for(request.user))
+            choice = choice_for(request.user)
+            activate(choice)
+            request.own_timezone = choice.own_timezone
             request.LANGUAGE_CODE = translation.get_language()
         else:
             timezone.deactivate()

@@ -9,9 +9,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest
 from django.utils import timezone, translation
 
-from campaigns.models import Membership
+from campaigns.models import Membership, Organisation
 from people.models import Preferences
 
 
@@ -19,6 +20,7 @@ from people.models import Preferences
 class Choice:
     language: str  # empty: what the browser asks for
     timezone: str  # the person's zone, else their organisation's, else settings.TIME_ZONE
+    own_timezone: str = ""  # the zone the person chose themselves, empty if none
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -41,6 +43,7 @@ def choice_for(user: AbstractBaseUser) -> Choice:
     return Choice(
         language=language if language and translation.check_for_language(language) else "",
         timezone=row.get("preferences__timezone") or row.get("organisation_zone") or settings.TIME_ZONE,
+        own_timezone=row.get("preferences__timezone") or "",
     )
 
 
@@ -48,6 +51,17 @@ def organisation_zone_of(user: AbstractBaseUser) -> str:
     """The time zone of the person's first organisation, empty if they belong to none."""
     memberships = Membership.objects.filter(user=user).order_by("created_at", "pk")
     return memberships.values_list("organisation__timezone", flat=True).first() or ""
+
+
+def own_zone_name(request: HttpRequest) -> str:
+    """The time zone `request`'s person chose themselves, empty if none (the middleware reads it)."""
+    return getattr(request, "own_timezone", "")
+
+
+def zone_for(request: HttpRequest, organisation: Organisation) -> zoneinfo.ZoneInfo:
+    """Where `request`'s person reads and types times of `organisation`: their own zone, else the organisation's."""
+    own = own_zone_name(request)
+    return zoneinfo.ZoneInfo(own) if own else organisation.zone
 
 
 def activate(choice: Choice) -> None:
