@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from campaigns.models import Comment, ContentItem, Notification
 from campaigns.notifications import mentioned_members, notify
@@ -17,11 +18,13 @@ def add_comment(item: ContentItem, author: AbstractBaseUser, body: str) -> Comme
     """Add a comment by a member of the item's organisation and tell the members it mentions."""
     body = body.strip()
     if role_in(author, item.campaign.organisation) is None:
-        raise WorkflowError("Only members of the organisation can comment.", code="forbidden", status=403)
+        raise WorkflowError(_("Only members of the organisation can comment."), code="forbidden", status=403)
     if not body:
-        raise WorkflowError("Write something first: the comment is empty.", code="comment_required", status=400)
+        raise WorkflowError(_("Write something first: the comment is empty."), code="comment_required", status=400)
     if len(body) > COMMENT_MAX_CHARS:
-        raise WorkflowError(f"A comment holds at most {COMMENT_MAX_CHARS} characters.", code="too_long", status=400)
+        raise WorkflowError(
+            _("A comment holds at most %(n)s characters.") % {"n": COMMENT_MAX_CHARS}, code="too_long", status=400
+        )
     with transaction.atomic():
         comment = Comment.objects.create(item=item, author=author, body=body)
         who = author.get_full_name() or author.get_username()

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.scoping import role_in
@@ -65,7 +66,7 @@ def move_publication(request: HttpRequest, pk: int) -> JsonResponse:
     publication = calendar.publication_for(request.user, pk)
     organisation = publication.account.organisation
     if role_in(request.user, organisation) not in PLANNING_ROLES:
-        return JsonResponse({"error": "Only editors, managers and admins can move publications."}, status=403)
+        return JsonResponse({"error": _("Only editors, managers and admins can move publications.")}, status=403)
     zone = zone_for(request, organisation)
     form = MoveForm(request.POST, zone=zone)
     if not form.is_valid():
