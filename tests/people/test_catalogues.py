@@ -54,6 +54,6 @@ def test_the_built_catalogues_are_what_gettext_reads():
         arabic = gettext.GNUTranslations(built)
 
     assert arabic.gettext("Calendar") == "التقويم"
-    # Arabic has six plural forms: zero, one, two, a few (3–10), many (11–99) and the rest (100…).
+    # Arabic has six plural forms: zero, one, two, a few (3 to 10), many (11 to 99) and the rest (100…).
     forms = {n: arabic.ngettext("%(n)s item", "%(n)s items", n) for n in (0, 1, 2, 3, 11, 100)}
     assert len(set(forms.values())) == 6
