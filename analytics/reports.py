@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.shortcuts import get_object_or_404
+from django.utils.dates import WEEKDAYS_ABBR
 
 from analytics import charts, figures, targets
 from analytics.figures import Totals
@@ -24,7 +25,7 @@ from publishing.platforms import Platform
 
 PLATFORMS = dict(Platform.choices)
 KINDS = dict(ContentItem.Kind.choices)
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = tuple(WEEKDAYS_ABBR[day] for day in range(7))  # Monday first, in the reader's language
 
 
 def campaign_for(user: AbstractBaseUser, pk: int) -> Campaign:

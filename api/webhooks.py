@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from api.models import Webhook, WebhookDelivery, WebhookEvent
 from audit import events as audit
@@ -95,13 +96,13 @@ def redeliver(delivery: WebhookDelivery, actor: AbstractBaseUser) -> WebhookDeli
 
     _require_admin(delivery.webhook.organisation, actor)
     if not delivery.webhook.is_active:
-        raise WorkflowError("The webhook is not active.", code="webhook_inactive", status=409)
+        raise WorkflowError(_("The webhook is not active."), code="webhook_inactive", status=409)
     reopened = WebhookDelivery.objects.filter(pk=delivery.pk, gave_up_at__isnull=False).update(
         gave_up_at=None, next_attempt_at=timezone.now(), round=F("round") + 1, round_first_attempt=F("attempts") + 1,
         redelivered_by=actor, redelivered_at=timezone.now(),
     )  # fmt: skip
     if not reopened:
-        raise WorkflowError("Only a delivery that gave up can be sent again.", code="not_given_up", status=409)
+        raise WorkflowError(_("Only a delivery that gave up can be sent again."), code="not_given_up", status=409)
     deliver_webhook.delay_on_commit(delivery.pk, delivery.attempts + 1)
     delivery.refresh_from_db()
     return delivery

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit import events
 from campaigns.models import Campaign, Organisation, Role
@@ -23,7 +24,7 @@ CAMPAIGN_FIELDS = (
 def check_can_set_up(actor: AbstractBaseUser, organisation: Organisation) -> None:
     """Raise WorkflowError unless `actor` sets up campaigns in `organisation` (its managers and admins)."""
     if role_in(actor, organisation) not in CAMPAIGN_SETUP_ROLES:
-        raise WorkflowError("Only managers and admins set up campaigns.", code="forbidden", status=403)
+        raise WorkflowError(_("Only managers and admins set up campaigns."), code="forbidden", status=403)
 
 
 def create_campaign(organisation: Organisation, actor: AbstractBaseUser, fields: dict[str, Any]) -> Campaign:

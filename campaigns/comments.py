@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.models import Comment, ContentItem, Notification
 from campaigns.notifications import mentioned_members, notify
@@ -23,7 +24,7 @@ COMMENT_MAX_CHARS = 5000
 def add_comment(item: ContentItem, author: AbstractBaseUser, body: str) -> Comment:
     """Add a comment by a member of the item's organisation and tell the members it mentions."""
     if role_in(author, item.campaign.organisation) is None:
-        raise WorkflowError("Only members of the organisation can comment.", code="forbidden", status=403)
+        raise WorkflowError(_("Only members of the organisation can comment."), code="forbidden", status=403)
     body = _checked_body(body)
     with transaction.atomic():
         comment = Comment.objects.create(item=item, author=author, body=body)
@@ -69,15 +70,17 @@ def delete_comment(comment: Comment, user: AbstractBaseUser) -> None:
 
 def _check_can_change(comment: Comment, user: AbstractBaseUser) -> None:
     if not can_change(comment, user):
-        raise WorkflowError("Only its author changes or removes a comment.", code="forbidden", status=403)
+        raise WorkflowError(_("Only its author changes or removes a comment."), code="forbidden", status=403)
 
 
 def _checked_body(body: str) -> str:
     body = body.strip()
     if not body:
-        raise WorkflowError("Write something first: the comment is empty.", code="comment_required", status=400)
+        raise WorkflowError(_("Write something first: the comment is empty."), code="comment_required", status=400)
     if len(body) > COMMENT_MAX_CHARS:
-        raise WorkflowError(f"A comment holds at most {COMMENT_MAX_CHARS} characters.", code="too_long", status=400)
+        raise WorkflowError(
+            _("A comment holds at most %(n)s characters.") % {"n": COMMENT_MAX_CHARS}, code="too_long", status=400
+        )
     return body
 
 

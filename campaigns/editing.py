@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from audit import events
 from campaigns import workflow
@@ -30,12 +31,12 @@ def check_can_edit(item: ContentItem, editor: AbstractBaseUser) -> None:
     """Raise WorkflowError unless `editor` may change `item`'s content now."""
     role = role_in(editor, item.campaign.organisation)
     if role not in workflow.EDITING_ROLES:
-        raise WorkflowError("You cannot edit this item.", code="forbidden", status=403)
+        raise WorkflowError(_("You cannot edit this item."), code="forbidden", status=403)
     if role == Role.CONTRIBUTOR and item.author_id != editor.pk:
-        raise WorkflowError("Contributors edit their own items only.", code="forbidden", status=403)
+        raise WorkflowError(_("Contributors edit their own items only."), code="forbidden", status=403)
     if item.state in FROZEN_STATES:
         raise WorkflowError(
-            f"A {item.get_state_display().lower()} item cannot be edited; draft a correction instead.",
+            _("A %(state)s item cannot be edited; draft a correction instead.") % {"state": item.get_state_display().lower()},
             code="wrong_state", status=409,
         )  # fmt: skip
 
@@ -168,7 +169,7 @@ def detach_media(variant: Variant, editor: AbstractBaseUser, expected_version: i
     """Remove an asset from a variant (the asset stays in the library)."""
 
     def change(locked: ContentItem) -> tuple[list[str], bool]:
-        deleted, _ = variant.attachments.filter(asset=asset).delete()
+        deleted, _kinds = variant.attachments.filter(asset=asset).delete()
         return [], bool(deleted)
 
     details = {"change": "media_detached", **_variant_details(variant), **_asset_details(asset)}
@@ -181,7 +182,7 @@ def create_item(
     """Draft a new item in `campaign`, with a variant per (platform, language) starting from its master text."""
     role = role_in(author, campaign.organisation)
     if role not in workflow.EDITING_ROLES:
-        raise WorkflowError("You cannot draft items in this campaign.", code="forbidden", status=403)
+        raise WorkflowError(_("You cannot draft items in this campaign."), code="forbidden", status=403)
     with transaction.atomic():
         item = ContentItem(campaign=campaign, author=author)
         _apply(item, fields, ITEM_FIELDS)
@@ -211,8 +212,10 @@ def _edit(
         check_can_edit(locked, editor)
         if locked.version != expected_version:
             raise WorkflowError(
-                "Someone saved a newer version while you were editing. Your text is kept below; "
-                "reload to see theirs, then apply your change again.",
+                _(
+                    "Someone saved a newer version while you were editing. Your text is kept below; "
+                    "reload to see theirs, then apply your change again."
+                ),
                 code="stale", status=409,
             )  # fmt: skip
         item_fields, changed = change(locked)

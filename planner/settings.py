@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "security",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "people.middleware.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Sign-in protection (security/): the second factor, session expiry, then lockout pages.
     "django_otp.middleware.OTPMiddleware",
@@ -180,6 +182,9 @@ LANGUAGES = [("en", "English"), ("fr", "Français"), ("ar", "العربية")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The French and Arabic catalogues (.po, in the repository); their .mo files are built by `compilemessages`,
+# which scripts/run, scripts/test and scripts/smoke run.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

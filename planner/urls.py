@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("", include("analytics.urls")),
     path("", include("audit.urls")),
+    path("", include("people.urls")),
 ]
 
 handler404 = "api.errors.not_found"

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import events
 from campaigns import workflow
@@ -46,11 +47,11 @@ def start_freeze(
     _require_role(actor, organisation)
     if not reason.strip():
         raise workflow.WorkflowError(
-            "Say why publishing is frozen: a reason is required.", code="reason_required", status=400
+            _("Say why publishing is frozen: a reason is required."), code="reason_required", status=400
         )
     for scope in (campaign, account):
         if scope is not None and scope.organisation_id != organisation.pk:
-            raise workflow.WorkflowError("That belongs to another organisation.", code="forbidden", status=403)
+            raise workflow.WorkflowError(_("That belongs to another organisation."), code="forbidden", status=403)
     with transaction.atomic():
         freeze = Freeze.objects.create(
             organisation=organisation, campaign=campaign, account=account, reason=reason.strip(), started_by=actor
@@ -65,7 +66,7 @@ def lift_freeze(freeze: Freeze, actor: AbstractBaseUser) -> Lifted:
     now = timezone.now()
     with transaction.atomic():
         if not Freeze.objects.filter(pk=freeze.pk, lifted_at__isnull=True).update(lifted_at=now, lifted_by=actor):
-            raise workflow.WorkflowError("This freeze was already lifted.", code="wrong_state", status=409)
+            raise workflow.WorkflowError(_("This freeze was already lifted."), code="wrong_state", status=409)
         held = _items_with_pending_publications(freeze)
         overdue = [item for item in held if _has_overdue_publication(item, now)]
         for item in held:
@@ -133,4 +134,6 @@ def _scope(freeze: Freeze) -> dict[str, object]:
 
 def _require_role(actor: AbstractBaseUser, organisation: Organisation) -> None:
     if role_in(actor, organisation) not in FREEZING_ROLES:
-        raise workflow.WorkflowError("Only managers can freeze or unfreeze publishing.", code="forbidden", status=403)
+        raise workflow.WorkflowError(
+            _("Only managers can freeze or unfreeze publishing."), code="forbidden", status=403
+        )

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from api import webhooks
 from api.models import WebhookEvent
@@ -103,12 +104,16 @@ def schedule(
         raise ValueError("schedule() needs an aware datetime")
     targets = list(targets)
     if not targets:
-        raise workflow.WorkflowError("Choose at least one variant and account.", code="nothing_to_schedule", status=400)
+        raise workflow.WorkflowError(
+            _("Choose at least one variant and account."), code="nothing_to_schedule", status=400
+        )
     _check_accounts_take(targets)
     with transaction.atomic():
         locked = ContentItem.objects.select_for_update().get(pk=item.pk)
         if not workflow.is_approved_version(locked):
-            raise workflow.WorkflowError("Only the approved version can be scheduled.", code="not_approved", status=409)
+            raise workflow.WorkflowError(
+                _("Only the approved version can be scheduled."), code="not_approved", status=409
+            )
         publications = []
         for variant, account in targets:
             _check_target(locked, variant, account)
@@ -178,11 +183,11 @@ def reschedule(publication: Publication, actor: AbstractBaseUser, when: dt.datet
                 _record(publication, actor, "publication.rescheduled", {"from": before, "to": when})
     except IntegrityError as error:
         raise workflow.WorkflowError(
-            "This variant is already scheduled on this account at that time.", code="duplicate", status=409
+            _("This variant is already scheduled on this account at that time."), code="duplicate", status=409
         ) from error
     if not moved:
         raise workflow.WorkflowError(
-            "It is already being published or done: it cannot be moved.", code="wrong_state", status=409
+            _("It is already being published or done: it cannot be moved."), code="wrong_state", status=409
         )
     publication.refresh_from_db()
     return publication
@@ -226,16 +231,21 @@ def local_instant(day: dt.date, time: dt.time, zone: dt.tzinfo) -> dt.datetime |
 
 def _check_target(item: ContentItem, variant: Variant, account: SocialAccount) -> None:
     if variant.item_id != item.pk:
-        raise workflow.WorkflowError("This variant belongs to another item.", code="invalid_target", status=400)
+        raise workflow.WorkflowError(_("This variant belongs to another item."), code="invalid_target", status=400)
     if account.organisation_id != item.campaign.organisation_id:
-        raise workflow.WorkflowError("This account belongs to another organisation.", code="invalid_target", status=400)
+        raise workflow.WorkflowError(
+            _("This account belongs to another organisation."), code="invalid_target", status=400
+        )
     if account.platform != variant.platform:
         raise workflow.WorkflowError(
-            f"The {variant.get_platform_display()} variant cannot go to a {account.get_platform_display()} account.",
+            _("The %(variant)s variant cannot go to a %(account)s account.")
+            % {"variant": variant.get_platform_display(), "account": account.get_platform_display()},
             code="invalid_target", status=400,
         )  # fmt: skip
     if not account.is_active:
-        raise workflow.WorkflowError(f"{account} is switched off.", code="invalid_target", status=400)
+        raise workflow.WorkflowError(
+            _("%(account)s is switched off.") % {"account": account}, code="invalid_target", status=400
+        )
 
 
 def _check_accounts_take(targets: list[tuple[Variant, SocialAccount]]) -> None:
@@ -246,8 +256,9 @@ def _check_accounts_take(targets: list[tuple[Variant, SocialAccount]]) -> None:
         adapter_for(account.platform).read_limits(account)
         if errors := [p for p in checks.platform_problems(variant, [account]) if p.severity == checks.ERROR]:
             raise workflow.WorkflowError(
-                f"{account.handle} would refuse the {variant.get_platform_display()} variant "
-                f"({variant.language}): {errors[0].message}", code="platform_refuses", status=400,
+                _("%(handle)s would refuse the %(platform)s variant (%(language)s): %(error)s")
+                % {"handle": account.handle, "platform": variant.get_platform_display(),
+                   "language": variant.language, "error": errors[0].message}, code="platform_refuses", status=400,
             )  # fmt: skip
 
 
@@ -362,7 +373,7 @@ def retry_now(publication: Publication, actor: AbstractBaseUser) -> Publication:
     )  # fmt: skip
     if not moved:
         raise workflow.WorkflowError(
-            "Only failed, expired or unconfirmed publications can be sent again.", code="wrong_state", status=409
+            _("Only failed, expired or unconfirmed publications can be sent again."), code="wrong_state", status=409
         )
     _record(publication, actor, "publication.retried", {"from": publication.state, "at": now})
     publication.refresh_from_db()
@@ -381,7 +392,7 @@ def confirm_published(publication: Publication, actor: AbstractBaseUser, remote_
         )  # fmt: skip
         if not moved:
             raise workflow.WorkflowError(
-                "Only an unconfirmed publication can be confirmed.", code="wrong_state", status=409
+                _("Only an unconfirmed publication can be confirmed."), code="wrong_state", status=409
             )
         _record(publication, actor, "publication.confirmed", {"remote_url": remote_url})
         metrics.start_collecting(publication.pk, publication.account_id, now)
@@ -400,4 +411,4 @@ def _require_planner(publication: Publication, actor: AbstractBaseUser) -> None:
     from campaigns.scoping import role_in
 
     if role_in(actor, publication.account.organisation) not in workflow.PLANNING_ROLES:
-        raise workflow.WorkflowError("Your role cannot decide about publications.", code="forbidden", status=403)
+        raise workflow.WorkflowError(_("Your role cannot decide about publications."), code="forbidden", status=403)
