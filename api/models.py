@@ -86,6 +86,15 @@ class WebhookDelivery(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     gave_up_at = models.DateTimeField(null=True, blank=True)
+    # Rounds of attempts: the first, then one more each time an admin redelivers what gave up.
+    round = models.PositiveIntegerField(default=1)
+    round_first_attempt = models.PositiveIntegerField(
+        default=1, help_text=_("The number of this round's first attempt.")
+    )
+    redelivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    redelivered_at = models.DateTimeField(null=True, blank=True)
     last_status = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -162,3 +162,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests with a real worker run last: until then no worker consumes the messages other tests enqueue
     (a notification, a reconcile), so none is handled while a test's tables are being flushed."""
     items.sort(key=lambda item: item.get_closest_marker("worker") is not None)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The French and Arabic pages need their .mo files, which are built, not committed (people/catalogues.py)."""
+    from people.catalogues import compile_catalogues
+
+    compile_catalogues()

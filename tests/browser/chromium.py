@@ -24,14 +24,14 @@ def sign_in(browser: object, live_server: object, username: str) -> object:
 
 
 @contextlib.contextmanager
-def launch(*extra_flags: str) -> Iterator[object]:
+def launch() -> Iterator[object]:
     """Chromium, started by Playwright and closed at the end of the block."""
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[*FLAGS, *extra_flags])
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
             yield chromium
         finally:

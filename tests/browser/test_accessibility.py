@@ -22,7 +22,8 @@ from campaigns.library import upload_to_library
 from publishing.models import Freeze, Publication
 from tests import axe, builders
 from tests.analytics.history import published_post
-from tests.browser.chromium import CHROMIUM, launch
+from tests.browser.chromium import CHROMIUM
+from tests.browser.conftest import watched_chromium
 from tests.campaigns.test_organisation_scoping import planner_patterns
 
 pytestmark = [
@@ -35,7 +36,8 @@ LANGUAGES = ["en", "fr", "ar"]
 
 @pytest.fixture(scope="module")
 def module_browser() -> Iterator[object]:
-    with launch() as chromium:
+    # Watched by the content security policy too, as every browser test's is (tests/browser/conftest.py).
+    with watched_chromium() as chromium:
         yield chromium
 
 

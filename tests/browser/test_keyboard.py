@@ -15,7 +15,8 @@ from campaigns import workflow
 from campaigns.models import ContentItem
 from publishing.models import Publication
 from tests import builders
-from tests.browser.chromium import CHROMIUM, launch
+from tests.browser.chromium import CHROMIUM
+from tests.browser.conftest import watched_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,8 +38,8 @@ FOCUS = """() => {
 
 @pytest.fixture(scope="module")
 def module_browser() -> Iterator[object]:
-    # Date fields take their parts in the browser's language's order: day, month, year, hour, minute in en-GB.
-    with launch("--lang=en-GB") as chromium:
+    # Watched by the content security policy too, as every browser test's is (tests/browser/conftest.py).
+    with watched_chromium() as chromium:
         yield chromium
 
 
@@ -58,7 +59,7 @@ def tab_to(page: object, selector: str) -> None:
 
 
 def sign_in_by_keyboard(browser: object, live_server: object, username: str) -> object:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     assert focused_on(page, "#id_username")  # autofocus
     page.keyboard.type(username)
