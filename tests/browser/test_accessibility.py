@@ -25,6 +25,7 @@ from tests.analytics.history import published_post
 from tests.browser.chromium import CHROMIUM
 from tests.browser.conftest import watched_chromium
 from tests.campaigns.test_organisation_scoping import planner_patterns
+from tests.security.signing_in import authenticator_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -103,19 +104,26 @@ PAGES = [
     ("status", "status", lambda d: {}, ""),
     ("campaign report", "campaign_report", lambda d: {"pk": d.campaign.pk}, ""),
     ("annual summary", "annual_summary", lambda d: {"slug": d.ministry.slug, "year": timezone.now().year}, ""),
+    ("audit", "audit", lambda d: {}, ""),
+    ("preferences", "preferences", lambda d: {}, ""),
+    ("sign-in policy", "sign_in_policy", lambda d: {"pk": d.ministry.pk}, ""),
+    ("two-factor settings", "two_factor", lambda d: {}, ""),
+    ("two-factor enrolment", "two_factor_enrol", lambda d: {}, ""),
     ("password change", "password_change", lambda d: {}, ""),
     ("password changed", "password_change_done", lambda d: {}, ""),
     ("setup (admin)", "admin:index", lambda d: {}, ""),
 ]
 # Named routes that are no page of their own: actions (POST, answered with a redirect or one of the pages above),
-# data (JSON, CSV, PDF), the OAuth return, the sign-in page (checked signed out) and the sandbox's timeline (the
-# stand-in for the platforms' own sites, not a page of the planner).
+# data (JSON, CSV, PDF), the OAuth return, the sandbox's timeline (the stand-in for the platforms' own sites, not a
+# page of the planner); and the pages of signing in, checked on the way in.
 NOT_PAGES = {
     "login", "logout", "health", "publication_decide", "freeze_lift", "account_connect_mastodon",
     "account_connect_bluesky", "account_connect_oauth", "account_callback", "account_disconnect", "calendar_data",
     "calendar_move", "variant_add", "variant_save", "variant_media", "variant_check", "item_move", "item_comment",
     "publication_move", "library_upload", "notifications_read", "report_publications_csv", "report_tables_csv",
-    "report_pdf", "target_add", "target_outcome", "target_remove", "timeline",
+    "report_pdf", "target_add", "target_outcome", "target_remove", "timeline", "ready", "two_factor_backup_codes",
+    "two_factor_disable", "sign_in_unlock", "item_comment_edit", "item_comment_delete", "audit_export",
+    "two_factor_verify",
 }  # fmt: skip
 
 
@@ -153,7 +161,7 @@ def test_every_main_page_passes_axe(desk, live_server, module_browser, language,
     page = in_language(module_browser, live_server, language)
     report = []
 
-    def check(name: str) -> None:
+    def check(name: str, page: object = page) -> None:
         html = page.locator("html")
         assert html.get_attribute("lang") == language, f"{name}: lang={html.get_attribute('lang')}"
         assert html.get_attribute("dir") == ("rtl" if language == "ar" else "ltr"), f"{name}: dir is wrong"
@@ -168,6 +176,15 @@ def test_every_main_page_passes_axe(desk, live_server, module_browser, language,
     page.click("button.primary")
     page.locator("[role=alert]").wait_for()
     check("sign-in refused")
+    authenticator_of(desk.editor)
+    second_step = in_language(module_browser, live_server, language)
+    second_step.goto(f"{live_server.url}/accounts/login/")
+    second_step.fill("#id_username", desk.editor.username)
+    second_step.fill("#id_password", builders.PASSWORD)
+    second_step.click("button.primary")
+    second_step.wait_for_url(f"{live_server.url}{reverse('two_factor_verify')}**")
+    check("two-factor code", second_step)
+    second_step.context.close()
     page.fill("#id_username", desk.admin.username)
     page.fill("#id_password", builders.PASSWORD)
     page.click("button.primary")
