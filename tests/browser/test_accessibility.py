@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,6 +166,8 @@ def test_every_main_page_passes_axe(desk, live_server, module_browser, language,
         html = page.locator("html")
         assert html.get_attribute("lang") == language, f"{name}: lang={html.get_attribute('lang')}"
         assert html.get_attribute("dir") == ("rtl" if language == "ar" else "ltr"), f"{name}: dir is wrong"
+        if screenshots:
+            page.screenshot(path=str(screenshots / f"{language}-{re.sub('[^a-z0-9]+', '-', name)}.png"), full_page=True)
         found = axe.violations(page, source)
         if found:
             report.append(f"{name} ({page.url}):\n{axe.describe(found)}")
@@ -193,8 +196,6 @@ def test_every_main_page_passes_axe(desk, live_server, module_browser, language,
         response = page.goto(f"{live_server.url}{address}")
         assert response.status == 200, f"{name}: {address} answered {response.status}"
         check(name)
-        if screenshots:
-            page.screenshot(path=str(screenshots / f"{language}-{name.replace(' ', '-')}.png"), full_page=True)
     page.goto(f"{live_server.url}{dict(pages(desk))['calendar week']}")
     page.locator(".chip.movable .chip-move").first.click()
     page.locator("[data-move-dialog] input[name=when]").wait_for()
