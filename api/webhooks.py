@@ -29,6 +29,7 @@ from api.models import Webhook, WebhookDelivery, WebhookEvent
 from campaigns.models import ContentItem, Organisation, Role
 from campaigns.scoping import role_in
 from planner.addresses import AddressRefused, check_address
+from planner.outbound import Guard, guarded_client
 from publishing.models import Publication
 
 SECRET_BYTES = 32
@@ -208,6 +209,12 @@ def check_url(url: str) -> None:
     check_address(url, settings.PLANNER_WEBHOOK_ALLOWED_HOSTS, schemes=("https",))
 
 
+def receiver_guard() -> Guard:
+    """Hooks are sent to public addresses only, checked on the address connected (a name may be re-pointed after
+    registration), whatever PLANNER_BLOCK_PRIVATE_ADDRESSES says; the allowed hosts are the exception."""
+    return Guard(lambda: True, lambda: settings.PLANNER_WEBHOOK_ALLOWED_HOSTS)
+
+
 def body_of(delivery: WebhookDelivery) -> bytes:
     """The exact bytes sent (and signed): the same for every attempt."""
     envelope = {
@@ -237,12 +244,17 @@ def _post(delivery: WebhookDelivery, now: dt.datetime) -> tuple[int | None, str 
     timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
     try:
         # No redirects (httpx follows none unless told): the registered URL is the one that gets the event.
-        with httpx.stream("POST", delivery.webhook.url, content=body, headers=headers, timeout=timeout) as response:
+        with (
+            guarded_client(receiver_guard(), timeout=timeout) as client,
+            client.stream("POST", delivery.webhook.url, content=body, headers=headers) as response,
+        ):
             if 200 <= response.status_code < 300:
                 return response.status_code, None
             text = _read_at_most(response, RESPONSE_MAX_BYTES).decode(errors="replace")
     except httpx.HTTPError as error:
         return None, f"{type(error).__name__}: {error}"
+    except AddressRefused as refused:
+        return None, str(refused)
     return response.status_code, f"HTTP {response.status_code}: {text[:200]}"
 
 
