@@ -67,7 +67,7 @@ def rotate_field(
             break
         for pk, raw in chunk:
             tally.rows += 1
-            if _rotate_row(model, field, pk, raw):
+            if rotate_row(model, field, pk, raw):
                 tally.rotated += 1
             else:
                 tally.current += 1
@@ -77,7 +77,7 @@ def rotate_field(
     return tally
 
 
-def _rotate_row(model: type[models.Model], field: EncryptedField, pk: object, raw: str | None) -> bool:
+def rotate_row(model: type[models.Model], field: EncryptedField, pk: object, raw: str | None) -> bool:
     """Re-encrypt one row's value; False if it needed nothing (empty, or already under the current key)."""
     cipher = credentials_cipher()
     for _attempt in range(ATTEMPTS_PER_ROW):
