@@ -99,11 +99,11 @@ def guard_transport(transport: httpx.BaseTransport, guard: Guard) -> None:
 
 
 def guarded_client(guard: Guard | None = None, client_class: type[httpx.Client] = httpx.Client, **kwargs: typing.Any):
-    """An httpx client (of `client_class`) all of whose connections, proxies' included, go through the guard."""
+    """An httpx client (of `client_class`) all of whose connections, to a proxy of the environment's included,
+    go through the guard."""
     guard = guard or settings_guard()
-    transport = httpx.HTTPTransport(**{k: kwargs[k] for k in ("limits", "verify") if k in kwargs})
-    guard_transport(transport, guard)
-    client = client_class(transport=transport, **kwargs)
+    client = client_class(**kwargs)
+    guard_transport(client._transport, guard)
     for mounted in client._mounts.values():
         if mounted is not None:
             guard_transport(mounted, guard)
