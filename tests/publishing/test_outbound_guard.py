@@ -189,3 +189,28 @@ def test_a_webhook_whose_name_is_re_pointed_at_loopback_between_the_check_and_th
     stored = WebhookDelivery.objects.get(pk=delivery.pk)
     assert len(answered) == 2  # the check before sending, then the connection's own
     assert stored.delivered_at is None and "127.0.0.1 is not a public address" in stored.last_error
+
+
+def test_a_mastodon_server_typed_that_resolves_inside_is_refused_on_its_field(db, dns, settings, fresh_shared_client):
+    from publishing.connect import mastodon
+    from publishing.connect.oauth import ConnectRefused
+
+    settings.PLANNER_BLOCK_PRIVATE_ADDRESSES = True
+    dns["mastodon.internal.example"] = "10.20.30.40"
+
+    with pytest.raises(ConnectRefused, match=r"10\.20\.30\.40 is not a public address") as refused:
+        mastodon.application(base.shared_client(), "https://mastodon.internal.example/", "https://planner.example/cb")
+
+    assert refused.value.field == "server"
+
+
+def test_a_link_card_whose_page_the_guard_refuses_is_unavailable_not_a_failure(dns, loopback_server):
+    from publishing.adapters import bluesky_cards
+
+    page = f"http://127.0.0.1:{loopback_server['port']}/page"  # on the card's own allow-list, not on the guard's
+    with (
+        guarded_client(BLOCKING, client_class=base.PlatformClient) as client,
+        pytest.raises(bluesky_cards.CardUnavailable, match="is not a public address"),
+    ):
+        bluesky_cards.read_card(client, page, allowed_hosts=["127.0.0.1"])
+    assert loopback_server["count"] == 0
