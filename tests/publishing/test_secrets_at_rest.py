@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -239,3 +243,19 @@ def test_httpx_does_not_log_the_urls_it_requests(loopback, caplog):
     httpx.get(loopback + "me?access_token=at-in-url-9d", headers={"Authorization": "Bearer at-in-header-9d"})
 
     assert "at-in-url-9d" not in caplog.text and "at-in-header-9d" not in caplog.text
+
+
+def test_a_worker_s_logs_are_redacted_too():
+    """Celery sets up its own handlers on the root logger in a worker; they get the filter (planner/celery.py)."""
+    script = (
+        "import logging, django; django.setup()\n"
+        "from planner.celery import app\n"
+        "app.log.setup_logging_subsystem(loglevel='INFO')\n"
+        "logging.getLogger('publishing.tasks').warning('GET /me?access_token=at-worker-secret-3b')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "planner.settings"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "access_token=[redacted]" in done.stderr and "at-worker-secret-3b" not in done.stderr
