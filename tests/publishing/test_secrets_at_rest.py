@@ -135,7 +135,7 @@ def test_a_malformed_key_is_named_in_the_error(world, settings):
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_encrypts_the_webhook_secrets_kept_in_clear(world):
     executor = MigrationExecutor(connection)
-    before, latest = [("api", "0003_webhook_delivery_pending")], executor.loader.graph.leaf_nodes("api")
+    before, latest = [("api", "0004_webhook_delivery_rounds")], executor.loader.graph.leaf_nodes("api")
     executor.migrate(before)
     try:
         with connection.cursor() as cursor:
