@@ -89,10 +89,11 @@ def pinned_transport(address: str, deadline_s: float | None = None, verify: Any 
     """An httpx transport whose every connection goes to `address` (whatever the URL's host resolves to), and
     whose requests fail with a timeout once `deadline_s` seconds have passed since the transport was made.
 
-    One transport per request: the deadline starts now. No proxy from the environment is used. `verify` is
-    httpx's (a test's own certificate authority).
+    One transport per request: the deadline starts now. A client given it uses no proxy from the environment
+    (a proxy would connect wherever the name points to it). `verify` is httpx's (a test's own certificate
+    authority); `SSL_CERT_FILE` is honoured as httpx honours it.
     """
-    transport = httpx.HTTPTransport(verify=verify, trust_env=False)
+    transport = httpx.HTTPTransport(verify=verify)
     backend = _PinnedBackend(address, None if deadline_s is None else time.monotonic() + deadline_s)
     # httpx takes no network backend: its pool is made again with ours, with the same TLS settings.
     transport._pool = httpcore.ConnectionPool(ssl_context=transport._pool._ssl_context, network_backend=backend)
