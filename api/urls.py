@@ -9,11 +9,13 @@ from rest_framework.routers import SimpleRouter
 
 from api.views.campaigns import CampaignViewSet
 from api.views.comments import CommentViewSet
+from api.views.freezes import FreezeViewSet
 from api.views.items import ItemViewSet, VariantViewSet
 from api.views.library import MediaViewSet
 from api.views.notifications import NotificationViewSet
 from api.views.organisations import MemberViewSet, OrganisationViewSet
 from api.views.publishing import AccountViewSet, MetricViewSet, PublicationViewSet
+from api.views.targets import TargetViewSet
 from api.views.webhooks import WebhookViewSet
 
 app_name = "api"
@@ -35,6 +37,8 @@ router.register("publications", PublicationViewSet, basename="publication")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("metrics", MetricViewSet, basename="metric")
+router.register("freezes", FreezeViewSet, basename="freeze")
+router.register("targets", TargetViewSet, basename="target")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 
 urlpatterns = [

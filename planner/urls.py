@@ -15,12 +15,15 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("", include("security.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("sandbox/", include("publishing.sandbox.urls")),
     path("", include("publishing.urls")),
     path("", include("campaigns.urls")),
     path("", include("analytics.urls")),
+    path("", include("audit.urls")),
+    path("", include("people.urls")),
 ]
 
 handler404 = "api.errors.not_found"

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api import rows
 from api.filters import AccountFilter, MetricFilter, PublicationFilter
 from api.serializers.publishing import (
     AccountSerializer,
@@ -50,6 +51,12 @@ class PublicationViewSet(ScopedReadViewSet):
     def get_queryset(self) -> QuerySet:
         latest = Prefetch("metrics", queryset=Metric.objects.filter(is_latest=True), to_attr="latest_metric_rows")
         return super().get_queryset().select_related("variant").prefetch_related(latest)
+
+    def list(self, request: Request) -> Response:
+        scoped = super().get_queryset()
+        if rows.applies(request, scoped):
+            return rows.list_response(self, rows.publication_shape(), scoped)
+        return super().list(request)
 
     def _fresh(self, publication: Publication) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=publication.pk)).data)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.chromium import CHROMIUM, FLAGS
+from tests.browser.chromium import launch
 
 # Each document reports the policy's refusals to the test (Playwright injects this script outside the policy).
 REPORT_VIOLATIONS = """
@@ -70,17 +70,18 @@ class WatchedBrowser:
         return getattr(self._chromium, name)
 
 
-@pytest.fixture
-def browser() -> Iterator[WatchedBrowser]:
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+@contextlib.contextmanager
+def watched_chromium() -> Iterator[WatchedBrowser]:
+    """Chromium whose pages are watched; the test fails at the end of the block if the policy refused anything."""
+    with launch() as chromium:
         watched = WatchedBrowser(chromium)
         yield watched
         watched.settle()
-        chromium.close()
-        if watched.violations:
-            pytest.fail("The content security policy refused:\n" + "\n".join(watched.violations), pytrace=False)
+    if watched.violations:
+        pytest.fail("The content security policy refused:\n" + "\n".join(watched.violations), pytrace=False)
+
+
+@pytest.fixture
+def browser() -> Iterator[WatchedBrowser]:
+    with watched_chromium() as chromium:
+        yield chromium
