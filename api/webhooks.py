@@ -6,8 +6,9 @@ an attempt whose message the broker lost. The receiver checks `X-Planner-Signatu
 seconds>,sha256=<hex HMAC-SHA256 of "<t>.<raw body>" with the hook's secret>`, refuses an old `t` (a
 replay) and uses `X-Planner-Delivery` (the same for every attempt) to act on an event once. A hook's URL
 is https on a public address (planner/addresses.py), checked when it is registered and before each
-request; the request then goes to the address that was checked (a name pointed elsewhere since, DNS
-rebinding, changes nothing) and ends by `PLANNER_WEBHOOK_DEADLINE_S` whatever the receiver does.
+request; the request itself goes through a guarded client (planner/outbound.py), which resolves the name
+once, checks those addresses and connects to exactly them (a name pointed elsewhere between the check and
+the connection, DNS rebinding, is refused), and ends by `PLANNER_WEBHOOK_DEADLINE_S` whatever the receiver does.
 
 A delivery is made in rounds: the first of up to `MAX_ATTEMPTS` attempts; when it gives up, an admin can
 `redeliver` it, which starts a new round of as many (the attempts are numbered across rounds).
@@ -36,7 +37,8 @@ from api.models import Webhook, WebhookDelivery, WebhookEvent
 from audit import events as audit
 from campaigns.models import ContentItem, Organisation, Role
 from campaigns.scoping import role_in
-from planner.addresses import AddressRefused, address_to_connect, check_address, pinned_transport
+from planner.addresses import AddressRefused, check_address
+from planner.outbound import Guard, guarded_client
 from publishing.models import Publication
 
 SECRET_BYTES = 32
@@ -185,12 +187,13 @@ def deliver(delivery_id: int, attempt: int | None = None, now: dt.datetime | Non
         return Outcome("taken")
     attempt = delivery.attempts + 1
     try:
-        # Again at each attempt: what the name points to may have changed since it was registered.
-        address = address_to_connect(delivery.webhook.url, settings.PLANNER_WEBHOOK_ALLOWED_HOSTS, schemes=("https",))
+        # Again at each attempt: what the name points to may have changed since it was registered (and the
+        # connection checks the address it connects to once more).
+        check_url(delivery.webhook.url)
     except AddressRefused as refused:
         status, error = None, f"Not sent: {refused}"
     else:
-        status, error = _post(delivery, address, now)
+        status, error = _post(delivery, now)
     if error is None:
         _update(delivery, delivered_at=timezone.now(), next_attempt_at=None, last_status=status, last_error="")
         return Outcome("delivered", attempt=attempt)
@@ -228,6 +231,12 @@ def check_url(url: str) -> None:
     check_address(url, settings.PLANNER_WEBHOOK_ALLOWED_HOSTS, schemes=("https",))
 
 
+def receiver_guard() -> Guard:
+    """Hooks are sent to public addresses only, checked on the address connected (a name may be re-pointed after
+    registration), whatever PLANNER_BLOCK_PRIVATE_ADDRESSES says; the allowed hosts are the exception."""
+    return Guard(lambda: True, lambda: settings.PLANNER_WEBHOOK_ALLOWED_HOSTS)
+
+
 def body_of(delivery: WebhookDelivery) -> bytes:
     """The exact bytes sent (and signed): the same for every attempt."""
     envelope = {
@@ -245,8 +254,8 @@ def signature(secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},sha256={digest}"
 
 
-def _post(delivery: WebhookDelivery, address: str, now: dt.datetime) -> tuple[int | None, str | None]:
-    """POST the delivery to its hook's URL, connecting to `address` (the one checked) only."""
+def _post(delivery: WebhookDelivery, now: dt.datetime) -> tuple[int | None, str | None]:
+    """POST the delivery to its hook's URL, through the receivers' guard and within the deadline."""
     body = body_of(delivery)
     headers = {
         "Content-Type": "application/json",
@@ -256,11 +265,11 @@ def _post(delivery: WebhookDelivery, address: str, now: dt.datetime) -> tuple[in
         "X-Planner-Signature": signature(delivery.webhook.secret, body, int(now.timestamp())),
     }
     timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
-    transport = pinned_transport(address, deadline_s=settings.PLANNER_WEBHOOK_DEADLINE_S)
+    deadline_s = settings.PLANNER_WEBHOOK_DEADLINE_S
     try:
         # No redirects (httpx follows none unless told): the registered URL is the one that gets the event.
         with (
-            httpx.Client(transport=transport, timeout=timeout) as client,
+            guarded_client(receiver_guard(), deadline_s=deadline_s, timeout=timeout) as client,
             client.stream("POST", delivery.webhook.url, content=body, headers=headers) as response,
         ):
             if 200 <= response.status_code < 300:
@@ -268,6 +277,8 @@ def _post(delivery: WebhookDelivery, address: str, now: dt.datetime) -> tuple[in
             text = _read_at_most(response, RESPONSE_MAX_BYTES).decode(errors="replace")
     except httpx.HTTPError as error:
         return None, f"{type(error).__name__}: {error}"
+    except AddressRefused as refused:
+        return None, str(refused)
     return response.status_code, f"HTTP {response.status_code}: {text[:200]}"
 
 

@@ -263,6 +263,11 @@ PLANNER_API_FAST_LISTS = env.bool("PLANNER_API_FAST_LISTS", default=True)
 PLANNER_WEBHOOK_ALLOWED_HOSTS = env.list("PLANNER_WEBHOOK_ALLOWED_HOSTS", default=[])
 # A webhook request ends by this many seconds whatever the receiver does (connection, TLS, sending, answer).
 PLANNER_WEBHOOK_DEADLINE_S = env.float("PLANNER_WEBHOOK_DEADLINE_S", default=10.0)
+# The platforms' API calls, account connections and URL fetches (link cards) connect only to public addresses
+# (planner/outbound.py, against SSRF) when this is on: by default when DEBUG is off, as in production. The hosts
+# listed next are exempt: "host" for any port, "host:port" for one (the sandbox: 127.0.0.1:8000).
+PLANNER_BLOCK_PRIVATE_ADDRESSES = env.bool("PLANNER_BLOCK_PRIVATE_ADDRESSES", default=not DEBUG)
+PLANNER_OUTBOUND_ALLOWED_HOSTS = env.list("PLANNER_OUTBOUND_ALLOWED_HOSTS", default=[])
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Campaign planner API",
@@ -390,16 +395,22 @@ if PLANNER_LOG_FORMAT not in ("text", "json"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "planner.logs.ContextFilter"}},
+    # Tokens and secrets are blanked in whatever a handler writes (planner/redaction.py).
+    "filters": {
+        "context": {"()": "planner.logs.ContextFilter"},
+        "redact_secrets": {"()": "planner.redaction.RedactSecrets"},
+    },
     "formatters": {"json": {"()": "planner.logs.JsonFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["context"],
+            "filters": ["context", "redact_secrets"],
             **({"formatter": "json"} if PLANNER_LOG_FORMAT == "json" else {}),
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # httpx logs every request's URL at INFO, and some platforms take the access token in the URL.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
 # Celery's workers replace the root logger's handlers with their own unless told not to: in JSON, Celery's
 # lines (task received, succeeded, failed) go through the handler above like every other line.
