@@ -100,6 +100,9 @@ def pages(desk) -> list[tuple[str, str]]:
         ("annual summary", f"/organisations/{desk.ministry.slug}/annual/{year}/"),
         ("password change", "/accounts/password/"),
         ("password changed", "/accounts/password/done/"),
+        ("sign-in security", "/accounts/two-factor/"),
+        ("two-factor set-up", "/accounts/two-factor/enrol/"),
+        ("sign-in policy", f"/organisations/{desk.ministry.pk}/sign-in/"),
         ("setup (admin)", "/admin/"),
     ]
 
