@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from analytics import reports, targets
@@ -34,7 +35,7 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
             for field, errors in refusal.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, "Target added.")
+            messages.success(request, _("Target added."))
             return redirect("campaign_report", campaign.pk)
     return _page(request, campaign, target_form=form, status=400)
 
@@ -48,7 +49,7 @@ def target_outcome(request: HttpRequest, pk: int, target_pk: int) -> HttpRespons
     if not form.is_valid():
         return _page(request, campaign, outcome_forms={target.pk: form}, status=400)
     targets.enter_outcome(target, request.user, form.cleaned_data["achieved"])
-    messages.success(request, "Outcome figure saved.")
+    messages.success(request, _("Outcome figure saved."))
     return redirect("campaign_report", campaign.pk)
 
 
@@ -57,7 +58,7 @@ def target_outcome(request: HttpRequest, pk: int, target_pk: int) -> HttpRespons
 def target_remove(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
     campaign = reports.campaign_for(request.user, pk)
     targets.remove_target(get_object_or_404(campaign.targets, pk=target_pk), request.user)
-    messages.success(request, "Target removed.")
+    messages.success(request, _("Target removed."))
     return redirect("campaign_report", campaign.pk)
 
 

@@ -12,8 +12,9 @@ from django import forms
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
+from analytics.models import CampaignTarget
 from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Membership, Notification, Variant
-from publishing.models import Metric, Publication, SocialAccount
+from publishing.models import Freeze, Metric, Publication, SocialAccount
 
 if TYPE_CHECKING:  # DRF imports the filter backends while its generic views are being defined
     from rest_framework.request import Request
@@ -153,3 +154,22 @@ class MetricFilter(FilterSet):
     class Meta:
         model = Metric
         fields = ["publication", "is_latest"]
+
+
+class TargetFilter(filters.FilterSet):
+    campaign = IdFilter(field_name="campaign_id")
+
+    class Meta:
+        model = CampaignTarget
+        fields = ["campaign", "measure"]
+
+
+class FreezeFilter(filters.FilterSet):
+    organisation = IdFilter(field_name="organisation_id")
+    campaign = IdFilter(field_name="campaign_id")
+    account = IdFilter(field_name="account_id")
+    active = filters.BooleanFilter(field_name="lifted_at", lookup_expr="isnull", label="Not lifted yet")
+
+    class Meta:
+        model = Freeze
+        fields = ["organisation", "campaign", "account", "active"]

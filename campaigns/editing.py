@@ -12,7 +12,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
+from audit import events
 from campaigns import workflow
 from campaigns.media import discard_files, store_upload
 from campaigns.models import Campaign, ContentItem, MediaAsset, Role, Source, Variant, VariantMedia
@@ -29,12 +31,12 @@ def check_can_edit(item: ContentItem, editor: AbstractBaseUser) -> None:
     """Raise WorkflowError unless `editor` may change `item`'s content now."""
     role = role_in(editor, item.campaign.organisation)
     if role not in workflow.EDITING_ROLES:
-        raise WorkflowError("You cannot edit this item.", code="forbidden", status=403)
+        raise WorkflowError(_("You cannot edit this item."), code="forbidden", status=403)
     if role == Role.CONTRIBUTOR and item.author_id != editor.pk:
-        raise WorkflowError("Contributors edit their own items only.", code="forbidden", status=403)
+        raise WorkflowError(_("Contributors edit their own items only."), code="forbidden", status=403)
     if item.state in FROZEN_STATES:
         raise WorkflowError(
-            f"A {item.get_state_display().lower()} item cannot be edited; draft a correction instead.",
+            _("A %(state)s item cannot be edited; draft a correction instead.") % {"state": item.get_state_display().lower()},
             code="wrong_state", status=409,
         )  # fmt: skip
 
@@ -48,7 +50,7 @@ def edit_item(
         changed = _apply(locked, changes, ITEM_FIELDS)
         return changed, bool(changed)
 
-    return _edit(item, editor, expected_version, change)
+    return _edit(item, editor, expected_version, change, {"change": "fields"})
 
 
 def edit_variant(
@@ -56,14 +58,17 @@ def edit_variant(
 ) -> ContentItem:
     """Apply `changes` to one variant of an item; returns the item as saved."""
 
+    details: dict[str, Any] = {"change": "variant", **_variant_details(variant)}
+
     def change(locked: ContentItem) -> tuple[list[str], bool]:
         target = Variant.objects.select_for_update().get(pk=variant.pk, item=locked)
         changed = _apply(target, changes, VARIANT_FIELDS)
         if changed:
             target.save(update_fields=[*changed, "updated_at"])
+        details["fields"] = changed
         return [], bool(changed)
 
-    return _edit(variant.item, editor, expected_version, change)
+    return _edit(variant.item, editor, expected_version, change, details)
 
 
 def add_variant(
@@ -79,7 +84,9 @@ def add_variant(
         created.append(variant)
         return [], True
 
-    _edit(item, editor, expected_version, change)
+    _edit(
+        item, editor, expected_version, change, {"change": "variant_added", "platform": platform, "language": language}
+    )
     return created[0]
 
 
@@ -99,7 +106,7 @@ def replace_sources(
             source.save()
         return [], True
 
-    return _edit(item, editor, expected_version, change)
+    return _edit(item, editor, expected_version, change, {"change": "sources", "sources": [url for url, _ in sources]})
 
 
 def attach_media(variant: Variant, editor: AbstractBaseUser, expected_version: int, asset: MediaAsset) -> ContentItem:
@@ -115,7 +122,8 @@ def attach_media(variant: Variant, editor: AbstractBaseUser, expected_version: i
         attachment.save()
         return [], True
 
-    return _edit(variant.item, editor, expected_version, change)
+    details = {"change": "media_attached", **_variant_details(variant), **_asset_details(asset)}
+    return _edit(variant.item, editor, expected_version, change, details)
 
 
 def upload_and_attach(
@@ -153,17 +161,19 @@ def set_alt_text(
         target.save(update_fields=["alt_text"])
         return [], True
 
-    return _edit(variant.item, editor, expected_version, change)
+    details = {"change": "alt_text", **_variant_details(variant), **_asset_details(asset)}
+    return _edit(variant.item, editor, expected_version, change, details)
 
 
 def detach_media(variant: Variant, editor: AbstractBaseUser, expected_version: int, asset: MediaAsset) -> ContentItem:
     """Remove an asset from a variant (the asset stays in the library)."""
 
     def change(locked: ContentItem) -> tuple[list[str], bool]:
-        deleted, _ = variant.attachments.filter(asset=asset).delete()
+        deleted, _kinds = variant.attachments.filter(asset=asset).delete()
         return [], bool(deleted)
 
-    return _edit(variant.item, editor, expected_version, change)
+    details = {"change": "media_detached", **_variant_details(variant), **_asset_details(asset)}
+    return _edit(variant.item, editor, expected_version, change, details)
 
 
 def create_item(
@@ -172,7 +182,7 @@ def create_item(
     """Draft a new item in `campaign`, with a variant per (platform, language) starting from its master text."""
     role = role_in(author, campaign.organisation)
     if role not in workflow.EDITING_ROLES:
-        raise WorkflowError("You cannot draft items in this campaign.", code="forbidden", status=403)
+        raise WorkflowError(_("You cannot draft items in this campaign."), code="forbidden", status=403)
     with transaction.atomic():
         item = ContentItem(campaign=campaign, author=author)
         _apply(item, fields, ITEM_FIELDS)
@@ -182,6 +192,10 @@ def create_item(
             variant = Variant(item=item, platform=platform, language=language, text=item.master_text)
             variant.full_clean()
             variant.save()
+        events.record(
+            campaign.organisation, author, "item.created", "item", item.pk, item.title,
+            {"campaign": campaign.name, "kind": item.kind, "variants": [f"{p}/{lang}" for p, lang in variants]},
+        )  # fmt: skip
     return item
 
 
@@ -190,26 +204,40 @@ def create_item(
 Change = Callable[[ContentItem], tuple[list[str], bool]]
 
 
-def _edit(item: ContentItem, editor: AbstractBaseUser, expected_version: int, change: Change) -> ContentItem:
+def _edit(
+    item: ContentItem, editor: AbstractBaseUser, expected_version: int, change: Change, details: dict[str, Any]
+) -> ContentItem:
     with transaction.atomic():
         locked = ContentItem.objects.select_for_update().select_related("campaign__organisation").get(pk=item.pk)
         check_can_edit(locked, editor)
         if locked.version != expected_version:
             raise WorkflowError(
-                "Someone saved a newer version while you were editing. Your text is kept below; "
-                "reload to see theirs, then apply your change again.",
+                _(
+                    "Someone saved a newer version while you were editing. Your text is kept below; "
+                    "reload to see theirs, then apply your change again."
+                ),
                 code="stale", status=409,
             )  # fmt: skip
         item_fields, changed = change(locked)
         if not changed and not item_fields:
             return locked
+        if item_fields:
+            details["fields"] = list(item_fields)
         if "planned_at" in item_fields:
             locked.approval_expired_at = None  # a new planned time gives the review a new chance
             item_fields.append("approval_expired_at")
         locked.version += 1
         locked._change_reason = "Edited"
         locked.save(update_fields=[*item_fields, "version", "updated_at"])
-        return workflow.record_edit(locked, editor)
+        return workflow.record_edit(locked, editor, details)
+
+
+def _variant_details(variant: Variant) -> dict[str, Any]:
+    return {"variant": variant.pk, "platform": variant.platform, "language": variant.language}
+
+
+def _asset_details(asset: MediaAsset) -> dict[str, Any]:
+    return {"asset": asset.pk, "asset_title": asset.title}
 
 
 def _apply(instance: models.Model, changes: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:

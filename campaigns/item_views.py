@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns import checks, comments, editing, selectors, workflow
@@ -26,6 +27,7 @@ from campaigns.editor_forms import (
 )
 from campaigns.models import MediaAsset, Variant
 from campaigns.workflow import WorkflowError
+from people.preferences import zone_for
 from publishing import scheduling
 from publishing.calendar_forms import MoveForm
 from publishing.models import Publication
@@ -44,7 +46,7 @@ def new_item(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Draft created. Write each variant, then submit it for review.")
+            messages.success(request, _("Draft created. Write each variant, then submit it for review."))
             return redirect("item_edit", item.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "campaigns/item_new.html", {"form": form, "campaign": campaign}, status=status)
@@ -79,7 +81,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return redirect("item_edit", pk)
         context = selectors.editor_page(item, request.user, form, sources)
         return render(request, "campaigns/item_edit.html", context, status=400)
@@ -101,7 +103,11 @@ def variant_save(request: HttpRequest, pk: int, variant_pk: int) -> HttpResponse
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{variant.get_platform_display()} · {variant.language} saved.")
+            messages.success(
+                request,
+                _("%(platform)s · %(language)s saved.")
+                % {"platform": variant.get_platform_display(), "language": variant.language},
+            )
             return _to_variant(variant)
     context = selectors.editor_page(item, request.user, variant_forms={variant.pk: form})
     return render(request, "campaigns/item_edit.html", context | {"active": variant.pk}, status=400)
@@ -195,7 +201,9 @@ def item_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except WorkflowError as refusal:
         return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))
     messages.success(
-        request, f"Done: {workflow.TRANSITIONS[action].label.lower()} — now {item.get_state_display().lower()}."
+        request,
+        _("Done: %(move)s — now %(state)s.")
+        % {"move": workflow.TRANSITIONS[action].label.lower(), "state": item.get_state_display().lower()},
     )
     return redirect("item_detail", item.pk)
 
@@ -221,7 +229,7 @@ def item_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Scheduled. It goes out at the planned time unless someone pauses it.")
+            messages.success(request, _("Scheduled. It goes out at the planned time unless someone pauses it."))
             for warning in warnings:
                 messages.warning(request, warning)
             return redirect("item_detail", item.pk)
@@ -235,7 +243,7 @@ def publication_move(request: HttpRequest, pk: int, publication_pk: int) -> Http
     """Reschedule one publication from the item page (the keyboard's way to do what dragging does)."""
     item = selectors.item_for_user(request.user, pk)
     publication = get_object_or_404(Publication.objects.filter(variant__item=item), pk=publication_pk)
-    form = MoveForm(request.POST, zone=item.campaign.organisation.zone)
+    form = MoveForm(request.POST, zone=zone_for(request, item.campaign.organisation))
     if not form.is_valid():
         refusal = WorkflowError(form.refusal()["error"], code="invalid", status=400)
         return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))
@@ -243,7 +251,7 @@ def publication_move(request: HttpRequest, pk: int, publication_pk: int) -> Http
         scheduling.reschedule(publication, request.user, form.cleaned_data["when"])
     except WorkflowError as refusal:
         return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))
-    messages.success(request, "Moved.")
+    messages.success(request, _("Moved."))
     return redirect(reverse("item_detail", args=[item.pk]) + "#publications")
 
 
@@ -265,6 +273,35 @@ def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("item_detail", args=[item.pk]) + "#comments")
     context = selectors.item_page(item, request.user, comment_form=form)
     return render(request, "campaigns/item_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def item_comment_edit(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    item = selectors.item_for_user(request.user, pk)
+    comment = get_object_or_404(item.comments, pk=comment_pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comments.edit_comment(comment, request.user, form.cleaned_data["body"])
+        except WorkflowError as refusal:
+            return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))
+        return redirect(reverse("item_detail", args=[item.pk]) + f"#comment-{comment.pk}")
+    refusal = WorkflowError(" ".join(form.errors["body"]), code="invalid", status=400)
+    return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))
+
+
+@login_required
+@require_POST
+def item_comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    item = selectors.item_for_user(request.user, pk)
+    comment = get_object_or_404(item.comments, pk=comment_pk)
+    try:
+        comments.delete_comment(comment, request.user)
+    except WorkflowError as refusal:
+        return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))
+    messages.success(request, "Comment removed.")
+    return redirect(reverse("item_detail", args=[item.pk]) + "#comments")
 
 
 def _to_variant(variant: Variant) -> HttpResponse:

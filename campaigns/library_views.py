@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import library, library_selectors
@@ -41,9 +43,13 @@ def library_upload(request: HttpRequest) -> HttpResponse:
             results.append((upload.name, None, refusal.messages))
         else:
             results.append((upload.name, asset, []))
-    refused = any(errors for _, _, errors in results)
+    refused = any(errors for _name, _asset, errors in results)
     if not refused and not request.htmx:
-        messages.success(request, f"{len(results)} file(s) added to the library.")
+        messages.success(
+            request,
+            ngettext("%(n)s file added to the library.", "%(n)s files added to the library.", len(results))
+            % {"n": len(results)},
+        )
         return redirect("library")
     return _upload_answer(request, form, results, status=400 if refused else 201)
 
@@ -62,7 +68,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as refusal:
                 _add_model_errors(form, refusal)
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return redirect("asset_detail", asset.pk)
     context = {
         "asset": asset, "form": form, "can_edit": can_edit, "image_alt": library_selectors.alt_to_show(asset, request.LANGUAGE_CODE),
@@ -95,7 +101,7 @@ def _upload_answer(request: HttpRequest, form: UploadForm, results: list, status
     if not request.htmx:
         return _grid(request, upload_form=form, results=results, status=status)
     context = {"form": form, "results": results, "total": library_selectors.assets_for_user(request.user).count()}
-    for _, asset, _ in results:
+    for _name, asset, _errors in results:
         if asset is not None:
             asset.thumbnail_url, asset.is_used = library_selectors.thumbnail_url(asset), False
     return HttpResponse(render_to_string("campaigns/_upload_results.html", context, request), status=status)

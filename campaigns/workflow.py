@@ -7,15 +7,20 @@ move against the table, saves with a history reason, and records a `Transition`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from api import webhooks
+from audit import events
 from campaigns.checks import Problem, check_item, has_errors
 from campaigns.models import Approval, ContentItem, Notification, Role, Transition
 from campaigns.notifications import managers_of, notify
@@ -39,7 +44,7 @@ APPROVALS_NEEDED = {ContentItem.Kind.ALERT: 2}
 @dataclass(frozen=True)
 class Move:
     action: str
-    label: str
+    label: Promise
     sources: frozenset[str]
     target: str
     roles: frozenset[str]  # empty: only the system (the publishing engine) makes this move
@@ -50,15 +55,15 @@ class Move:
 TRANSITIONS: dict[str, Move] = {
     move.action: move
     for move in [
-        Move("submit", "Submit for review", frozenset({S.DRAFT}), S.IN_REVIEW, EDITING_ROLES, runs_checks=True),
-        Move("approve", "Approve", frozenset({S.IN_REVIEW}), S.APPROVED, REVIEWING_ROLES, runs_checks=True),
-        Move("request_changes", "Request changes", frozenset({S.IN_REVIEW}), S.CHANGES_REQUESTED, REVIEWING_ROLES, needs_comment=True),
-        Move("rework", "Back to draft", frozenset({S.CHANGES_REQUESTED}), S.DRAFT, EDITING_ROLES),
-        Move("return_to_review", "Back to review", frozenset({S.APPROVED, S.SCHEDULED}), S.IN_REVIEW, EDITING_ROLES),
-        Move("schedule", "Schedule", frozenset({S.APPROVED}), S.SCHEDULED, PLANNING_ROLES),
-        Move("unschedule", "Unschedule", frozenset({S.SCHEDULED}), S.APPROVED, PLANNING_ROLES),
-        Move("mark_published", "Published", frozenset({S.SCHEDULED}), S.PUBLISHED, frozenset()),
-        Move("archive", "Archive", LIVE_STATES, S.ARCHIVED, PLANNING_ROLES),
+        Move("submit", gettext_lazy("Submit for review"), frozenset({S.DRAFT}), S.IN_REVIEW, EDITING_ROLES, runs_checks=True),
+        Move("approve", gettext_lazy("Approve"), frozenset({S.IN_REVIEW}), S.APPROVED, REVIEWING_ROLES, runs_checks=True),
+        Move("request_changes", gettext_lazy("Request changes"), frozenset({S.IN_REVIEW}), S.CHANGES_REQUESTED, REVIEWING_ROLES, needs_comment=True),
+        Move("rework", gettext_lazy("Back to draft"), frozenset({S.CHANGES_REQUESTED}), S.DRAFT, EDITING_ROLES),
+        Move("return_to_review", gettext_lazy("Back to review"), frozenset({S.APPROVED, S.SCHEDULED}), S.IN_REVIEW, EDITING_ROLES),
+        Move("schedule", gettext_lazy("Schedule"), frozenset({S.APPROVED}), S.SCHEDULED, PLANNING_ROLES),
+        Move("unschedule", gettext_lazy("Unschedule"), frozenset({S.SCHEDULED}), S.APPROVED, PLANNING_ROLES),
+        Move("mark_published", gettext_lazy("Published"), frozenset({S.SCHEDULED}), S.PUBLISHED, frozenset()),
+        Move("archive", gettext_lazy("Archive"), LIVE_STATES, S.ARCHIVED, PLANNING_ROLES),
     ]
 }  # fmt: skip
 
@@ -71,28 +76,40 @@ class WorkflowError(Exception):
         self.message, self.code, self.status, self.problems = message, code, status, list(problems)
 
 
-def perform(item: ContentItem, action: str, actor: AbstractBaseUser | None, comment: str = "") -> ContentItem:
-    """Make `actor` move `item` by `action`; returns the item as saved, or raises WorkflowError."""
+def perform(
+    item: ContentItem, action: str, actor: AbstractBaseUser | None, comment: str = "",
+    details: Mapping[str, object] | None = None,
+) -> ContentItem:  # fmt: skip
+    """Make `actor` move `item` by `action`; returns the item as saved, or raises WorkflowError.
+
+    `details` (what was scheduled where, say) go to the audit trail with the move."""
     move = TRANSITIONS.get(action)
     if move is None:
-        raise WorkflowError(f"Unknown action {action!r}.", code="unknown_action", status=400)
+        raise WorkflowError(_("Unknown action %(action)r.") % {"action": action}, code="unknown_action", status=400)
     with transaction.atomic():
         locked = ContentItem.objects.select_for_update().select_related("campaign__organisation").get(pk=item.pk)
         check_move(locked, move, actor, comment)
         if move.runs_checks and has_errors(problems := check_item(locked)):
             raise WorkflowError(
-                "The checks found errors to fix first.", code="checks_failed", status=422, problems=problems
+                _("The checks found errors to fix first."), code="checks_failed", status=422, problems=problems
             )
         fingerprint = content_hash(locked)
         target = _record_approval(locked, actor, fingerprint, comment) if action == "approve" else move.target
         from_state = locked.state
         locked.state = target
         # The history column holds 100 characters; the full comment is kept on the Transition.
-        locked._change_reason = (f"{move.label}: {comment}" if comment else move.label)[:HISTORY_REASON_MAX_CHARS]
+        with translation.override(settings.LANGUAGE_CODE):  # history reads the same for everyone
+            locked._change_reason = (f"{move.label}: {comment}" if comment else str(move.label))[
+                :HISTORY_REASON_MAX_CHARS
+            ]
         locked.save(update_fields=["state", "updated_at"])
         Transition.objects.create(
             item=locked, action=action, from_state=from_state, to_state=target, actor=actor, comment=comment,
             content_hash=fingerprint,
+        )  # fmt: skip
+        events.record(
+            locked.campaign.organisation, actor, f"item.{action}", "item", locked.pk, locked.title,
+            {"from": from_state, "to": target, **({"comment": comment} if comment else {}), **(details or {})},
         )  # fmt: skip
         _after(move, locked, actor, comment, from_state)
     return locked
@@ -102,26 +119,29 @@ def check_move(item: ContentItem, move: Move, actor: AbstractBaseUser | None, co
     """Raise WorkflowError unless `actor` may make `move` on `item` now (state, role, comment)."""
     if item.state not in move.sources:
         raise WorkflowError(
-            f"“{move.label}” is not possible while the item is {item.get_state_display().lower()}.",
+            _("“%(move)s” is not possible while the item is %(state)s.")
+            % {"move": move.label, "state": item.get_state_display().lower()},
             code="wrong_state", status=409,
         )  # fmt: skip
     if not move.roles:
         if actor is not None:
-            raise WorkflowError("Only the publishing engine does this.", code="forbidden", status=403)
+            raise WorkflowError(_("Only the publishing engine does this."), code="forbidden", status=403)
         return
     role = role_in(actor, item.campaign.organisation) if actor is not None else None
     if role not in move.roles:
-        raise WorkflowError(f"Your role cannot {move.label.lower()}.", code="forbidden", status=403)
+        raise WorkflowError(
+            _("Your role cannot %(move)s.") % {"move": move.label.lower()}, code="forbidden", status=403
+        )
     if role == Role.CONTRIBUTOR and item.author_id != actor.pk:
-        raise WorkflowError("Contributors act on their own items only.", code="forbidden", status=403)
+        raise WorkflowError(_("Contributors act on their own items only."), code="forbidden", status=403)
     if move.action == "approve" and item.author_id == actor.pk:
-        raise WorkflowError("Nobody approves their own work: another manager must.", code="own_work", status=403)
+        raise WorkflowError(_("Nobody approves their own work: another manager must."), code="own_work", status=403)
     if move.action == "approve" and standing_approvals(item).filter(manager=actor).exists():
         raise WorkflowError(
-            "You already approved this version; a second manager must.", code="already_approved", status=409
+            _("You already approved this version; a second manager must."), code="already_approved", status=409
         )
     if move.needs_comment and not comment.strip():
-        raise WorkflowError("Say what should change: a comment is required.", code="comment_required", status=400)
+        raise WorkflowError(_("Say what should change: a comment is required."), code="comment_required", status=400)
 
 
 def allowed_moves(item: ContentItem, actor: AbstractBaseUser) -> list[Move]:
@@ -158,10 +178,17 @@ def is_approved_version(item: ContentItem) -> bool:
     return approvers >= approvals_needed(item)
 
 
-def record_edit(item: ContentItem, editor: AbstractBaseUser) -> ContentItem:
-    """After a content edit: approvals are void, and approved or scheduled content goes back to review."""
+def record_edit(
+    item: ContentItem, editor: AbstractBaseUser, details: Mapping[str, object] | None = None
+) -> ContentItem:
+    """After a content edit: it goes to the audit trail (with `details`, what changed), approvals are void, and
+    approved or scheduled content goes back to review."""
     with transaction.atomic():
-        locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+        locked = ContentItem.objects.select_for_update().select_related("campaign__organisation").get(pk=item.pk)
+        events.record(
+            locked.campaign.organisation, editor, "item.edited", "item", locked.pk, locked.title,
+            {"version": locked.version, **(details or {})},
+        )  # fmt: skip
         standing_approvals(locked).update(voided_at=timezone.now())
         if locked.state in TRANSITIONS["return_to_review"].sources:
             return perform(locked, "return_to_review", editor, "Edited after approval.")
@@ -227,6 +254,7 @@ def _after(move: Move, item: ContentItem, actor: AbstractBaseUser | None, commen
             except_user=actor,
         )
     elif move.action in ("unschedule", "archive"):
-        cancel_pending_publications(item, f"Cancelled: the item was {move.label.lower()}d.")
+        with translation.override(settings.LANGUAGE_CODE):  # a note stored on the publication
+            cancel_pending_publications(item, f"Cancelled: the item was {move.label.lower()}d.")
         if move.action == "archive":
             standing_approvals(item).update(voided_at=timezone.now())

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.models import Organisation
@@ -110,7 +111,7 @@ def connect_bluesky(request: HttpRequest) -> HttpResponse:
         )
     except ConnectRefused as refusal:
         return _refused(request, form, refusal, "bluesky_form")
-    messages.success(request, f"{account.handle} is connected.")
+    messages.success(request, _("%(handle)s is connected.") % {"handle": account.handle})
     return redirect("accounts")
 
 
@@ -140,7 +141,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
         account = connecting.finish_oauth(request.user, request.session, request.GET, shared_client())
     except ConnectRefused as refusal:
         return _page(request, refusal=refusal.message, status=400)
-    messages.success(request, f"{account.handle} is connected.")
+    messages.success(request, _("%(handle)s is connected.") % {"handle": account.handle})
     return redirect("accounts")
 
 
@@ -149,11 +150,13 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 def disconnect(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(SocialAccount.objects.for_user(request.user), pk=pk)
     if not connecting.may_manage(request.user, account.organisation):
-        return _page(request, refusal="Only the organisation's admins and managers disconnect accounts.", status=403)
+        return _page(request, refusal=_("Only the organisation's admins and managers disconnect accounts."), status=403)
     cancelled = connecting.disconnect(request.user, account)
-    done = f"{account.handle} is disconnected: the planner forgot its credentials."
+    done = _("%(handle)s is disconnected: the planner forgot its credentials.") % {"handle": account.handle}
     if cancelled:
-        done += f" {cancelled} scheduled publication{'s were' if cancelled != 1 else ' was'} cancelled."
+        done += " " + ngettext(
+            "%(n)s scheduled publication was cancelled.", "%(n)s scheduled publications were cancelled.", cancelled
+        ) % {"n": cancelled}
     messages.success(request, done)
     return redirect("accounts")
 

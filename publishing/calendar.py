@@ -9,6 +9,7 @@ for a template or for JSON.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from campaigns.models import Campaign, Membership, Organisation, Rendition, Role
 from campaigns.workflow import PLANNING_ROLES
@@ -101,6 +103,7 @@ class Calendar:
     span: Span
     filters: Filters
     entries: list[dict[str, Any]]
+    zone: zoneinfo.ZoneInfo  # the reader's own, else the organisation's
 
     @property
     def can_plan(self) -> bool:
@@ -130,8 +133,10 @@ def organisations_of(user: AbstractBaseUser) -> list[Organisation]:
     return list(Organisation.objects.for_user(user).annotate(role=Subquery(role)).order_by("name"))
 
 
-def calendar_for(user: AbstractBaseUser, params: CalendarParams) -> Calendar | None:
-    """The calendar `params` ask for, or None when the user belongs to no organisation; 404 for another's."""
+def calendar_for(user: AbstractBaseUser, params: CalendarParams, zone_name: str = "") -> Calendar | None:
+    """The calendar `params` ask for, or None when the user belongs to no organisation; 404 for another's.
+
+    Its days and times are in `zone_name` (the person's own zone), else in the organisation's."""
     organisations = organisations_of(user)
     if not organisations:
         return None
@@ -142,13 +147,14 @@ def calendar_for(user: AbstractBaseUser, params: CalendarParams) -> Calendar | N
             raise Http404("You are not a member of this organisation.")
     # The installation's operator acts as an admin where they hold no membership (as `role_in` says).
     role = organisation.role or (Role.ADMIN if user.is_superuser else None)
-    span = span_of(params.view, params.day or organisation.today(), organisation.zone)
-    entries = publications_in(user, organisation, span, params.filters)
-    return Calendar(organisation, organisations, role, span, params.filters, entries)
+    zone = zoneinfo.ZoneInfo(zone_name) if zone_name else organisation.zone
+    span = span_of(params.view, params.day or timezone.localdate(timezone=zone), zone)
+    entries = publications_in(user, organisation, span, params.filters, zone)
+    return Calendar(organisation, organisations, role, span, params.filters, entries, zone)
 
 
 def publications_in(
-    user: AbstractBaseUser, organisation: Organisation, span: Span, filters: Filters
+    user: AbstractBaseUser, organisation: Organisation, span: Span, filters: Filters, zone: dt.tzinfo | None = None
 ) -> list[dict[str, Any]]:
     """The organisation's publications in `span` that match `filters`, in time order, as dicts; one query."""
     rows = (
@@ -159,7 +165,7 @@ def publications_in(
         .order_by("scheduled_at", "pk")
         .values_list(*COLUMNS)
     )
-    zone = organisation.zone
+    zone = zone or organisation.zone
     return [_entry(row, zone) for row in rows]
 
 
@@ -175,17 +181,17 @@ def publication_for(user: AbstractBaseUser, pk: int) -> Publication:
     return get_object_or_404(queryset, pk=pk)
 
 
-def entry_of(publication: Publication) -> dict[str, Any]:
-    """The calendar dict of one publication, read again from the database."""
+def entry_of(publication: Publication, zone: dt.tzinfo) -> dict[str, Any]:
+    """The calendar dict of one publication, read again from the database, with its time in `zone`."""
     row = Publication.objects.filter(pk=publication.pk).annotate(thumbnail=THUMBNAIL).values_list(*COLUMNS).get()
-    return _entry(row, publication.account.organisation.zone)
+    return _entry(row, zone)
 
 
 def as_json(calendar: Calendar) -> dict[str, Any]:
     """What the calendar's script reads: the organisation, the span and the publications."""
     span = calendar.span
     return {
-        "organisation": {"slug": calendar.organisation.slug, "timezone": calendar.organisation.timezone},
+        "organisation": {"slug": calendar.organisation.slug, "timezone": calendar.zone.key},
         "view": span.view,
         "first_day": span.first.isoformat(),
         "last_day": span.last.isoformat(),

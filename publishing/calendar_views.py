@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.scoping import role_in
 from campaigns.workflow import PLANNING_ROLES, WorkflowError
+from people.preferences import own_zone_name, zone_for
 from publishing import calendar, calendar_layout, scheduling
 from publishing.calendar_forms import CalendarQuery, MoveForm
 from publishing.models import Publication
@@ -20,11 +23,11 @@ from publishing.platforms import Platform
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """The month grid, the week of hours or the list of days, filtered; a bad parameter answers 400 but still shows."""
     query = CalendarQuery(request.GET)
-    found = calendar.calendar_for(request.user, query.params())
+    found = calendar.calendar_for(request.user, query.params(), own_zone_name(request))
     if found is None:
         return render(request, "publishing/calendar.html", {"query": query, "no_organisation": True})
     organisation, span = found.organisation, found.span
-    today = organisation.today()
+    today = timezone.localdate(timezone=found.zone)
     entries = calendar_layout.chips(found)
     previous, following = calendar_layout.neighbours(span)
     # `publishing_paused`, for the banner, comes from the freezes context processor.
@@ -50,7 +53,7 @@ def calendar_data(request: HttpRequest) -> JsonResponse:
     params = query.params()
     if query.errors:
         return JsonResponse({"errors": query.errors.get_json_data()}, status=400)
-    found = calendar.calendar_for(request.user, params)
+    found = calendar.calendar_for(request.user, params, own_zone_name(request))
     if found is None:
         raise Http404("You are not a member of any organisation.")
     return JsonResponse(calendar.as_json(found))
@@ -63,12 +66,13 @@ def move_publication(request: HttpRequest, pk: int) -> JsonResponse:
     publication = calendar.publication_for(request.user, pk)
     organisation = publication.account.organisation
     if role_in(request.user, organisation) not in PLANNING_ROLES:
-        return JsonResponse({"error": "Only editors, managers and admins can move publications."}, status=403)
-    form = MoveForm(request.POST, zone=organisation.zone)
+        return JsonResponse({"error": _("Only editors, managers and admins can move publications.")}, status=403)
+    zone = zone_for(request, organisation)
+    form = MoveForm(request.POST, zone=zone)
     if not form.is_valid():
         return JsonResponse(form.refusal(), status=400)
     try:
         moved = scheduling.reschedule(publication, request.user, form.cleaned_data["when"])
     except WorkflowError as refusal:
         return JsonResponse({"error": refusal.message, "code": refusal.code}, status=refusal.status)
-    return JsonResponse(calendar.entry_of(moved))
+    return JsonResponse(calendar.entry_of(moved, zone))

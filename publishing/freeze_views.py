@@ -50,7 +50,7 @@ def freeze_list(request: HttpRequest) -> HttpResponse:
             )
         except WorkflowError as refusal:
             return _page(request, form, refusal.status, refusal)
-        messages.warning(request, f"Publishing is frozen for {freeze.scope_label}.")
+        messages.warning(request, _("Publishing is frozen for %(scope)s.") % {"scope": freeze.scope_label})
         return redirect("freezes")
     return _page(request, form, 400 if request.method == "POST" else 200)
 
@@ -63,12 +63,17 @@ def freeze_lift(request: HttpRequest, pk: int) -> HttpResponse:
         lifted = freezes.lift_freeze(freeze, request.user)
     except WorkflowError as refusal:
         return _page(request, FreezeForm(user=request.user), refusal.status, refusal)
-    held = ", ".join(f"“{item.title}”" for item in lifted.held_items) or "none"
-    messages.success(request, f"Freeze lifted. Held items are back in review, to approve and reschedule: {held}.")
+    held = ", ".join(f"“{item.title}”" for item in lifted.held_items) or _("none")
+    messages.success(
+        request,
+        _("Freeze lifted. Held items are back in review, to approve and reschedule: %(held)s.") % {"held": held},
+    )
     if lifted.overdue_items:
         overdue = ", ".join(f"“{item.title}”" for item in lifted.overdue_items)
         messages.warning(
-            request, f"These were due during the freeze: decide whether to publish them now or later: {overdue}."
+            request,
+            _("These were due during the freeze: decide whether to publish them now or later: %(overdue)s.")
+            % {"overdue": overdue},
         )
     return redirect("freezes")
 

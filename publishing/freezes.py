@@ -14,7 +14,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from audit import events
 from campaigns import workflow
 from campaigns.models import Campaign, ContentItem, Organisation, Role
 from campaigns.scoping import role_in
@@ -45,14 +47,17 @@ def start_freeze(
     _require_role(actor, organisation)
     if not reason.strip():
         raise workflow.WorkflowError(
-            "Say why publishing is frozen: a reason is required.", code="reason_required", status=400
+            _("Say why publishing is frozen: a reason is required."), code="reason_required", status=400
         )
     for scope in (campaign, account):
         if scope is not None and scope.organisation_id != organisation.pk:
-            raise workflow.WorkflowError("That belongs to another organisation.", code="forbidden", status=403)
-    return Freeze.objects.create(
-        organisation=organisation, campaign=campaign, account=account, reason=reason.strip(), started_by=actor
-    )
+            raise workflow.WorkflowError(_("That belongs to another organisation."), code="forbidden", status=403)
+    with transaction.atomic():
+        freeze = Freeze.objects.create(
+            organisation=organisation, campaign=campaign, account=account, reason=reason.strip(), started_by=actor
+        )
+        events.record(organisation, actor, "freeze.started", "freeze", freeze.pk, freeze.scope_label, _scope(freeze))
+    return freeze
 
 
 def lift_freeze(freeze: Freeze, actor: AbstractBaseUser) -> Lifted:
@@ -61,13 +66,17 @@ def lift_freeze(freeze: Freeze, actor: AbstractBaseUser) -> Lifted:
     now = timezone.now()
     with transaction.atomic():
         if not Freeze.objects.filter(pk=freeze.pk, lifted_at__isnull=True).update(lifted_at=now, lifted_by=actor):
-            raise workflow.WorkflowError("This freeze was already lifted.", code="wrong_state", status=409)
+            raise workflow.WorkflowError(_("This freeze was already lifted."), code="wrong_state", status=409)
         held = _items_with_pending_publications(freeze)
         overdue = [item for item in held if _has_overdue_publication(item, now)]
         for item in held:
             workflow.perform(
                 item, "return_to_review", actor, f"Held by a freeze ({freeze.reason[:60]}): approve again."
             )
+        events.record(
+            freeze.organisation, actor, "freeze.lifted", "freeze", freeze.pk, freeze.scope_label,
+            {**_scope(freeze), "held_items": [item.pk for item in held], "overdue_items": [item.pk for item in overdue]},
+        )  # fmt: skip
     freeze.refresh_from_db()
     return Lifted(freeze, held, overdue)
 
@@ -118,6 +127,13 @@ def _has_overdue_publication(item: ContentItem, now: object) -> bool:
     return Publication.objects.filter(variant__item=item, state__in=PENDING_STATES, scheduled_at__lt=now).exists()
 
 
+def _scope(freeze: Freeze) -> dict[str, object]:
+    scope = "campaign" if freeze.campaign_id else "account" if freeze.account_id else "organisation"
+    return {"scope": scope, "reason": freeze.reason}
+
+
 def _require_role(actor: AbstractBaseUser, organisation: Organisation) -> None:
     if role_in(actor, organisation) not in FREEZING_ROLES:
-        raise workflow.WorkflowError("Only managers can freeze or unfreeze publishing.", code="forbidden", status=403)
+        raise workflow.WorkflowError(
+            _("Only managers can freeze or unfreeze publishing."), code="forbidden", status=403
+        )

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.workflow import WorkflowError
@@ -59,10 +60,10 @@ def publication_decide(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("decision") == "published":
             url = forms.URLField(assume_scheme="https").clean(request.POST.get("remote_url", ""))
             scheduling.confirm_published(publication, request.user, url)
-            messages.success(request, "Marked as published.")
+            messages.success(request, _("Marked as published."))
         else:
             scheduling.retry_now(publication, request.user)
-            messages.success(request, "It will be sent again now.")
+            messages.success(request, _("It will be sent again now."))
     except forms.ValidationError as error:
         return _log_page(request, 400, f"Address of the post: {error.messages[0]}")
     except WorkflowError as refusal:

@@ -14,9 +14,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from api import webhooks
 from api.models import WebhookEvent
+from audit import events
 from campaigns import checks, workflow
 from campaigns.models import ContentItem, Variant
 from publishing import engagement, metrics
@@ -102,12 +104,16 @@ def schedule(
         raise ValueError("schedule() needs an aware datetime")
     targets = list(targets)
     if not targets:
-        raise workflow.WorkflowError("Choose at least one variant and account.", code="nothing_to_schedule", status=400)
+        raise workflow.WorkflowError(
+            _("Choose at least one variant and account."), code="nothing_to_schedule", status=400
+        )
     _check_accounts_take(targets)
     with transaction.atomic():
         locked = ContentItem.objects.select_for_update().get(pk=item.pk)
         if not workflow.is_approved_version(locked):
-            raise workflow.WorkflowError("Only the approved version can be scheduled.", code="not_approved", status=409)
+            raise workflow.WorkflowError(
+                _("Only the approved version can be scheduled."), code="not_approved", status=409
+            )
         publications = []
         for variant, account in targets:
             _check_target(locked, variant, account)
@@ -118,7 +124,8 @@ def schedule(
             publication.full_clean()
             publications.append(publication)
         Publication.objects.bulk_create(publications)
-        workflow.perform(locked, "schedule", actor)
+        targets_shown = [f"{variant.platform}/{variant.language} → {account.handle}" for variant, account in targets]
+        workflow.perform(locked, "schedule", actor, details={"when": when, "targets": targets_shown})
     return publications
 
 
@@ -166,18 +173,21 @@ def reschedule(publication: Publication, actor: AbstractBaseUser, when: dt.datet
     """Move a publication that has not gone out yet to another instant."""
     _require_planner(publication, actor)
     cutoff = late_cutoff(publication.variant.item)
+    before = publication.scheduled_at
     try:
         with transaction.atomic():
             moved = Publication.objects.filter(pk=publication.pk, state__in=MOVABLE_STATES).update(
                 scheduled_at=when, latest_acceptable_at=when + cutoff, next_attempt_at=None, state=P.SCHEDULED
             )
+            if moved:
+                _record(publication, actor, "publication.rescheduled", {"from": before, "to": when})
     except IntegrityError as error:
         raise workflow.WorkflowError(
-            "This variant is already scheduled on this account at that time.", code="duplicate", status=409
+            _("This variant is already scheduled on this account at that time."), code="duplicate", status=409
         ) from error
     if not moved:
         raise workflow.WorkflowError(
-            "It is already being published or done: it cannot be moved.", code="wrong_state", status=409
+            _("It is already being published or done: it cannot be moved."), code="wrong_state", status=409
         )
     publication.refresh_from_db()
     return publication
@@ -221,16 +231,21 @@ def local_instant(day: dt.date, time: dt.time, zone: dt.tzinfo) -> dt.datetime |
 
 def _check_target(item: ContentItem, variant: Variant, account: SocialAccount) -> None:
     if variant.item_id != item.pk:
-        raise workflow.WorkflowError("This variant belongs to another item.", code="invalid_target", status=400)
+        raise workflow.WorkflowError(_("This variant belongs to another item."), code="invalid_target", status=400)
     if account.organisation_id != item.campaign.organisation_id:
-        raise workflow.WorkflowError("This account belongs to another organisation.", code="invalid_target", status=400)
+        raise workflow.WorkflowError(
+            _("This account belongs to another organisation."), code="invalid_target", status=400
+        )
     if account.platform != variant.platform:
         raise workflow.WorkflowError(
-            f"The {variant.get_platform_display()} variant cannot go to a {account.get_platform_display()} account.",
+            _("The %(variant)s variant cannot go to a %(account)s account.")
+            % {"variant": variant.get_platform_display(), "account": account.get_platform_display()},
             code="invalid_target", status=400,
         )  # fmt: skip
     if not account.is_active:
-        raise workflow.WorkflowError(f"{account} is switched off.", code="invalid_target", status=400)
+        raise workflow.WorkflowError(
+            _("%(account)s is switched off.") % {"account": account}, code="invalid_target", status=400
+        )
 
 
 def _check_accounts_take(targets: list[tuple[Variant, SocialAccount]]) -> None:
@@ -241,8 +256,9 @@ def _check_accounts_take(targets: list[tuple[Variant, SocialAccount]]) -> None:
         adapter_for(account.platform).read_limits(account)
         if errors := [p for p in checks.platform_problems(variant, [account]) if p.severity == checks.ERROR]:
             raise workflow.WorkflowError(
-                f"{account.handle} would refuse the {variant.get_platform_display()} variant "
-                f"({variant.language}): {errors[0].message}", code="platform_refuses", status=400,
+                _("%(handle)s would refuse the %(platform)s variant (%(language)s): %(error)s")
+                % {"handle": account.handle, "platform": variant.get_platform_display(),
+                   "language": variant.language, "error": errors[0].message}, code="platform_refuses", status=400,
             )  # fmt: skip
 
 
@@ -357,8 +373,9 @@ def retry_now(publication: Publication, actor: AbstractBaseUser) -> Publication:
     )  # fmt: skip
     if not moved:
         raise workflow.WorkflowError(
-            "Only failed, expired or unconfirmed publications can be sent again.", code="wrong_state", status=409
+            _("Only failed, expired or unconfirmed publications can be sent again."), code="wrong_state", status=409
         )
+    _record(publication, actor, "publication.retried", {"from": publication.state, "at": now})
     publication.refresh_from_db()
     return publication
 
@@ -375,16 +392,23 @@ def confirm_published(publication: Publication, actor: AbstractBaseUser, remote_
         )  # fmt: skip
         if not moved:
             raise workflow.WorkflowError(
-                "Only an unconfirmed publication can be confirmed.", code="wrong_state", status=409
+                _("Only an unconfirmed publication can be confirmed."), code="wrong_state", status=409
             )
+        _record(publication, actor, "publication.confirmed", {"remote_url": remote_url})
         metrics.start_collecting(publication.pk, publication.account_id, now)
         webhooks.publication_settled(publication.pk, WebhookEvent.PUBLICATION_PUBLISHED)
     publication.refresh_from_db()
     return publication
 
 
+def _record(publication: Publication, actor: AbstractBaseUser, action: str, details: dict[str, Any]) -> None:
+    variant, account = publication.variant, publication.account
+    label = f"{variant.item.title} — {variant.platform}/{variant.language} → {account.handle}"
+    events.record(account.organisation_id, actor, action, "publication", publication.pk, label, details)
+
+
 def _require_planner(publication: Publication, actor: AbstractBaseUser) -> None:
     from campaigns.scoping import role_in
 
     if role_in(actor, publication.account.organisation) not in workflow.PLANNING_ROLES:
-        raise workflow.WorkflowError("Your role cannot decide about publications.", code="forbidden", status=403)
+        raise workflow.WorkflowError(_("Your role cannot decide about publications."), code="forbidden", status=403)

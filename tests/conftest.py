@@ -114,6 +114,13 @@ def fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def loopback_reachable(settings: object) -> None:
+    """The sandbox and the tests' receivers listen on loopback: the outbound guard (planner/outbound.py) lets
+    them be whatever DEBUG says; its own tests (tests/publishing/test_outbound_guard.py) turn it on."""
+    settings.PLANNER_BLOCK_PRIVATE_ADDRESSES = False
+
+
+@pytest.fixture(autouse=True)
 def media_in_a_temporary_folder(settings: object, tmp_path: Path) -> None:
     """Uploads made by a test go to a folder of its own."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -162,3 +169,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests with a real worker run last: until then no worker consumes the messages other tests enqueue
     (a notification, a reconcile), so none is handled while a test's tables are being flushed."""
     items.sort(key=lambda item: item.get_closest_marker("worker") is not None)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The French and Arabic pages need their .mo files, which are built, not committed (people/catalogues.py)."""
+    from people.catalogues import compile_catalogues
+
+    compile_catalogues()

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from api import rows
 from api.filters import ItemFilter, VariantFilter
-from api.serializers.content import ActionSerializer, ItemSerializer, VariantSerializer
+from api.serializers.content import ActionSerializer, ItemSerializer, ProblemSerializer, VariantSerializer
 from api.serializers.publishing import PublicationSerializer
 from api.serializers.writes import (
     AltTextSerializer,
@@ -25,7 +25,7 @@ from api.serializers.writes import (
     VariantEditSerializer,
 )
 from api.views.base import ScopedReadViewSet, valid
-from campaigns import editing, workflow
+from campaigns import checks, editing, workflow
 from campaigns.models import ContentItem, Source, Variant
 from publishing import scheduling
 
@@ -90,6 +90,12 @@ class ItemViewSet(ScopedReadViewSet):
         given = valid(SourcesSerializer, request)
         pairs = [(source["url"], source["title"]) for source in given["sources"]]
         return Response(self._fresh(editing.replace_sources(item, request.user, given["version"], pairs)))
+
+    @extend_schema(responses=ProblemSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def checks(self, request: Request, pk: str) -> Response:
+        """The pre-publish checks of the item and its variants, as its page shows them: errors block approval."""
+        return Response(ProblemSerializer(checks.check_item(self.get_object()), many=True).data)
 
     @extend_schema(request=ScheduleSerializer, responses={201: PublicationSerializer(many=True)}, filters=False)
     @action(detail=True, methods=["post"], filter_backends=[])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -49,7 +50,10 @@ class PausableMixin:
             paused = paused.filter(campaign__isnull=True, account__isnull=True)
         paused = list(paused.filter(**scope))
         if not paused:
-            raise WorkflowError(f"This {self.scope_name}'s publishing is not paused.", code="wrong_state", status=409)
+            raise WorkflowError(
+                _("This %(scope)s's publishing is not paused.") % {"scope": self.scope_name},
+                code="wrong_state", status=409,
+            )  # fmt: skip
         lifted = [freezes.lift_freeze(freeze, request.user) for freeze in paused]
         resumed = {
             "lifted": [result.freeze for result in lifted],
