@@ -169,3 +169,14 @@ def test_the_browsable_api_still_goes_through_the_serializer(lists, api_as):
     assert answer.status_code == 200
     assert answer["Content-Type"].startswith("text/html")
     assert b"No author, no variants, no sources" in answer.content
+
+
+def test_a_person_in_another_time_zone_gets_the_serializers_bytes(lists, world, client):
+    """Signed in (the browsable API's session), times are written in the person's zone, the organisation's here
+    (Europe/Paris): PostgreSQL writes UTC, so that list goes through the serializer."""
+    client.force_login(world.editor)
+    url = reverse("api:item-list") + "?format=json"
+    fast, slow = both_ways(client, url)
+    assert fast.status_code == slow.status_code == 200
+    assert fast.content == slow.content
+    assert b"+01:00" in fast.content or b"+02:00" in fast.content
