@@ -56,10 +56,12 @@ LANGUAGE_COOKIE_SECURE = True
 
 # Static files are served by the web processes themselves (whitenoise), compressed and with hashed names that
 # browsers may cache for ever; run `python manage.py collectstatic --noinput` at each release.
+# Right after SecurityMiddleware, whose redirect to https comes before anything is served.
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
 MIDDLEWARE = [
-    MIDDLEWARE[0],  # SecurityMiddleware first: its redirect to https comes before anything is served
+    *MIDDLEWARE[:_after_security],
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    *MIDDLEWARE[1:],
+    *MIDDLEWARE[_after_security:],
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

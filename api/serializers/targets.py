@@ -10,7 +10,8 @@ from rest_framework import serializers
 from analytics.models import CampaignTarget
 from analytics.targets import Progress
 from api.serializers.writes import ScopedPrimaryKeyField
-from campaigns.models import Campaign
+from campaigns.models import Campaign, ContentItem
+from publishing.platforms import Platform
 
 # The report page's field takes no larger figure (analytics/forms.py).
 ACHIEVED_MAX = 10**15
@@ -31,6 +32,12 @@ class ProgressReadSerializer(serializers.Serializer):
 class TargetSerializer(serializers.ModelSerializer):
     updated_by = serializers.CharField(source="updated_by.username", read_only=True, allow_null=True, default=None)
     description = serializers.CharField(source="describe", read_only=True)
+    kind = serializers.ChoiceField(
+        choices=ContentItem.Kind.choices, allow_blank=True, read_only=True, help_text="Empty: every kind."
+    )
+    platform = serializers.ChoiceField(
+        choices=Platform.choices, allow_blank=True, read_only=True, help_text="Empty: every platform."
+    )
     progress = serializers.SerializerMethodField()
 
     class Meta:

@@ -47,10 +47,8 @@ class ItemViewSet(ScopedReadViewSet):
         )
 
     def list(self, request: Request) -> Response:
-        scoped = super().get_queryset()
-        if rows.applies(request, scoped):
-            return rows.list_response(self, rows.item_shape(), scoped)
-        return super().list(request)
+        fast = rows.fast_list(self, "items", super().get_queryset())
+        return fast if fast is not None else super().list(request)
 
     def _fresh(self, item: ContentItem) -> dict:
         return self.get_serializer(self.get_queryset().get(pk=item.pk)).data

@@ -53,10 +53,8 @@ class PublicationViewSet(ScopedReadViewSet):
         return super().get_queryset().select_related("variant").prefetch_related(latest)
 
     def list(self, request: Request) -> Response:
-        scoped = super().get_queryset()
-        if rows.applies(request, scoped):
-            return rows.list_response(self, rows.publication_shape(), scoped)
-        return super().list(request)
+        fast = rows.fast_list(self, "publications", super().get_queryset())
+        return fast if fast is not None else super().list(request)
 
     def _fresh(self, publication: Publication) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=publication.pk)).data)

@@ -49,10 +49,13 @@ def test_a_dispatcher_that_stopped_ticking_fails_its_check_only(db):
 
 
 @pytest.fixture
-def broker_away():
-    """The broker's address pointed at a port where nothing listens, as when Redis is down."""
+def broker_away(monkeypatch):
+    """The broker's address pointed at a port where nothing listens, as when Redis is down (Celery reads the
+    environment's CELERY_BROKER_URL before its configuration)."""
+    away = "redis://127.0.0.1:9/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", away)
     saved = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    app.conf.broker_url = away
     yield
     app.conf.broker_url = saved
 

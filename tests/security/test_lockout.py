@@ -140,3 +140,14 @@ def test_the_admin_site_sign_in_is_counted_too(world):
 
     assert statuses[-1] == 429
     assert client.post(url, {"username": "ada.admin", "password": builders.PASSWORD}).status_code == 429
+
+
+def test_the_lockout_page_speaks_the_persons_language(world):
+    client = Client(HTTP_ACCEPT_LANGUAGE="ar")
+
+    fail(client, "eve.editor", 5)
+    page = sign_in(client, "eve.editor").text
+
+    assert 'dir="rtl"' in page
+    assert "تسجيل الدخول مقفل مؤقتًا" in page
+    assert "حاول مرة أخرى بعد 15 دقيقة." in page
