@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from campaigns.models import Organisation, Role
@@ -19,11 +20,16 @@ def two_factor_required(user: Any) -> bool:
     """Whether an organisation where `user` is a manager or an admin requires two-factor sign-in of them."""
     if not user.is_authenticated:
         return False
+    return obliging_policies(user).exists()
+
+
+def obliging_policies(user: Any) -> QuerySet[SignInPolicy]:
+    """The policies that oblige `user` (a user, or an OuterRef to one) to sign in with a second factor."""
     return SignInPolicy.objects.filter(
         require_two_factor_for_managers=True,
         organisation__memberships__user=user,
         organisation__memberships__role__in=OBLIGED_ROLES,
-    ).exists()
+    )
 
 
 def policy_of(organisation: Organisation) -> SignInPolicy:
