@@ -144,3 +144,11 @@ def test_numbers_and_dates_follow_the_persons_language(world):
 
     assert english == "12,345 2.5 Wednesday 17 March"
     assert french.replace("\u202f", " ").replace("\xa0", " ") == "12 345 2,5 mercredi 17 mars"
+
+
+def test_the_scripts_messages_come_in_the_persons_language(world):
+    choose(world.editor, language="fr")
+
+    catalogue = logged_in(world.editor).get(reverse("javascript-catalog")).content.decode()
+
+    assert '"The move was refused (%s).": "Le d\\u00e9placement a \\u00e9t\\u00e9 refus\\u00e9 (%s)."' in catalogue
