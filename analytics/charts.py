@@ -7,6 +7,7 @@ decorative for screen readers by the template. Fonts: DejaVu Sans first, which c
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pygal
@@ -28,10 +29,35 @@ STYLE = Style(
 # pygal writes a small configuration script for its optional tooltips even with no script to load: dropped,
 # since the page loads no chart script and its content security stays script-free.
 SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+# The content security policy refuses inline styles: each chart's <style> (the same for every chart, but for
+# its own id) is served as static/charts.css instead (`stylesheet()` writes it), and the hidden tooltip's
+# style attribute becomes that file's rule.
+STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
+HIDDEN_TOOLTIP = ' style="opacity: 0" class="tooltip"'
+CHART_ID = re.compile(r"#chart-[0-9a-f-]{36}")
+STYLESHEET = "static/charts.css"
+# pygal writes a colour rule per series drawn (past STYLE's colours, shades of them): the file holds this many.
+SERIES_STYLED = 24
 
 
 def _svg(chart: pygal.graph.graph.Graph) -> SafeString:
-    return mark_safe(SCRIPT.sub("", chart.render(is_unicode=True)))  # noqa: S308 (pygal escapes every label)
+    svg = STYLE_ELEMENT.sub("", SCRIPT.sub("", chart.render(is_unicode=True))).replace(
+        HIDDEN_TOOLTIP, ' class="tooltip"'
+    )
+    return mark_safe(svg)  # noqa: S308 (pygal escapes every label)
+
+
+def stylesheet() -> str:
+    """The charts' CSS as pygal writes it for STYLE, for any chart (`.pygal-chart` for its id)."""
+    chart = pygal.Bar(**_options())
+    for _ in range(SERIES_STYLED):
+        chart.add("", [1])
+    css = html.unescape(STYLE_ELEMENT.search(chart.render(is_unicode=True)).group(1))
+    return (
+        "/* Written by analytics.charts.stylesheet() from pygal and the charts' style: do not edit by hand. */\n"
+        + CHART_ID.sub(".pygal-chart", css).strip()
+        + "\n.pygal-chart .tooltip { opacity: 0; }\n"
+    )
 
 
 def _whole(value: float | tuple | None) -> str:

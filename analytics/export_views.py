@@ -9,9 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
-from analytics import exports, reports
+from analytics import charts, exports, reports
 from analytics.pdf import PdfUnavailable, render_pdf
 from campaigns.models import Campaign
 
@@ -39,6 +40,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = reports.campaign_for(request.user, pk)
     context = reports.campaign_report(campaign, request.user)
     context["generated_at"] = timezone.localtime(timezone=campaign.organisation.zone)
+    context["chart_css"] = mark_safe(charts.stylesheet())  # noqa: S308 (pygal's own CSS, no input in it)
     html = render_to_string("analytics/campaign_report_print.html", context, request=request)
     try:
         pdf = render_pdf(html, f"the report of campaign {campaign.pk}")

@@ -83,9 +83,10 @@ class CampaignTarget(models.Model):
         if self.measure == self.Measure.OUTCOME:
             if not self.label.strip():
                 raise ValidationError({"label": _("Name the outcome counted, e.g. “blood donors registered”.")})
-        else:
-            if self.label or self.achieved is not None:
-                raise ValidationError({"label": _("Only an outcome is named and entered by hand.")})
+        elif self.achieved is not None:
+            raise ValidationError({"achieved": _("Only an outcome's figure is entered by hand.")})
+        elif self.label:
+            raise ValidationError({"label": _("Only an outcome is named and entered by hand.")})
         if self.measure != self.Measure.ITEMS and (self.kind or self.platform):
             field = "kind" if self.kind else "platform"
             raise ValidationError({field: _("Only a target of posts published counts one kind or platform.")})

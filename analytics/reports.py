@@ -17,6 +17,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 
 from analytics import charts, figures, targets
 from analytics.figures import Totals
+from analytics.models import CampaignTarget
 from campaigns.languages import language_name
 from campaigns.models import Campaign, ContentItem, Variant
 from publishing.engagement import PostingTime, best_times, posting_times
@@ -64,6 +65,23 @@ def campaign_report(
             "languages": charts.shares([(label, row.posts) for label, row in by_language]) if by_language else "",
         }  # fmt: skip
     return context
+
+
+def targets_progress(campaign_targets: list[CampaignTarget]) -> dict[int, targets.Progress]:
+    """Each target's progress by its id, as the report shows it: two queries per campaign the targets are of."""
+    found: dict[int, targets.Progress] = {}
+    by_campaign: dict[int, list[CampaignTarget]] = {}
+    for target in campaign_targets:
+        by_campaign.setdefault(target.campaign_id, []).append(target)
+    for group in by_campaign.values():
+        campaign = group[0].campaign
+        tables = figures.breakdown(
+            figures.published(variant__item__campaign=campaign), Variant.objects.filter(item__campaign=campaign)
+        )
+        today = campaign.organisation.today()
+        for shown in targets.progress(campaign, group, tables.totals, tables.posts_by_kind_and_platform, today):
+            found[shown.target.pk] = shown
+    return found
 
 
 def weekly(days: list[tuple[dt.date, Totals]]) -> list[tuple[dt.date, Totals]]:

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.scoping import OrganisationQuerySet
+from planner.encryption import EncryptedTextField
 
 TOKEN_PREFIX_CHARS = 8
 
@@ -54,8 +55,8 @@ class Webhook(models.Model):
 
     organisation = models.ForeignKey("campaigns.Organisation", on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(_("URL"), max_length=500)
-    # Kept in clear: signing needs it. Shown once, at creation; never listed by the API.
-    secret = models.CharField(max_length=64, editable=False)
+    # Signing needs it back, so it is encrypted rather than hashed. Shown once, at creation; never listed by the API.
+    secret = EncryptedTextField(editable=False)
     events = models.JSONField(_("events"), default=list, help_text=_("Which of the events to send."))
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
@@ -86,6 +87,15 @@ class WebhookDelivery(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     gave_up_at = models.DateTimeField(null=True, blank=True)
+    # Rounds of attempts: the first, then one more each time an admin redelivers what gave up.
+    round = models.PositiveIntegerField(default=1)
+    round_first_attempt = models.PositiveIntegerField(
+        default=1, help_text=_("The number of this round's first attempt.")
+    )
+    redelivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    redelivered_at = models.DateTimeField(null=True, blank=True)
     last_status = models.PositiveIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -38,7 +38,8 @@ def token_for_secret(secret: str) -> ApiToken | None:
     prefix, _, rest = secret.partition(".")
     if not rest or len(prefix) != TOKEN_PREFIX_CHARS:
         return None
-    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    # The prefix is unique: no ORDER BY (first() would sort by the model's ordering on every request).
+    token = next(iter(ApiToken.objects.select_related("user").filter(prefix=prefix).order_by()[:1]), None)
     if token is None or not hmac.compare_digest(token.key_hash, hash_secret(secret)):
         return None
     if token.revoked_at is not None:

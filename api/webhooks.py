@@ -6,7 +6,12 @@ an attempt whose message the broker lost. The receiver checks `X-Planner-Signatu
 seconds>,sha256=<hex HMAC-SHA256 of "<t>.<raw body>" with the hook's secret>`, refuses an old `t` (a
 replay) and uses `X-Planner-Delivery` (the same for every attempt) to act on an event once. A hook's URL
 is https on a public address (planner/addresses.py), checked when it is registered and before each
-request.
+request; the request itself goes through a guarded client (planner/outbound.py), which resolves the name
+once, checks those addresses and connects to exactly them (a name pointed elsewhere between the check and
+the connection, DNS rebinding, is refused), and ends by `PLANNER_WEBHOOK_DEADLINE_S` whatever the receiver does.
+
+A delivery is made in rounds: the first of up to `MAX_ATTEMPTS` attempts; when it gives up, an admin can
+`redeliver` it, which starts a new round of as many (the attempts are numbered across rounds).
 """
 
 from __future__ import annotations
@@ -23,13 +28,17 @@ import httpx
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.models import Webhook, WebhookDelivery, WebhookEvent
+from audit import events as audit
 from campaigns.models import ContentItem, Organisation, Role
 from campaigns.scoping import role_in
 from planner.addresses import AddressRefused, check_address
+from planner.outbound import Guard, guarded_client
 from publishing.models import Publication
 
 SECRET_BYTES = 32
@@ -62,18 +71,28 @@ def create_webhook(
         check_url(url)
     except AddressRefused as refused:
         raise ValidationError({"url": ValidationError(str(refused), code=refused.code)}) from refused
-    hook.save()
+    with transaction.atomic():
+        hook.save()
+        audit.record(
+            organisation, actor, "webhook.created", "webhook", hook.pk, audit.url_label(url), {"events": hook.events}
+        )
     return hook, secret
 
 
 def delete_webhook(hook: Webhook, actor: AbstractBaseUser) -> None:
     """Remove a hook and its deliveries (the organisation's admins)."""
     _require_admin(hook.organisation, actor)
-    hook.delete()
+    with transaction.atomic():
+        audit.record(
+            hook.organisation, actor, "webhook.deleted", "webhook", hook.pk, audit.url_label(hook.url),
+            {"events": hook.events},
+        )  # fmt: skip
+        hook.delete()
 
 
 def redeliver(delivery: WebhookDelivery, actor: AbstractBaseUser) -> WebhookDelivery:
-    """Make one more attempt at a delivery that gave up (the organisation's admins); if it fails, it gives up again."""
+    """Start a new round of attempts at a delivery that gave up (the organisation's admins): retried as the first
+    round was, it gives up again after `MAX_ATTEMPTS` more."""
     from api.tasks import deliver_webhook
     from campaigns.workflow import WorkflowError  # campaigns.workflow imports this module
 
@@ -81,8 +100,9 @@ def redeliver(delivery: WebhookDelivery, actor: AbstractBaseUser) -> WebhookDeli
     if not delivery.webhook.is_active:
         raise WorkflowError(_("The webhook is not active."), code="webhook_inactive", status=409)
     reopened = WebhookDelivery.objects.filter(pk=delivery.pk, gave_up_at__isnull=False).update(
-        gave_up_at=None, next_attempt_at=timezone.now()
-    )
+        gave_up_at=None, next_attempt_at=timezone.now(), round=F("round") + 1, round_first_attempt=F("attempts") + 1,
+        redelivered_by=actor, redelivered_at=timezone.now(),
+    )  # fmt: skip
     if not reopened:
         raise WorkflowError(_("Only a delivery that gave up can be sent again."), code="not_given_up", status=409)
     deliver_webhook.delay_on_commit(delivery.pk, delivery.attempts + 1)
@@ -167,7 +187,8 @@ def deliver(delivery_id: int, attempt: int | None = None, now: dt.datetime | Non
         return Outcome("taken")
     attempt = delivery.attempts + 1
     try:
-        # Again at each attempt: what the name points to may have changed since it was registered.
+        # Again at each attempt: what the name points to may have changed since it was registered (and the
+        # connection checks the address it connects to once more).
         check_url(delivery.webhook.url)
     except AddressRefused as refused:
         status, error = None, f"Not sent: {refused}"
@@ -176,11 +197,12 @@ def deliver(delivery_id: int, attempt: int | None = None, now: dt.datetime | Non
     if error is None:
         _update(delivery, delivered_at=timezone.now(), next_attempt_at=None, last_status=status, last_error="")
         return Outcome("delivered", attempt=attempt)
-    if attempt >= MAX_ATTEMPTS:
+    in_round = attempt - delivery.round_first_attempt + 1
+    if in_round >= MAX_ATTEMPTS:
         gave_up = {"gave_up_at": timezone.now(), "next_attempt_at": None}
         _update(delivery, **gave_up, last_status=status, last_error=f"Gave up: {error}"[:2000])
         return Outcome("gave_up", attempt=attempt)
-    retry_in = FIRST_RETRY_AFTER * 2 ** (attempt - 1)
+    retry_in = FIRST_RETRY_AFTER * 2 ** (in_round - 1)
     _update(delivery, next_attempt_at=now + retry_in, last_status=status, last_error=error[:2000])
     return Outcome("retrying", retry_in, attempt)
 
@@ -209,6 +231,12 @@ def check_url(url: str) -> None:
     check_address(url, settings.PLANNER_WEBHOOK_ALLOWED_HOSTS, schemes=("https",))
 
 
+def receiver_guard() -> Guard:
+    """Hooks are sent to public addresses only, checked on the address connected (a name may be re-pointed after
+    registration), whatever PLANNER_BLOCK_PRIVATE_ADDRESSES says; the allowed hosts are the exception."""
+    return Guard(lambda: True, lambda: settings.PLANNER_WEBHOOK_ALLOWED_HOSTS)
+
+
 def body_of(delivery: WebhookDelivery) -> bytes:
     """The exact bytes sent (and signed): the same for every attempt."""
     envelope = {
@@ -227,6 +255,7 @@ def signature(secret: str, body: bytes, timestamp: int) -> str:
 
 
 def _post(delivery: WebhookDelivery, now: dt.datetime) -> tuple[int | None, str | None]:
+    """POST the delivery to its hook's URL, through the receivers' guard and within the deadline."""
     body = body_of(delivery)
     headers = {
         "Content-Type": "application/json",
@@ -236,14 +265,20 @@ def _post(delivery: WebhookDelivery, now: dt.datetime) -> tuple[int | None, str 
         "X-Planner-Signature": signature(delivery.webhook.secret, body, int(now.timestamp())),
     }
     timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+    deadline_s = settings.PLANNER_WEBHOOK_DEADLINE_S
     try:
         # No redirects (httpx follows none unless told): the registered URL is the one that gets the event.
-        with httpx.stream("POST", delivery.webhook.url, content=body, headers=headers, timeout=timeout) as response:
+        with (
+            guarded_client(receiver_guard(), deadline_s=deadline_s, timeout=timeout) as client,
+            client.stream("POST", delivery.webhook.url, content=body, headers=headers) as response,
+        ):
             if 200 <= response.status_code < 300:
                 return response.status_code, None
             text = _read_at_most(response, RESPONSE_MAX_BYTES).decode(errors="replace")
     except httpx.HTTPError as error:
         return None, f"{type(error).__name__}: {error}"
+    except AddressRefused as refused:
+        return None, str(refused)
     return response.status_code, f"HTTP {response.status_code}: {text[:200]}"
 
 

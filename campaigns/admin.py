@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit import events
 from campaigns import workflow
 from campaigns.admin_access import (
     ScopedAdmin,
@@ -38,6 +39,36 @@ from campaigns.models import (
 from campaigns.versions import content_hash
 
 
+class MembershipTrailMixin:
+    """Memberships are set up here, in inlines of organisations and of people: who was added, removed, or given
+    another role goes to the audit trail."""
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        ids = [f.instance.pk for f in formset.forms if f.instance.pk]
+        before = {m.pk: m for m in Membership.objects.filter(pk__in=ids).select_related("user")}
+        super().save_formset(request, form, formset, change)
+        ids = [*before, *(m.pk for m in formset.new_objects)]
+        after = {m.pk: m for m in Membership.objects.filter(pk__in=ids).select_related("user")}
+        for pk, old in before.items():
+            new = after.get(pk)
+            if new is None or (new.user_id, new.organisation_id) != (old.user_id, old.organisation_id):
+                _record_member(request.user, "member.removed", old, {"role": old.role})
+                if new is not None:
+                    _record_member(request.user, "member.added", new, {"role": new.role})
+            elif new.role != old.role:
+                _record_member(request.user, "member.role_changed", new, {"from": old.role, "to": new.role})
+        for pk in after.keys() - before.keys():
+            _record_member(request.user, "member.added", after[pk], {"role": after[pk].role})
+        return None
+
+
+def _record_member(actor: Any, action: str, membership: Membership, details: dict[str, Any]) -> None:
+    user = membership.user
+    events.record(membership.organisation_id, actor, action, "member", user.pk, user.get_username(), details)
+
+
 class MembershipInline(ScopedTabularInline):
     model = Membership
     autocomplete_fields = ["user"]
@@ -46,7 +77,7 @@ class MembershipInline(ScopedTabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdmin):
+class OrganisationAdmin(MembershipTrailMixin, ScopedAdmin):
     form = OrganisationForm
     list_display = ["name", "slug", "timezone", "language_list", "member_count"]
     search_fields = ["name", "slug"]
@@ -88,6 +119,10 @@ class CampaignAdmin(ScopedHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if not change or form.changed_data:
+            action = "campaign.edited" if change else "campaign.created"
+            events.record(obj.organisation_id, request.user, action, "campaign", obj.pk, obj.name,
+                          {"fields": sorted(form.changed_data), "via": "setup"})  # fmt: skip
 
 
 class SourceInline(ScopedTabularInline):
@@ -126,7 +161,7 @@ class ContentEditAdminMixin:
         before = getattr(request, "_planner_fingerprint", None)
         if item is not None and before is not None and content_hash(item) != before:
             ContentItem.objects.filter(pk=item.pk).update(version=F("version") + 1)
-            workflow.record_edit(item, request.user)
+            workflow.record_edit(item, request.user, {"change": "admin"})
 
     def _item_of(self, obj: Any) -> ContentItem | None:
         return obj if isinstance(obj, ContentItem) else getattr(obj, "item", None)
@@ -209,7 +244,7 @@ class UserMembershipInline(ScopedTabularInline):
 
 
 @admin.register(User)
-class ScopedUserAdmin(UserAdmin):
+class ScopedUserAdmin(MembershipTrailMixin, UserAdmin):
     """People: an organisation admin manages the members of their organisations, without privileges."""
 
     inlines = [UserMembershipInline]

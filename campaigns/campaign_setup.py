@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit import events
 from campaigns.models import Campaign, Organisation, Role
 from campaigns.row_changes import save_changes
 from campaigns.scoping import role_in
@@ -34,6 +35,7 @@ def create_campaign(organisation: Organisation, actor: AbstractBaseUser, fields:
     with transaction.atomic():
         campaign._change_reason = "Created through the API"
         campaign.save()
+        events.record(organisation, actor, "campaign.created", "campaign", campaign.pk, campaign.name, {"via": "api"})
     return campaign
 
 
@@ -43,7 +45,11 @@ def update_campaign(campaign: Campaign, actor: AbstractBaseUser, changes: dict[s
     changes = _only_campaign_fields(changes)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().select_related("organisation").get(pk=campaign.pk)
-        save_changes(locked, changes, "Edited through the API")
+        if changed := save_changes(locked, changes, "Edited through the API"):
+            events.record(
+                locked.organisation, actor, "campaign.edited", "campaign", locked.pk, locked.name,
+                {"fields": sorted(changed), "via": "api"},
+            )  # fmt: skip
     return locked
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from audit import events
 from campaigns import workflow
 from campaigns.media import discard_files, store_upload
 from campaigns.models import Campaign, ContentItem, MediaAsset, Role, Source, Variant, VariantMedia
@@ -49,7 +50,7 @@ def edit_item(
         changed = _apply(locked, changes, ITEM_FIELDS)
         return changed, bool(changed)
 
-    return _edit(item, editor, expected_version, change)
+    return _edit(item, editor, expected_version, change, {"change": "fields"})
 
 
 def edit_variant(
@@ -57,14 +58,17 @@ def edit_variant(
 ) -> ContentItem:
     """Apply `changes` to one variant of an item; returns the item as saved."""
 
+    details: dict[str, Any] = {"change": "variant", **_variant_details(variant)}
+
     def change(locked: ContentItem) -> tuple[list[str], bool]:
         target = Variant.objects.select_for_update().get(pk=variant.pk, item=locked)
         changed = _apply(target, changes, VARIANT_FIELDS)
         if changed:
             target.save(update_fields=[*changed, "updated_at"])
+        details["fields"] = changed
         return [], bool(changed)
 
-    return _edit(variant.item, editor, expected_version, change)
+    return _edit(variant.item, editor, expected_version, change, details)
 
 
 def add_variant(
@@ -80,7 +84,9 @@ def add_variant(
         created.append(variant)
         return [], True
 
-    _edit(item, editor, expected_version, change)
+    _edit(
+        item, editor, expected_version, change, {"change": "variant_added", "platform": platform, "language": language}
+    )
     return created[0]
 
 
@@ -100,7 +106,7 @@ def replace_sources(
             source.save()
         return [], True
 
-    return _edit(item, editor, expected_version, change)
+    return _edit(item, editor, expected_version, change, {"change": "sources", "sources": [url for url, _ in sources]})
 
 
 def attach_media(variant: Variant, editor: AbstractBaseUser, expected_version: int, asset: MediaAsset) -> ContentItem:
@@ -116,7 +122,8 @@ def attach_media(variant: Variant, editor: AbstractBaseUser, expected_version: i
         attachment.save()
         return [], True
 
-    return _edit(variant.item, editor, expected_version, change)
+    details = {"change": "media_attached", **_variant_details(variant), **_asset_details(asset)}
+    return _edit(variant.item, editor, expected_version, change, details)
 
 
 def upload_and_attach(
@@ -154,7 +161,8 @@ def set_alt_text(
         target.save(update_fields=["alt_text"])
         return [], True
 
-    return _edit(variant.item, editor, expected_version, change)
+    details = {"change": "alt_text", **_variant_details(variant), **_asset_details(asset)}
+    return _edit(variant.item, editor, expected_version, change, details)
 
 
 def detach_media(variant: Variant, editor: AbstractBaseUser, expected_version: int, asset: MediaAsset) -> ContentItem:
@@ -164,7 +172,8 @@ def detach_media(variant: Variant, editor: AbstractBaseUser, expected_version: i
         deleted, _kinds = variant.attachments.filter(asset=asset).delete()
         return [], bool(deleted)
 
-    return _edit(variant.item, editor, expected_version, change)
+    details = {"change": "media_detached", **_variant_details(variant), **_asset_details(asset)}
+    return _edit(variant.item, editor, expected_version, change, details)
 
 
 def create_item(
@@ -183,6 +192,10 @@ def create_item(
             variant = Variant(item=item, platform=platform, language=language, text=item.master_text)
             variant.full_clean()
             variant.save()
+        events.record(
+            campaign.organisation, author, "item.created", "item", item.pk, item.title,
+            {"campaign": campaign.name, "kind": item.kind, "variants": [f"{p}/{lang}" for p, lang in variants]},
+        )  # fmt: skip
     return item
 
 
@@ -191,7 +204,9 @@ def create_item(
 Change = Callable[[ContentItem], tuple[list[str], bool]]
 
 
-def _edit(item: ContentItem, editor: AbstractBaseUser, expected_version: int, change: Change) -> ContentItem:
+def _edit(
+    item: ContentItem, editor: AbstractBaseUser, expected_version: int, change: Change, details: dict[str, Any]
+) -> ContentItem:
     with transaction.atomic():
         locked = ContentItem.objects.select_for_update().select_related("campaign__organisation").get(pk=item.pk)
         check_can_edit(locked, editor)
@@ -206,13 +221,23 @@ def _edit(item: ContentItem, editor: AbstractBaseUser, expected_version: int, ch
         item_fields, changed = change(locked)
         if not changed and not item_fields:
             return locked
+        if item_fields:
+            details["fields"] = list(item_fields)
         if "planned_at" in item_fields:
             locked.approval_expired_at = None  # a new planned time gives the review a new chance
             item_fields.append("approval_expired_at")
         locked.version += 1
         locked._change_reason = "Edited"
         locked.save(update_fields=[*item_fields, "version", "updated_at"])
-        return workflow.record_edit(locked, editor)
+        return workflow.record_edit(locked, editor, details)
+
+
+def _variant_details(variant: Variant) -> dict[str, Any]:
+    return {"variant": variant.pk, "platform": variant.platform, "language": variant.language}
+
+
+def _asset_details(asset: MediaAsset) -> dict[str, Any]:
+    return {"asset": asset.pk, "asset_title": asset.title}
 
 
 def _apply(instance: models.Model, changes: dict[str, Any], allowed: tuple[str, ...]) -> list[str]:

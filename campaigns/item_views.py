@@ -274,6 +274,35 @@ def item_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/item_detail.html", context, status=400)
 
 
+@login_required
+@require_POST
+def item_comment_edit(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    item = selectors.item_for_user(request.user, pk)
+    comment = get_object_or_404(item.comments, pk=comment_pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comments.edit_comment(comment, request.user, form.cleaned_data["body"])
+        except WorkflowError as refusal:
+            return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))
+        return redirect(reverse("item_detail", args=[item.pk]) + f"#comment-{comment.pk}")
+    refusal = WorkflowError(" ".join(form.errors["body"]), code="invalid", status=400)
+    return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))
+
+
+@login_required
+@require_POST
+def item_comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    item = selectors.item_for_user(request.user, pk)
+    comment = get_object_or_404(item.comments, pk=comment_pk)
+    try:
+        comments.delete_comment(comment, request.user)
+    except WorkflowError as refusal:
+        return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))
+    messages.success(request, "Comment removed.")
+    return redirect(reverse("item_detail", args=[item.pk]) + "#comments")
+
+
 def _to_variant(variant: Variant) -> HttpResponse:
     return redirect(reverse("item_edit", args=[variant.item_id]) + f"#variant-{variant.pk}")
 

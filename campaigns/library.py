@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from audit import events
 from campaigns import workflow
 from campaigns.media import add_to_library
 from campaigns.models import MediaAsset, Organisation
@@ -55,6 +56,11 @@ def edit_asset(asset: MediaAsset, editor: AbstractBaseUser, changes: dict[str, A
         locked = MediaAsset.objects.select_for_update().select_related("organisation").get(pk=asset.pk)
         check_can_change_library(editor, locked.organisation)
         changed = save_changes(locked, changes, "Edited in the library")
+        if changed:
+            events.record(
+                locked.organisation, editor, "media.edited", "media", locked.pk, locked.title,
+                {"fields": sorted(changed), **({"alt_text": locked.alt_text} if "alt_text" in changed else {})},
+            )  # fmt: skip
         if {"focal_x", "focal_y"} & set(changed):
             # Every rendition was cropped around the old point: made again once this commits.
             request_renditions(locked)

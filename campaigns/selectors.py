@@ -9,7 +9,7 @@ from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, Whe
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from campaigns import workflow
+from campaigns import comments, workflow
 from campaigns.checks import check_item, check_variant, has_errors
 from campaigns.editing import check_can_edit
 from campaigns.editor_forms import (
@@ -136,6 +136,7 @@ def item_page(
 ) -> dict[str, Any]:
     approved_since, changes = changes_since_last_approval(item)
     problems = check_item(item)
+    item_comments = list(item.comments.select_related("author"))
     return {
         "item": item,
         "variants": variants_with_feedback(item),
@@ -144,7 +145,8 @@ def item_page(
         "moves": workflow.allowed_moves(item, user),
         "approvals": workflow.standing_approvals(item).select_related("manager"),
         "approvals_needed": workflow.approvals_needed(item),
-        "comments": item.comments.select_related("author"),
+        "comments": item_comments,
+        "changeable_comments": comments.changeable(item_comments, user),
         "comment_form": comment_form or CommentForm(),
         "decision_form": DecisionForm(),
         "timeline": timeline(item),

@@ -15,6 +15,10 @@ urlpatterns = [
     path("items/<int:pk>/variants/<int:variant_pk>/check/", item_views.variant_check, name="variant_check"),
     path("items/<int:pk>/move/<slug:action>/", item_views.item_move, name="item_move"),
     path("items/<int:pk>/comments/", item_views.item_comment, name="item_comment"),
+    path("items/<int:pk>/comments/<int:comment_pk>/edit/", item_views.item_comment_edit, name="item_comment_edit"),
+    path(
+        "items/<int:pk>/comments/<int:comment_pk>/delete/", item_views.item_comment_delete, name="item_comment_delete"
+    ),
     path("items/<int:pk>/schedule/", item_views.item_schedule, name="item_schedule"),
     path(
         "items/<int:pk>/publications/<int:publication_pk>/move/", item_views.publication_move, name="publication_move"

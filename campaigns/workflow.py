@@ -7,7 +7,7 @@ move against the table, saves with a history reason, and records a `Transition`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from api import webhooks
+from audit import events
 from campaigns.checks import Problem, check_item, has_errors
 from campaigns.models import Approval, ContentItem, Notification, Role, Transition
 from campaigns.notifications import managers_of, notify
@@ -75,8 +76,13 @@ class WorkflowError(Exception):
         self.message, self.code, self.status, self.problems = message, code, status, list(problems)
 
 
-def perform(item: ContentItem, action: str, actor: AbstractBaseUser | None, comment: str = "") -> ContentItem:
-    """Make `actor` move `item` by `action`; returns the item as saved, or raises WorkflowError."""
+def perform(
+    item: ContentItem, action: str, actor: AbstractBaseUser | None, comment: str = "",
+    details: Mapping[str, object] | None = None,
+) -> ContentItem:  # fmt: skip
+    """Make `actor` move `item` by `action`; returns the item as saved, or raises WorkflowError.
+
+    `details` (what was scheduled where, say) go to the audit trail with the move."""
     move = TRANSITIONS.get(action)
     if move is None:
         raise WorkflowError(_("Unknown action %(action)r.") % {"action": action}, code="unknown_action", status=400)
@@ -100,6 +106,10 @@ def perform(item: ContentItem, action: str, actor: AbstractBaseUser | None, comm
         Transition.objects.create(
             item=locked, action=action, from_state=from_state, to_state=target, actor=actor, comment=comment,
             content_hash=fingerprint,
+        )  # fmt: skip
+        events.record(
+            locked.campaign.organisation, actor, f"item.{action}", "item", locked.pk, locked.title,
+            {"from": from_state, "to": target, **({"comment": comment} if comment else {}), **(details or {})},
         )  # fmt: skip
         _after(move, locked, actor, comment, from_state)
     return locked
@@ -168,10 +178,17 @@ def is_approved_version(item: ContentItem) -> bool:
     return approvers >= approvals_needed(item)
 
 
-def record_edit(item: ContentItem, editor: AbstractBaseUser) -> ContentItem:
-    """After a content edit: approvals are void, and approved or scheduled content goes back to review."""
+def record_edit(
+    item: ContentItem, editor: AbstractBaseUser, details: Mapping[str, object] | None = None
+) -> ContentItem:
+    """After a content edit: it goes to the audit trail (with `details`, what changed), approvals are void, and
+    approved or scheduled content goes back to review."""
     with transaction.atomic():
-        locked = ContentItem.objects.select_for_update().get(pk=item.pk)
+        locked = ContentItem.objects.select_for_update().select_related("campaign__organisation").get(pk=item.pk)
+        events.record(
+            locked.campaign.organisation, editor, "item.edited", "item", locked.pk, locked.title,
+            {"version": locked.version, **(details or {})},
+        )  # fmt: skip
         standing_approvals(locked).update(voided_at=timezone.now())
         if locked.state in TRANSITIONS["return_to_review"].sources:
             return perform(locked, "return_to_review", editor, "Edited after approval.")

@@ -4,13 +4,24 @@ import os
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import task_postrun, task_prerun
+from celery.signals import after_setup_logger, after_setup_task_logger, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planner.settings")
 
 app = Celery("planner")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def redact_secrets_in_worker_logs(logger: Any = None, **kwargs: Any) -> None:
+    """Celery replaces the root logger's handlers with its own: they get the settings' redaction filter too."""
+    from planner.redaction import RedactSecrets
+
+    for handler in logger.handlers if logger is not None else ():
+        if not any(isinstance(f, RedactSecrets) for f in handler.filters):
+            handler.addFilter(RedactSecrets())
 
 
 @task_prerun.connect

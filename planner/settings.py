@@ -1,5 +1,6 @@
 """Settings, read from the environment (django-environ); every variable is listed in the README."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -38,11 +39,18 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "csp",
     "campaigns",
     "publishing",
     "publishing.sandbox",
     "analytics",
     "api",
+    "audit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "security",
     "people",
 ]
 
@@ -55,10 +63,36 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "people.middleware.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-in protection (security/): the second factor, session expiry, then lockout pages.
+    "django_otp.middleware.OTPMiddleware",
+    "security.middleware.SessionExpiryMiddleware",
+    "security.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# The content security policy, the same in development, tests and production so that the browser tests see
+# what users get: scripts and styles from this site's files only, no inline <script>, no style="" attribute
+# (templates put computed styles in data-style-* attributes, applied by static/planner.js). The API's docs
+# pages loosen it for themselves (api/urls.py). No form-action: connecting an account posts to a view that
+# redirects to the platform's own sign-in, which a form-action of 'self' would stop.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "planner.urls"
 
@@ -101,9 +135,40 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sign-in protection (security/, README "Sign-in"). Failed sign-ins are counted per username: past the
+# limit, that username is refused for the lockout's minutes (from the failure that locked it), whatever
+# the password; a success resets the count. API tokens are not sign-ins and are not counted.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PLANNER_SIGNIN_FAILURE_LIMIT = env.int("PLANNER_SIGNIN_FAILURE_LIMIT", default=5)
+PLANNER_SIGNIN_LOCKOUT_MINUTES = env.int("PLANNER_SIGNIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = PLANNER_SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=PLANNER_SIGNIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns when addresses are not counted. Counting per username already stops guessing one account
+# from many addresses; counting per address as well would lock a whole office behind one NAT address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+# A session ends after this long without a request, and this long after its sign-in whatever happens.
+PLANNER_SESSION_IDLE_MINUTES = env.int("PLANNER_SESSION_IDLE_MINUTES", default=60)
+PLANNER_SESSION_MAX_HOURS = env.int("PLANNER_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = PLANNER_SESSION_MAX_HOURS * 3600
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Campaign planner"
+# The admin never shows an authenticator's secret, its QR code or backup codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+PLANNER_PASSWORD_MIN_LENGTH = env.int("PLANNER_PASSWORD_MIN_LENGTH", default=12)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PLANNER_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -178,7 +243,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StableCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -190,9 +255,19 @@ REST_FRAMEWORK = {
 # Requests per token (or signed-in user) of the API, as DRF writes rates: "600/min" is ten a second, well
 # above a script's steady pace and well below what would strain the database; empty means no limit.
 PLANNER_API_RATE = env.str("PLANNER_API_RATE", default="600/min")
+# The item and publication lists have their rows written by PostgreSQL (api/rows.py), in the serializers'
+# very bytes; off, they go through the serializers like every other endpoint (slower, same JSON).
+PLANNER_API_FAST_LISTS = env.bool("PLANNER_API_FAST_LISTS", default=True)
 # Webhooks go to https URLs on public addresses only (planner/addresses.py); the hosts listed here may also
 # be reached over http and on loopback or a private network (a receiver of the tests, an internal service).
 PLANNER_WEBHOOK_ALLOWED_HOSTS = env.list("PLANNER_WEBHOOK_ALLOWED_HOSTS", default=[])
+# A webhook request ends by this many seconds whatever the receiver does (connection, TLS, sending, answer).
+PLANNER_WEBHOOK_DEADLINE_S = env.float("PLANNER_WEBHOOK_DEADLINE_S", default=10.0)
+# The platforms' API calls, account connections and URL fetches (link cards) connect only to public addresses
+# (planner/outbound.py, against SSRF) when this is on: by default when DEBUG is off, as in production. The hosts
+# listed next are exempt: "host" for any port, "host:port" for one (the sandbox: 127.0.0.1:8000).
+PLANNER_BLOCK_PRIVATE_ADDRESSES = env.bool("PLANNER_BLOCK_PRIVATE_ADDRESSES", default=not DEBUG)
+PLANNER_OUTBOUND_ALLOWED_HOSTS = env.list("PLANNER_OUTBOUND_ALLOWED_HOSTS", default=[])
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Campaign planner API",
@@ -312,9 +387,31 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Logs go to standard error, as text or (PLANNER_LOG_FORMAT=json) one JSON object a line (planner/logs.py); a line
+# written while a publication is handled carries its id either way (a record's `publication_id`).
+PLANNER_LOG_FORMAT = env.str("PLANNER_LOG_FORMAT", default="text")
+if PLANNER_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"PLANNER_LOG_FORMAT must be text or json, not {PLANNER_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tokens and secrets are blanked in whatever a handler writes (planner/redaction.py).
+    "filters": {
+        "context": {"()": "planner.logs.ContextFilter"},
+        "redact_secrets": {"()": "planner.redaction.RedactSecrets"},
+    },
+    "formatters": {"json": {"()": "planner.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context", "redact_secrets"],
+            **({"formatter": "json"} if PLANNER_LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # httpx logs every request's URL at INFO, and some platforms take the access token in the URL.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
+# Celery's workers replace the root logger's handlers with their own unless told not to: in JSON, Celery's
+# lines (task received, succeeded, failed) go through the handler above like every other line.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = PLANNER_LOG_FORMAT != "json"

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from audit import events
 from campaigns.admin_access import ScopedAdmin, ScopedHistoryAdmin
 from publishing.models import Publication, SocialAccount
 
@@ -61,6 +62,16 @@ class SocialAccountAdmin(ScopedHistoryAdmin):
     def stored_credentials(self, obj: SocialAccount) -> str:
         keys = sorted(obj.credentials) if obj.pk else []
         return _("%(keys)s (values hidden)") % {"keys": ", ".join(keys)} if keys else _("none")
+
+    def save_model(self, request: HttpRequest, obj: SocialAccount, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and not form.changed_data:
+            return
+        # Which fields changed, and whether the credentials were replaced; never their values.
+        fields = sorted(name for name in form.changed_data if name != "new_credentials")
+        details = {"fields": fields, "login_replaced": "new_credentials" in form.changed_data, "via": "setup"}
+        action = "account.edited" if change else "account.connected"
+        events.record(obj.organisation_id, request.user, action, "account", obj.pk, str(obj), details)
 
 
 @admin.register(Publication)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from audit import events
 from campaigns.models import Organisation, Role
 from campaigns.renditions import request_library_renditions
 from campaigns.scoping import role_in
@@ -178,7 +179,13 @@ def save_connection(user: AbstractBaseUser, organisation: Organisation, platform
         except ValidationError as error:
             field, messages = next(iter(error.message_dict.items()))
             raise ConnectRefused(f"{field}: {' '.join(messages)}") from error
+        reconnected = account.pk is not None
         account.save()
+        events.record(
+            organisation, user, "account.connected", "account", account.pk, str(account),
+            {"platform": platform, "handle": handle, "server": events.url_label(api_base_url),
+             "reconnected": reconnected},
+        )  # fmt: skip
         metrics.resume_for_account(account.pk, now)  # collections that waited for new credentials
         if new_platform:
             request_library_renditions(organisation)  # the library's images made to the new platform's shapes
@@ -202,6 +209,10 @@ def disconnect(user: AbstractBaseUser, account: SocialAccount) -> int:
         locked.credentials, locked.is_active, locked.token_expires_at, locked.connected_at = {}, False, None, None
         locked._change_reason = f"Disconnected by {user}"
         locked.save(update_fields=["credentials", "is_active", "token_expires_at", "connected_at"])
+        events.record(
+            locked.organisation_id, user, "account.disconnected", "account", locked.pk, str(locked),
+            {"platform": locked.platform, "handle": locked.handle, "cancelled_publications": cancelled},
+        )  # fmt: skip
         for item in ContentItem.objects.filter(pk__in=items, state=ContentItem.State.SCHEDULED):
             if not scheduling.pending_publications(item).exists():
                 workflow.perform(item, "unschedule", user)

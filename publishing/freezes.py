@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import events
 from campaigns import workflow
 from campaigns.models import Campaign, ContentItem, Organisation, Role
 from campaigns.scoping import role_in
@@ -51,9 +52,12 @@ def start_freeze(
     for scope in (campaign, account):
         if scope is not None and scope.organisation_id != organisation.pk:
             raise workflow.WorkflowError(_("That belongs to another organisation."), code="forbidden", status=403)
-    return Freeze.objects.create(
-        organisation=organisation, campaign=campaign, account=account, reason=reason.strip(), started_by=actor
-    )
+    with transaction.atomic():
+        freeze = Freeze.objects.create(
+            organisation=organisation, campaign=campaign, account=account, reason=reason.strip(), started_by=actor
+        )
+        events.record(organisation, actor, "freeze.started", "freeze", freeze.pk, freeze.scope_label, _scope(freeze))
+    return freeze
 
 
 def lift_freeze(freeze: Freeze, actor: AbstractBaseUser) -> Lifted:
@@ -69,6 +73,10 @@ def lift_freeze(freeze: Freeze, actor: AbstractBaseUser) -> Lifted:
             workflow.perform(
                 item, "return_to_review", actor, f"Held by a freeze ({freeze.reason[:60]}): approve again."
             )
+        events.record(
+            freeze.organisation, actor, "freeze.lifted", "freeze", freeze.pk, freeze.scope_label,
+            {**_scope(freeze), "held_items": [item.pk for item in held], "overdue_items": [item.pk for item in overdue]},
+        )  # fmt: skip
     freeze.refresh_from_db()
     return Lifted(freeze, held, overdue)
 
@@ -117,6 +125,11 @@ def _has_overdue_publication(item: ContentItem, now: object) -> bool:
     from publishing.scheduling import PENDING_STATES
 
     return Publication.objects.filter(variant__item=item, state__in=PENDING_STATES, scheduled_at__lt=now).exists()
+
+
+def _scope(freeze: Freeze) -> dict[str, object]:
+    scope = "campaign" if freeze.campaign_id else "account" if freeze.account_id else "organisation"
+    return {"scope": scope, "reason": freeze.reason}
 
 
 def _require_role(actor: AbstractBaseUser, organisation: Organisation) -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError
 from django.utils import timezone
 
+from planner import probes
 from publishing.models import Heartbeat, Publication
 
 DISPATCHER_SILENT_AFTER = dt.timedelta(seconds=30)
@@ -47,7 +49,32 @@ class HealthReport:
             "needs_attention": self.needs_attention,
             "queues": {name: at.isoformat() if at else None for name, at in self.queue_last_beat.items()},
             "problems": self.problems,
+            "checks": self.checks(),
         }
+
+    def checks(self) -> dict[str, dict[str, object]]:
+        """The engine's checks one by one, as /health/ lists them beside the database's and the broker's."""
+        tick_ok = (
+            self.dispatcher_last_tick is not None and self.now - self.dispatcher_last_tick <= DISPATCHER_SILENT_AFTER
+        )
+        checks: dict[str, dict[str, object]] = {
+            "dispatcher": {
+                "ok": tick_ok,
+                "detail": "Ticked recently." if tick_ok else "Silent: is `manage.py run_dispatcher` running?",
+                "last_tick": self.dispatcher_last_tick.isoformat() if self.dispatcher_last_tick else None,
+            }
+        }
+        for queue, beat in self.queue_last_beat.items():
+            beat_ok = beat is not None and self.now - beat <= QUEUE_SILENT_AFTER
+            checks[f"queue:{queue}"] = {
+                "ok": beat_ok,
+                "detail": "A worker answered recently."
+                if beat_ok
+                else "No worker answered: is one (and the beat) running?",
+                "last_beat": beat.isoformat() if beat else None,
+            }
+        checks["overdue"] = {"ok": not self.overdue, "detail": f"{self.overdue} publication(s) late by over a minute."}
+        return checks
 
 
 def report(now: dt.datetime | None = None) -> HealthReport:
@@ -86,3 +113,22 @@ def report(now: dt.datetime | None = None) -> HealthReport:
     if overdue:
         result.problems.append(f"{overdue} publication(s) due more than a minute ago are not published yet.")
     return result
+
+
+def probe(now: dt.datetime | None = None) -> tuple[bool, dict[str, object]]:
+    """For /health/: the database and the broker, then the engine's report (which needs the database)."""
+    database, broker = probes.database(), probes.broker()
+    outside = {"database": database.as_dict(), "broker": broker.as_dict()}
+    if not database.ok:
+        return False, {"healthy": False, "problems": [database.detail], "checks": outside}
+    try:
+        body = report(now).as_dict()
+    except DatabaseError as error:  # reachable, but not migrated (yet) or refusing the query
+        detail = f"The engine's state could not be read: {type(error).__name__}. Is the database migrated?"
+        outside["engine"] = {"ok": False, "detail": detail}
+        return False, {"healthy": False, "problems": [detail], "checks": outside}
+    body["checks"] = outside | body["checks"]
+    if not broker.ok:
+        body["problems"] = [broker.detail, *body["problems"]]
+        body["healthy"] = False
+    return bool(body["healthy"]), body

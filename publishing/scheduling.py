@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from api import webhooks
 from api.models import WebhookEvent
+from audit import events
 from campaigns import checks, workflow
 from campaigns.models import ContentItem, Variant
 from publishing import engagement, metrics
@@ -123,7 +124,8 @@ def schedule(
             publication.full_clean()
             publications.append(publication)
         Publication.objects.bulk_create(publications)
-        workflow.perform(locked, "schedule", actor)
+        targets_shown = [f"{variant.platform}/{variant.language} → {account.handle}" for variant, account in targets]
+        workflow.perform(locked, "schedule", actor, details={"when": when, "targets": targets_shown})
     return publications
 
 
@@ -171,11 +173,14 @@ def reschedule(publication: Publication, actor: AbstractBaseUser, when: dt.datet
     """Move a publication that has not gone out yet to another instant."""
     _require_planner(publication, actor)
     cutoff = late_cutoff(publication.variant.item)
+    before = publication.scheduled_at
     try:
         with transaction.atomic():
             moved = Publication.objects.filter(pk=publication.pk, state__in=MOVABLE_STATES).update(
                 scheduled_at=when, latest_acceptable_at=when + cutoff, next_attempt_at=None, state=P.SCHEDULED
             )
+            if moved:
+                _record(publication, actor, "publication.rescheduled", {"from": before, "to": when})
     except IntegrityError as error:
         raise workflow.WorkflowError(
             _("This variant is already scheduled on this account at that time."), code="duplicate", status=409
@@ -370,6 +375,7 @@ def retry_now(publication: Publication, actor: AbstractBaseUser) -> Publication:
         raise workflow.WorkflowError(
             _("Only failed, expired or unconfirmed publications can be sent again."), code="wrong_state", status=409
         )
+    _record(publication, actor, "publication.retried", {"from": publication.state, "at": now})
     publication.refresh_from_db()
     return publication
 
@@ -388,10 +394,17 @@ def confirm_published(publication: Publication, actor: AbstractBaseUser, remote_
             raise workflow.WorkflowError(
                 _("Only an unconfirmed publication can be confirmed."), code="wrong_state", status=409
             )
+        _record(publication, actor, "publication.confirmed", {"remote_url": remote_url})
         metrics.start_collecting(publication.pk, publication.account_id, now)
         webhooks.publication_settled(publication.pk, WebhookEvent.PUBLICATION_PUBLISHED)
     publication.refresh_from_db()
     return publication
+
+
+def _record(publication: Publication, actor: AbstractBaseUser, action: str, details: dict[str, Any]) -> None:
+    variant, account = publication.variant, publication.account
+    label = f"{variant.item.title} — {variant.platform}/{variant.language} → {account.handle}"
+    events.record(account.organisation_id, actor, action, "publication", publication.pk, label, details)
 
 
 def _require_planner(publication: Publication, actor: AbstractBaseUser) -> None:

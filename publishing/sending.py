@@ -9,6 +9,7 @@ before anything else; what cannot be settled becomes "unconfirmed" and a person 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import random
 import socket
@@ -26,6 +27,8 @@ from publishing.adapters import adapter_for
 from publishing.adapters.base import Adapter, AuthFailed, Permanent, PublishError, Transient, UnknownOutcome
 from publishing.models import Publication, PublicationAttempt
 from publishing.tasks import tell_people
+
+logger = logging.getLogger(__name__)
 
 P = Publication.State
 A = PublicationAttempt.Outcome
@@ -61,6 +64,7 @@ def send(publication_id: int) -> str | None:
             started_at=now,
             worker=f"{socket.gethostname()}:{os.getpid()}",
         )
+    logger.info("sending to %s, attempt %d", platform, attempt.number)
     state, refusal = _refusal(publication, now)
     if refusal:
         # Held rows go back to waiting (a freeze's lift decides about them); the others are settled.

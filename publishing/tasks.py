@@ -3,12 +3,18 @@
 The dispatcher is not a task: it is its own process (`manage.py run_dispatcher`).
 """
 
+import logging
 import socket
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.signals import task_postrun, task_prerun
 from django.utils import timezone
 
+from planner import logs
 from publishing.models import Heartbeat
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -25,7 +31,9 @@ def publish(publication_id: int) -> str | None:
     """Send one publication (a duplicate message does nothing)."""
     from publishing.sending import send
 
-    return send(publication_id)
+    state = send(publication_id)
+    logger.info("publish: %s", f"settled as {state}" if state else "nothing to send (not queued any more)")
+    return state
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -61,3 +69,24 @@ def collect_metrics(publication_id: int) -> str | None:
     from publishing.metrics import collect
 
     return collect(publication_id)
+
+
+# The tasks that handle one publication, its id their first argument: every line logged during their run,
+# Celery's own included, carries that id (planner/logs.py).
+PUBLICATION_TASKS = {publish.name, reconcile.name, collect_metrics.name}
+
+
+@task_prerun.connect
+def _log_publication_id(sender: Task | None = None, args: tuple = (), kwargs: dict | None = None, **_: Any) -> None:
+    if sender is None or sender.name not in PUBLICATION_TASKS:
+        return
+    publication_id = args[0] if args else (kwargs or {}).get("publication_id")
+    sender.request.log_publication_token = logs.set_publication(publication_id)
+
+
+@task_postrun.connect
+def _forget_publication_id(sender: Task | None = None, **_: Any) -> None:
+    token = getattr(sender.request, "log_publication_token", None) if sender is not None else None
+    if token is not None:
+        logs.reset_publication(token)
+        sender.request.log_publication_token = None

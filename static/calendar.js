@@ -1,4 +1,5 @@
-// Calendar: drag a scheduled chip to another day (month view) or hour (week view) to reschedule it.
+// Calendar: drag a scheduled chip to another day (month view) or hour (week view) to reschedule it, or,
+// from the keyboard, open its "move" link and type the new date and time.
 // The server decides: on success the chip shows its new time, on refusal it goes back where it was
 // and the reason is shown. No inline script (a strict CSP is coming), no build step.
 (function () {
@@ -51,16 +52,13 @@
     place.parent.insertBefore(chip, place.next && place.next.parentNode === place.parent ? place.next : null);
   }
 
-  function move(chip, cell) {
+  // Asks the server to move the chip's publication to `when` (local "YYYY-MM-DDTHH:MM"); resolves with the
+  // publication as the server now has it, rejects with the reason of a refusal.
+  function send(chip, when) {
     const root = chip.closest("[data-calendar]");
-    const hour = cell.dataset.dropHour || chip.dataset.time.slice(0, 2);
-    const when = cell.dataset.dropDate + "T" + hour + ":" + chip.dataset.time.slice(3, 5);
-    if (when === chip.dataset.date + "T" + chip.dataset.time) return;
-    const place = origin;
-    insertInOrder(cell.querySelector(".chips"), chip);
-    chip.classList.add("saving");
     const url = root.dataset.moveUrl.replace("/0/move/", "/" + chip.dataset.id + "/move/");
-    fetch(url, {
+    chip.classList.add("saving");
+    return fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
@@ -72,17 +70,96 @@
           return data;
         })
       )
+      .finally(() => chip.classList.remove("saving"));
+  }
+
+  function moved(chip, when) {
+    say("Moved “" + chip.querySelector(".chip-title").textContent + "” to " + when.replace("T", " ") + ".", false);
+  }
+
+  function move(chip, cell) {
+    const hour = cell.dataset.dropHour || chip.dataset.time.slice(0, 2);
+    const when = cell.dataset.dropDate + "T" + hour + ":" + chip.dataset.time.slice(3, 5);
+    if (when === chip.dataset.date + "T" + chip.dataset.time) return;
+    const place = origin;
+    insertInOrder(cell.querySelector(".chips"), chip);
+    send(chip, when)
       .then((publication) => {
         show(chip, publication);
         insertInOrder(chip.parentNode, chip);
-        say("Moved “" + chip.querySelector(".chip-title").textContent + "” to " + when.replace("T", " ") + ".", false);
+        moved(chip, when);
       })
       .catch((error) => {
         putBack(chip, place);
         say(error.message, true);
-      })
-      .finally(() => chip.classList.remove("saving"));
+      });
   }
+
+  // Without a mouse: the chip's "move" link opens a dialog asking for the new date and time.
+  let moving = null;
+
+  function cellFor(root, date, time) {
+    const day = root.querySelectorAll('[data-drop-date="' + date + '"]');
+    return Array.from(day).find((cell) => !cell.dataset.dropHour || cell.dataset.dropHour === time.slice(0, 2));
+  }
+
+  function openMoveDialog(chip) {
+    const dialog = document.querySelector("[data-move-dialog]");
+    if (!dialog) return false;
+    moving = chip;
+    dialog.querySelector("[data-move-what]").textContent = chip.getAttribute("title") || "";
+    dialog.querySelector("input[name=when]").value = chip.dataset.date + "T" + chip.dataset.time;
+    dialog.querySelector("[data-move-error]").textContent = "";
+    dialog.showModal();
+    dialog.querySelector("input[name=when]").focus();
+    return true;
+  }
+
+  function closeMoveDialog(dialog) {
+    const chip = moving;
+    moving = null;
+    if (dialog.open) dialog.close();
+    const link = chip && chip.isConnected && chip.querySelector(".chip-move");
+    (link || document.querySelector(".cal-status")).focus();
+  }
+
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest(".chip.movable .chip-move") : null;
+    if (link && openMoveDialog(link.closest(".chip"))) event.preventDefault();
+    if (event.target instanceof Element && event.target.closest("[data-move-cancel]")) {
+      closeMoveDialog(event.target.closest("dialog"));
+    }
+  });
+
+  document.addEventListener("submit", (event) => {
+    const dialog = event.target.closest("[data-move-dialog]");
+    if (!dialog || !moving) return;
+    event.preventDefault();
+    const chip = moving;
+    const root = chip.closest("[data-calendar]");
+    const when = dialog.querySelector("input[name=when]").value;
+    send(chip, when)
+      .then((publication) => {
+        show(chip, publication);
+        const cell = root.querySelector("[data-drop-date]") ? cellFor(root, chip.dataset.date, chip.dataset.time) : null;
+        if (cell) insertInOrder(cell.querySelector(".chips"), chip);
+        else if (root.querySelector("[data-drop-date]")) chip.remove(); // now outside the dates shown
+        closeMoveDialog(dialog);
+        moved(chip, when);
+      })
+      .catch((error) => {
+        dialog.querySelector("[data-move-error]").textContent = error.message;
+      });
+  });
+
+  // Escape closes the dialog by itself; focus still goes back to the chip.
+  document.addEventListener(
+    "close",
+    (event) => {
+      if (event.target.matches && event.target.matches("[data-move-dialog]") && moving) closeMoveDialog(event.target);
+    },
+    true
+  );
 
   document.addEventListener("dragstart", (event) => {
     const chip = event.target instanceof Element ? event.target.closest(".chip.movable") : null;

@@ -17,3 +17,24 @@
   window.addEventListener("hashchange", showPanel);
   document.addEventListener("DOMContentLoaded", showPanel);
 })();
+
+// Styles the server computes (a campaign's colour, a bar's length) come as data-style-PROPERTY attributes
+// (data-style--campaign for the custom property --campaign): the content security policy refuses style
+// attributes, not styles set from script. Applied on load and to whatever htmx swaps in.
+(function () {
+  const PREFIX = "data-style-";
+  function applyStyles(root) {
+    const elements = root.querySelectorAll ? [root, ...root.querySelectorAll("*")] : [];
+    elements.forEach((element) => {
+      if (!element.attributes) return;
+      Array.from(element.attributes).forEach((attribute) => {
+        if (!attribute.name.startsWith(PREFIX)) return;
+        const property = attribute.name.slice(PREFIX.length); // "-campaign" for data-style--campaign
+        element.style.setProperty(property.startsWith("-") ? "-" + property : property, attribute.value);
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => applyStyles(document.body));
+  document.addEventListener("htmx:load", (event) => applyStyles(event.target));
+  window.plannerApplyStyles = applyStyles;
+})();

@@ -114,6 +114,13 @@ def fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def loopback_reachable(settings: object) -> None:
+    """The sandbox and the tests' receivers listen on loopback: the outbound guard (planner/outbound.py) lets
+    them be whatever DEBUG says; its own tests (tests/publishing/test_outbound_guard.py) turn it on."""
+    settings.PLANNER_BLOCK_PRIVATE_ADDRESSES = False
+
+
+@pytest.fixture(autouse=True)
 def media_in_a_temporary_folder(settings: object, tmp_path: Path) -> None:
     """Uploads made by a test go to a folder of its own."""
     settings.MEDIA_ROOT = str(tmp_path / "media")

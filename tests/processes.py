@@ -39,6 +39,7 @@ def engine_env(**overrides: str) -> dict[str, str]:
         "DATABASE_URL": database_url(),
         "PYTHONUNBUFFERED": "1",
         "PLANNER_RATE_LIMITS": UNLIMITED,
+        "PLANNER_BLOCK_PRIVATE_ADDRESSES": "0",  # the sandbox listens on loopback
         **overrides,
     }
 

@@ -63,8 +63,9 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "item", "author", "body", "created_at"]
-        read_only_fields = ["id", "author", "created_at"]
+        fields = ["id", "item", "author", "body", "created_at", "edited_at"]
+        read_only_fields = ["id", "author", "created_at", "edited_at"]
+        extra_kwargs = {"edited_at": {"help_text": "When its author last changed it (null: never edited)."}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,3 +74,17 @@ class CommentSerializer(serializers.ModelSerializer):
         user = request.user if request is not None else None
         queryset = ContentItem.objects.for_user(user) if user is not None else ContentItem.objects.none()
         self.fields["item"] = serializers.PrimaryKeyRelatedField(queryset=queryset)
+
+
+class CommentEditSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=COMMENT_MAX_CHARS, help_text="The comment's new text.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    """One finding of the pre-publish checks (`campaigns/checks.py`); errors block approval."""
+
+    field = serializers.CharField(help_text="What it is about, e.g. `text` or `media.0.alt_text`.")
+    rule = serializers.CharField()
+    message = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["error", "warning"])
+    variant = serializers.IntegerField(source="variant_id", allow_null=True, help_text="Null: the item's own.")

@@ -40,19 +40,23 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = [
-            "id", "webhook", "event", "event_id", "created_at", "attempts", "last_status", "last_error",
-            "next_attempt_at", "delivered_at", "gave_up_at",
+            "id", "webhook", "event", "event_id", "created_at", "attempts", "round", "round_first_attempt",
+            "redelivered_at", "last_status", "last_error", "next_attempt_at", "delivered_at", "gave_up_at",
         ]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = {
             "event_id": {"help_text": "The X-Planner-Delivery header: the same on every attempt."},
             "next_attempt_at": {"help_text": "When the next attempt is due (null once delivered or given up)."},
+            "attempts": {"help_text": "Attempts made, in every round."},
+            "round": {"help_text": "1, then one more each time an admin redelivers what gave up."},
+            "redelivered_at": {"help_text": "When an admin last started a new round (null: never)."},
         }
 
 
 class RedeliverySerializer(serializers.Serializer):
     delivery = serializers.PrimaryKeyRelatedField(
-        queryset=WebhookDelivery.objects.none(), help_text="One of this webhook's deliveries, one that gave up."
+        queryset=WebhookDelivery.objects.none(),
+        help_text="One of this webhook's deliveries, one that gave up: it gets a new round of attempts.",
     )
 
     def __init__(self, *args: object, webhook: Webhook | None = None, **kwargs: object) -> None:

@@ -10,8 +10,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api import rows
 from api.filters import ItemFilter, VariantFilter
-from api.serializers.content import ActionSerializer, ItemSerializer, VariantSerializer
+from api.serializers.content import ActionSerializer, ItemSerializer, ProblemSerializer, VariantSerializer
 from api.serializers.publishing import PublicationSerializer
 from api.serializers.writes import (
     AltTextSerializer,
@@ -24,7 +25,7 @@ from api.serializers.writes import (
     VariantEditSerializer,
 )
 from api.views.base import ScopedReadViewSet, valid
-from campaigns import editing, workflow
+from campaigns import checks, editing, workflow
 from campaigns.models import ContentItem, Source, Variant
 from publishing import scheduling
 
@@ -44,6 +45,10 @@ class ItemViewSet(ScopedReadViewSet):
             .select_related("author", "campaign__organisation")
             .prefetch_related("variants__media", Prefetch("sources", queryset=Source.objects.order_by("pk")))
         )
+
+    def list(self, request: Request) -> Response:
+        fast = rows.fast_list(self, "items", super().get_queryset())
+        return fast if fast is not None else super().list(request)
 
     def _fresh(self, item: ContentItem) -> dict:
         return self.get_serializer(self.get_queryset().get(pk=item.pk)).data
@@ -85,6 +90,12 @@ class ItemViewSet(ScopedReadViewSet):
         given = valid(SourcesSerializer, request)
         pairs = [(source["url"], source["title"]) for source in given["sources"]]
         return Response(self._fresh(editing.replace_sources(item, request.user, given["version"], pairs)))
+
+    @extend_schema(responses=ProblemSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def checks(self, request: Request, pk: str) -> Response:
+        """The pre-publish checks of the item and its variants, as its page shows them: errors block approval."""
+        return Response(ProblemSerializer(checks.check_item(self.get_object()), many=True).data)
 
     @extend_schema(request=ScheduleSerializer, responses={201: PublicationSerializer(many=True)}, filters=False)
     @action(detail=True, methods=["post"], filter_backends=[])

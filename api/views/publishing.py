@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api import rows
 from api.filters import AccountFilter, MetricFilter, PublicationFilter
 from api.serializers.publishing import (
     AccountSerializer,
@@ -50,6 +51,10 @@ class PublicationViewSet(ScopedReadViewSet):
     def get_queryset(self) -> QuerySet:
         latest = Prefetch("metrics", queryset=Metric.objects.filter(is_latest=True), to_attr="latest_metric_rows")
         return super().get_queryset().select_related("variant").prefetch_related(latest)
+
+    def list(self, request: Request) -> Response:
+        fast = rows.fast_list(self, "publications", super().get_queryset())
+        return fast if fast is not None else super().list(request)
 
     def _fresh(self, publication: Publication) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=publication.pk)).data)

@@ -52,7 +52,8 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.G
     @extend_schema(request=RedeliverySerializer, responses=WebhookDeliverySerializer)
     @action(detail=True, methods=["post"])
     def redeliver(self, request: Request, pk: str) -> Response:
-        """Make one more attempt at one of the hook's deliveries that gave up (409 otherwise), after this answer."""
+        """Start a new round of attempts at one of the hook's deliveries that gave up (409 otherwise): the first
+        after this answer, retried as the first round was."""
         hook = self.get_object()
         fields = valid(RedeliverySerializer, request, webhook=hook)
         delivery = webhooks.redeliver(fields["delivery"], request.user)

@@ -203,6 +203,8 @@ class Comment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    history = HistoricalRecords()
 
     organisation_path = "item__campaign__organisation"
     objects = OrganisationQuerySet.as_manager()

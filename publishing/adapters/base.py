@@ -23,6 +23,8 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from planner.addresses import AddressRefused
+from planner.outbound import guarded_client
 from publishing.adapters.shapes import ImageShape
 
 if TYPE_CHECKING:
@@ -70,6 +72,26 @@ class UnknownOutcome(PublishError):
     pass
 
 
+class AddressNotAllowed(Permanent, AddressRefused):
+    """The outbound guard refused to connect (planner/outbound.py): a private address nothing allowed."""
+
+    def __init__(self, refused: AddressRefused) -> None:
+        Permanent.__init__(self, str(refused))
+        self.code = refused.code
+
+
+class PlatformClient(httpx.Client):
+    """An httpx client whose refused connections raise `AddressNotAllowed`, a `Permanent` failure."""
+
+    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        try:
+            return super().send(request, **kwargs)
+        except AddressNotAllowed:
+            raise
+        except AddressRefused as refused:
+            raise AddressNotAllowed(refused) from refused
+
+
 def platform_timeout() -> httpx.Timeout:
     """Connecting is quick on a healthy platform; a reply may take longer (media processing)."""
     return httpx.Timeout(settings.PLANNER_PLATFORM_READ_TIMEOUT_S, connect=settings.PLANNER_PLATFORM_CONNECT_TIMEOUT_S)
@@ -85,7 +107,8 @@ def shared_client() -> httpx.Client:
     """This process's HTTP client (thread-safe); a forked child makes its own."""
     pid = os.getpid()
     if pid not in _clients:
-        _clients[pid] = httpx.Client(timeout=platform_timeout(), limits=CLIENT_LIMITS)
+        # Every connection is checked against the outbound guard, on the address actually connected (SSRF).
+        _clients[pid] = guarded_client(client_class=PlatformClient, timeout=platform_timeout(), limits=CLIENT_LIMITS)
     return _clients[pid]
 
 

@@ -75,6 +75,8 @@ def fetch(client: httpx.Client, url: str, allowed_hosts: Collection[str], max_by
                 return url, response.headers.get("content-type", ""), content[:max_bytes]
         except httpx.HTTPError as error:
             raise CardUnavailable(f"{url} could not be read: {error!r}") from error
+        except AddressRefused as refused:  # by the client's guard, on the address connected
+            raise CardUnavailable(str(refused)) from refused
     raise CardUnavailable(f"{url} redirects more than {REDIRECTS_MAX} times")
 
 

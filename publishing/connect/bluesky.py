@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from planner.addresses import AddressRefused
 from publishing.connect import addresses
 from publishing.connect.oauth import ConnectRefused
 
@@ -51,6 +52,8 @@ def create_session(client: httpx.Client, pds: str, handle: str, app_password: st
     url = f"{pds.rstrip('/')}/xrpc/com.atproto.server.createSession"
     try:
         response = client.post(url, json={"identifier": handle, "password": app_password})
+    except AddressRefused as refused:
+        raise ConnectRefused(str(refused), field="pds") from refused
     except httpx.HTTPError as error:
         raise ConnectRefused(
             f"The Bluesky server could not be reached ({error.__class__.__name__}).", field="pds"

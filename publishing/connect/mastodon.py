@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 from django.db import IntegrityError
 
+from planner.addresses import AddressRefused
 from publishing.connect import addresses, oauth
 from publishing.connect.oauth import ConnectRefused, Tokens
 from publishing.models import OAuthApplication
@@ -81,6 +82,8 @@ def _call(client: httpx.Client, method: str, url: str, *, token: str = "", **kwa
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
         response = client.request(method, url, headers=headers, **kwargs)
+    except AddressRefused as refused:
+        raise ConnectRefused(str(refused), field="server") from refused
     except httpx.HTTPError as error:
         raise ConnectRefused(
             f"The server could not be reached ({error.__class__.__name__}).", field="server"

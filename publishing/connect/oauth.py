@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 
 import httpx
 
+from planner.addresses import AddressRefused
+
 # RFC 7636 §4.1: 43 to 128 characters of [A-Z a-z 0-9 - . _ ~]; 64 random bytes make 86.
 VERIFIER_BYTES = 64
 STATE_BYTES = 32
@@ -65,6 +67,8 @@ def exchange_code(client: httpx.Client, token_url: str, form: dict[str, str], *,
     body: dict[str, Any] = {"json": form} if as_json else {"data": form}
     try:
         response = client.post(token_url, auth=basic_auth, headers={"Accept": "application/json"}, **body)
+    except AddressRefused as refused:
+        raise ConnectRefused(str(refused)) from refused
     except httpx.HTTPError as error:
         raise ConnectRefused(
             f"The platform's token endpoint could not be reached ({error.__class__.__name__})."

@@ -8,11 +8,12 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from analytics.models import CampaignTarget
 from api import webhooks
 from api.models import WebhookDelivery, WebhookEvent
 from api.tokens import issue_token
 from campaigns.models import Comment, Notification, VariantMedia
-from publishing.models import Metric
+from publishing.models import Freeze, Metric
 from tests import builders
 
 
@@ -55,6 +56,12 @@ def give_rows(world, organisation, variant, account, person) -> None:
         publication=publication, slot=0, collected_at=timezone.now(), impressions=100, likes=5, is_latest=True
     )
     Comment.objects.create(item=variant.item, author=person, body=f"A comment in {organisation.name}")
+    campaign = variant.item.campaign
+    CampaignTarget.objects.create(campaign=campaign, measure="reach", target=1000)
+    CampaignTarget.objects.create(campaign=campaign, measure="outcome", target=500, label="Donors registered")
+    # Lifted: an active pause would hold the organisation's publishing in every test that uses these rows.
+    Freeze.objects.create(organisation=organisation, campaign=campaign, reason="A rumour, checked", started_by=person,
+                          lifted_at=timezone.now(), lifted_by=person)  # fmt: skip
     Notification.objects.create(recipient=person, item=variant.item, kind="mentioned", message="You were mentioned")
     admin = organisation.memberships.get(role="admin").user
     hook, _ = webhooks.create_webhook(

@@ -10,9 +10,10 @@ import pytest
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from analytics.models import CampaignTarget
 from api.models import Webhook
 from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Membership, Notification, Organisation, Variant
-from publishing.models import Metric, Publication, SocialAccount
+from publishing.models import Freeze, Metric, Publication, SocialAccount
 
 OBJECT_ROUTES: dict[str, type[Model]] = {
     "organisation-detail": Organisation,
@@ -34,6 +35,7 @@ OBJECT_ROUTES: dict[str, type[Model]] = {
     "item-schedule": ContentItem,
     "item-add-variant": ContentItem,
     "item-sources": ContentItem,
+    "item-checks": ContentItem,
     "variant-detail": Variant,
     "variant-attach": Variant,
     "variant-detach": Variant,
@@ -51,6 +53,9 @@ OBJECT_ROUTES: dict[str, type[Model]] = {
     "comment-detail": Comment,
     "notification-detail": Notification,
     "metric-detail": Metric,
+    "target-detail": CampaignTarget,
+    "freeze-detail": Freeze,
+    "freeze-lift": Freeze,
     "webhook-detail": Webhook,
     "webhook-deliveries": Webhook,
     "webhook-redeliver": Webhook,

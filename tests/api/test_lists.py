@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from analytics.models import CampaignTarget
 from api.models import Webhook
 from api.urls import router
 from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Membership, Notification, Organisation, Variant
-from publishing.models import Metric, Publication, SocialAccount
+from publishing.models import Freeze, Metric, Publication, SocialAccount
 
 LISTS = {
     "organisation": Organisation,
@@ -23,6 +24,8 @@ LISTS = {
     "notification": Notification,
     "metric": Metric,
     "webhook": Webhook,
+    "target": CampaignTarget,
+    "freeze": Freeze,
 }
 # Who reads a list, when not an editor: webhooks are shown to admins only.
 READERS = {"webhook": "admin"}

@@ -17,6 +17,7 @@ BODILESS = {
         ("organisations", "resume"),
         ("accounts", "resume"),
         ("accounts", "disconnect"),
+        ("freezes", "lift"),
         ("publications", "retry-now"),
     ]
 }

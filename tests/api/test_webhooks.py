@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ class Receiver:
     statuses: list[int] = field(default_factory=list)
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     endless_body: bool = False
+    trickle: bool = False  # the endless body comes a byte at a time, each well within the read timeout
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -59,6 +61,12 @@ def receiver(settings) -> Iterator[Receiver]:
             if found.endless_body and status >= 300:
                 self.send_header("Content-Length", str(100 * 1024 * 1024))
                 self.end_headers()
+                if found.trickle:
+                    for _ in range(200):
+                        if found.done.wait(0.05):
+                            return
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
                 self.wfile.write(b"x" * 8192)
                 self.wfile.flush()
                 found.done.wait(timeout=20)
@@ -345,6 +353,48 @@ def test_a_host_that_now_resolves_to_a_private_address_is_not_sent_to(world, pub
     assert delivery.last_error == "Not sent: hooks.example resolves to an address that is not public (127.0.0.1)"
 
 
+def test_an_attempt_connects_to_the_address_it_checked_without_resolving_the_name_again(
+    world, public_dns, receiver, settings, monkeypatch
+):
+    port = receiver.url.split(":")[2].split("/")[0]
+    settings.PLANNER_WEBHOOK_ALLOWED_HOSTS = ["receiver.example"]
+    public_dns["receiver.example"] = "127.0.0.1"
+    hook_of(world.ministry, f"http://receiver.example:{port}/hook")
+    [delivery] = webhooks.notify(world.ministry, E.ITEM_APPROVED, {})
+    answers = iter(["127.0.0.1", "10.255.255.1"])  # a second lookup would get an address nobody answers on
+    asked: list[str] = []
+    resolving = socket.getaddrinfo
+
+    def rebinding(host, *args, **kwargs):
+        if host == "receiver.example":
+            asked.append(host)
+            public_dns[host] = next(answers)
+        return resolving(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+
+    outcome = webhooks.deliver(delivery.pk)
+
+    assert outcome.result == "delivered" and asked == ["receiver.example"]
+    [(headers, _)] = receiver.received
+    assert headers["host"] == f"receiver.example:{port}"
+
+
+def test_a_receiver_that_answers_slowly_is_cut_off_at_the_deadline(world, receiver, settings):
+    settings.PLANNER_WEBHOOK_DEADLINE_S = 0.5
+    hook_of(world.ministry, receiver.url)
+    receiver.statuses, receiver.endless_body = [500], True
+    receiver.trickle = True
+    [delivery] = webhooks.notify(world.ministry, E.ITEM_APPROVED, {})
+
+    started = time.monotonic()
+    outcome = webhooks.deliver(delivery.pk)
+
+    assert time.monotonic() - started < 2
+    delivery.refresh_from_db()
+    assert outcome.result == "retrying" and delivery.last_error.startswith("ReadTimeout")
+
+
 def test_an_error_answer_is_read_only_so_far(world, receiver):
     hook_of(world.ministry, receiver.url)
     receiver.statuses, receiver.endless_body = [500], True
@@ -481,25 +531,34 @@ def test_an_admin_sends_a_delivery_that_gave_up_once_more(
     again = client.post(url, {"delivery": delivery.pk}, format="json")
 
     assert response.status_code == 200 and response.json()["gave_up_at"] is None
+    assert (response.json()["round"], response.json()["round_first_attempt"]) == (2, webhooks.MAX_ATTEMPTS + 1)
     delivery.refresh_from_db()
     assert delivery.delivered_at is not None and delivery.attempts == webhooks.MAX_ATTEMPTS + 1
     assert len(receiver.received) == webhooks.MAX_ATTEMPTS + 1
     assert again.status_code == 409 and again.json()["errors"][0]["code"] == "not_given_up"
 
 
-def test_a_redelivery_that_fails_gives_up_again_after_one_attempt(world, receiver, eager_tasks):
+def test_a_redelivery_is_a_new_round_retried_like_the_first_then_given_up_again(world, receiver, eager_tasks):
     hook_of(world.ministry, receiver.url)
-    receiver.statuses = [503] * (webhooks.MAX_ATTEMPTS + 1)
+    receiver.statuses = [503] * (2 * webhooks.MAX_ATTEMPTS)
     [delivery] = webhooks.notify(world.ministry, E.ITEM_APPROVED, {})
     deliver_webhook(delivery.pk)
     delivery.refresh_from_db()
+    first_gave_up = delivery.gave_up_at
 
     webhooks.redeliver(delivery, world.admin)
-    deliver_webhook(delivery.pk, delivery.attempts + 1)  # the message the redelivery enqueues after commit
-
     delivery.refresh_from_db()
-    assert delivery.gave_up_at is not None and delivery.attempts == webhooks.MAX_ATTEMPTS + 1
-    assert len(receiver.received) == webhooks.MAX_ATTEMPTS + 1
+    reopened = (delivery.round, delivery.round_first_attempt, delivery.gave_up_at, delivery.redelivered_by)
+    retry = webhooks.deliver(delivery.pk, webhooks.MAX_ATTEMPTS + 1)  # the round's first attempt fails
+    deliver_webhook(delivery.pk, retry.attempt + 1)  # and its retries run at once (eager)
+
+    assert first_gave_up is not None
+    assert reopened == (2, webhooks.MAX_ATTEMPTS + 1, None, world.admin)
+    assert (retry.result, retry.retry_in) == ("retrying", webhooks.FIRST_RETRY_AFTER)  # not 2**6 minutes
+    delivery.refresh_from_db()
+    assert delivery.gave_up_at is not None and delivery.attempts == 2 * webhooks.MAX_ATTEMPTS
+    assert len(receiver.received) == 2 * webhooks.MAX_ATTEMPTS
+    assert len({headers["x-planner-delivery"] for headers, _ in receiver.received}) == 1
 
 
 def test_a_delivery_of_another_hook_is_not_sent_again_through_this_one(world, api_as):

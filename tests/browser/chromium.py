@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+from collections.abc import Iterator
 
 from tests import builders
 
@@ -18,3 +21,18 @@ def sign_in(browser: object, live_server: object, username: str) -> object:
     page.click("button.primary")
     page.wait_for_url(f"{live_server.url}/")
     return page
+
+
+@contextlib.contextmanager
+def launch(*extra_flags: str) -> Iterator[object]:
+    """Chromium, started by Playwright and closed at the end of the block."""
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[*FLAGS, *extra_flags])
+        try:
+            yield chromium
+        finally:
+            chromium.close()

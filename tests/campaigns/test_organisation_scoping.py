@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from analytics.models import CampaignTarget
 from campaigns.admin_access import scoped
-from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Source, Variant, VariantMedia
+from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Organisation, Source, Variant, VariantMedia
 from publishing.models import Freeze, Publication, SocialAccount
 from tests import builders
 
@@ -24,6 +24,8 @@ OBJECT_URLS = {
     "item_detail": (ContentItem, lambda i: {"pk": i.pk}),
     "item_edit": (ContentItem, lambda i: {"pk": i.pk}),
     "item_comment": (ContentItem, lambda i: {"pk": i.pk}),
+    "item_comment_edit": (Comment, lambda c: {"pk": c.item_id, "comment_pk": c.pk}),
+    "item_comment_delete": (Comment, lambda c: {"pk": c.item_id, "comment_pk": c.pk}),
     "item_move": (ContentItem, lambda i: {"pk": i.pk, "action": "archive"}),
     "item_schedule": (ContentItem, lambda i: {"pk": i.pk}),
     "freeze_lift": (Freeze, lambda f: {"pk": f.pk}),
@@ -45,6 +47,8 @@ OBJECT_URLS = {
     "target_add": (Campaign, lambda c: {"pk": c.pk}),
     "target_outcome": (CampaignTarget, lambda t: {"pk": t.campaign_id, "target_pk": t.pk}),
     "target_remove": (CampaignTarget, lambda t: {"pk": t.campaign_id, "target_pk": t.pk}),
+    "sign_in_policy": (Organisation, lambda o: {"pk": o.pk}),
+    "sign_in_unlock": (Organisation, lambda o: {"pk": o.pk}),
 }
 
 
@@ -87,6 +91,7 @@ def clinic_extras(world):
     builders.make_publication(world.clinic_variant, world.clinic_account)
     Freeze.objects.create(organisation=world.clinic, reason="Their crisis", started_by=world.outsider)
     CampaignTarget.objects.create(campaign=world.clinic_campaign, measure="outcome", target=50, label="Donors")
+    Comment.objects.create(item=world.clinic_item, author=world.outsider, body="Their comment")
     world.clinic_campaign.name = "Clinic hand hygiene (edited)"
     world.clinic_campaign.save()
     return world

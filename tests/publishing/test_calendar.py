@@ -222,7 +222,7 @@ def test_the_month_page_shows_chips_in_a_monday_first_grid_with_days_outside_dim
     assert [day.in_span for day in weeks[-1]] == [True] * 3 + [False] * 4
     assert "March 2027" in page
     assert page.count('class="chip state-scheduled movable"') == 2
-    assert "--campaign: #1f7a8c" in page and "23:30" in page and "Get your flu jab" in page
+    assert 'data-style--campaign="#1f7a8c"' in page and "23:30" in page and "Get your flu jab" in page
     assert reverse("item_detail", args=[world.item.pk]) in page
     assert "Publishing is paused" not in page
 
