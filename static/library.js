@@ -34,7 +34,7 @@
       if (request.status === 201 && tile) {
         status = document.createElement("a");
         status.href = tile.querySelector("a").href;
-        status.textContent = "added";
+        status.textContent = gettext("added");
         tile.classList.add("new");
         document.getElementById("library-empty")?.remove();
         document.getElementById("library-grid")?.prepend(tile);
