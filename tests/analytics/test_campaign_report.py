@@ -63,8 +63,9 @@ def test_the_report_reads_the_same_few_queries_whatever_the_campaign_holds(world
     fill(world, count, dt.datetime(2026, 10, 1, 8, tzinfo=PARIS))
     client = logged_in(world.editor)
 
-    # session, user, their language and zone, campaign, variants, 3 aggregates, targets, page frame
-    with django_assert_max_num_queries(12):
+    # session, user, their language and zone, their two-factor device and sign-in policy (security/), campaign,
+    # variants, 3 aggregates, targets, page frame
+    with django_assert_max_num_queries(14):
         assert client.get(report_url(world.campaign)).status_code == 200
 
 
