@@ -15,8 +15,13 @@ from publishing import scheduling
 from publishing.platforms import Platform
 
 
+def reading_zone() -> dt.tzinfo:
+    """The zone the person types times in: theirs, else their organisation's (people/middleware.py activates it)."""
+    return timezone.get_current_timezone()
+
+
 class LocalDateTimeField(forms.DateTimeField):
-    """A date and time typed in the organisation's time zone, returned as an aware UTC instant."""
+    """A date and time typed in a time zone, returned as an aware UTC instant."""
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -46,11 +51,12 @@ class ItemForm(forms.ModelForm):
             "master_text": forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
         }
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        zone = reading_zone()
         self.fields["planned_at"] = LocalDateTimeField(
-            organisation.zone, required=False, label=_("Planned for"),
-            help_text=_("In %(zone)s time. It must be approved by then.") % {"zone": organisation.timezone},
+            zone, required=False, label=_("Planned for"),
+            help_text=_("In %(zone)s time. It must be approved by then.") % {"zone": zone.key},
         )  # fmt: skip
 
     def changes(self) -> dict[str, Any]:
@@ -64,7 +70,7 @@ class NewItemForm(ItemForm):
     languages = forms.MultipleChoiceField(label=_("Languages"), widget=forms.CheckboxSelectMultiple, required=False)
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
-        super().__init__(*args, organisation=campaign.organisation, **kwargs)
+        super().__init__(*args, **kwargs)
         self.fields["languages"].choices = [(code, language_name(code)) for code in campaign.effective_languages]
 
     def variants(self) -> list[tuple[str, str]]:
@@ -155,9 +161,9 @@ class ScheduleForm(forms.Form):
 
     def __init__(self, *args: Any, item: ContentItem, accounts: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        organisation = item.campaign.organisation
+        zone = reading_zone()
         self.fields["when"] = LocalDateTimeField(
-            organisation.zone, label=_("Publish at"), help_text=_("In %(zone)s time.") % {"zone": organisation.timezone}
+            zone, label=_("Publish at"), help_text=_("In %(zone)s time.") % {"zone": zone.key}
         )
         self.pairs = {
             f"{variant.pk}:{account.pk}": (variant, account)

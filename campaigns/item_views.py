@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,7 +28,6 @@ from campaigns.editor_forms import (
 )
 from campaigns.models import MediaAsset, Variant
 from campaigns.workflow import WorkflowError
-from people.preferences import zone_for
 from publishing import scheduling
 from publishing.calendar_forms import MoveForm
 from publishing.models import Publication
@@ -61,8 +61,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_for_user(request.user, pk)
-    organisation = item.campaign.organisation
-    form = ItemForm(request.POST or None, instance=item, organisation=organisation, initial={"version": item.version})
+    form = ItemForm(request.POST or None, instance=item, initial={"version": item.version})
     sources = SourceFormSet(request.POST or None, prefix="sources", initial=selectors.source_rows(item))
     if request.method == "POST":
         if form.is_valid() and sources.is_valid():
@@ -243,7 +242,7 @@ def publication_move(request: HttpRequest, pk: int, publication_pk: int) -> Http
     """Reschedule one publication from the item page (the keyboard's way to do what dragging does)."""
     item = selectors.item_for_user(request.user, pk)
     publication = get_object_or_404(Publication.objects.filter(variant__item=item), pk=publication_pk)
-    form = MoveForm(request.POST, zone=zone_for(request, item.campaign.organisation))
+    form = MoveForm(request.POST, zone=timezone.get_current_timezone())  # the zone the page shows times in
     if not form.is_valid():
         refusal = WorkflowError(form.refusal()["error"], code="invalid", status=400)
         return _refused(request, refusal, "campaigns/item_detail.html", selectors.item_page(item, request.user))

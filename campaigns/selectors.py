@@ -178,7 +178,6 @@ def editor_page(
     variant_forms: dict[int, Any] | None = None, media_forms: dict[int, Any] | None = None, add_form: Any = None,
 ) -> dict[str, Any]:  # fmt: skip
     item.refresh_from_db()
-    organisation = item.campaign.organisation
     rows = variants_with_feedback(item)
     for row in rows:
         variant = row["variant"]
@@ -188,7 +187,7 @@ def editor_page(
         row["media_failed"] = (media_forms or {}).get(variant.pk)  # the media form that was refused, if any
     return {
         "item": item,
-        "form": form or ItemForm(instance=item, organisation=organisation, initial={"version": item.version}),
+        "form": form or ItemForm(instance=item, initial={"version": item.version}),
         "sources": sources or SourceFormSet(prefix="sources", initial=source_rows(item)),
         "variants": rows,
         "add_form": add_form or AddVariantForm(item=item),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from planner import views
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("security.urls")),
     path("admin/", admin.site.urls),
+    # The scripts' strings in the reader's language (gettext() and interpolate() in static/*.js).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/", include("api.urls")),
     path("sandbox/", include("publishing.sandbox.urls")),
     path("", include("publishing.urls")),

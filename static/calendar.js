@@ -66,7 +66,7 @@
     })
       .then((response) =>
         response.json().catch(() => ({})).then((data) => {
-          if (!response.ok) throw new Error(data.error || "The move was refused (" + response.status + ").");
+          if (!response.ok) throw new Error(data.error || interpolate(gettext("The move was refused (%s)."), [response.status]));
           return data;
         })
       )

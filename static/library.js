@@ -9,7 +9,7 @@
     const bar = document.createElement("progress");
     bar.max = 100;
     bar.value = 0;
-    bar.setAttribute("aria-label", "Uploading " + file.name);
+    bar.setAttribute("aria-label", interpolate(gettext("Uploading %s"), [file.name]));
     row.append(name, bar);
     list.append(row);
     const data = new FormData();
@@ -34,7 +34,7 @@
       if (request.status === 201 && tile) {
         status = document.createElement("a");
         status.href = tile.querySelector("a").href;
-        status.textContent = "added";
+        status.textContent = gettext("added");
         tile.classList.add("new");
         document.getElementById("library-empty")?.remove();
         document.getElementById("library-grid")?.prepend(tile);
@@ -42,12 +42,12 @@
         const refusal = answer.content.querySelector("[data-refused]");
         status.className = "error-text";
         status.setAttribute("role", "alert");
-        status.textContent = refusal ? refusal.textContent : "The upload failed (" + request.status + ").";
+        status.textContent = refusal ? refusal.textContent : interpolate(gettext("The upload failed (%s)."), [request.status]);
         row.classList.add("refused");
       }
       bar.replaceWith(status);
     };
-    request.onerror = () => { bar.replaceWith(Object.assign(document.createElement("span"), { className: "error-text", textContent: "The upload did not reach the server." })); };
+    request.onerror = () => { bar.replaceWith(Object.assign(document.createElement("span"), { className: "error-text", textContent: gettext("The upload did not reach the server.") })); };
     request.send(data);
   }
 

@@ -17,16 +17,17 @@ PLURAL_FORMS = {"fr": 2, "ar": 6}
 
 
 def test_there_is_a_catalogue_for_each_language_but_english():
-    languages = sorted(path.parent.parent.name for path in catalogues())
-    assert languages == sorted(code for code, _ in settings.LANGUAGES if code != "en")
+    for domain in ("django", "djangojs"):  # the templates' and Python's strings; the scripts'
+        languages = sorted(path.parent.parent.name for path in catalogues() if path.stem == domain)
+        assert languages == sorted(code for code, _ in settings.LANGUAGES if code != "en")
 
 
-@pytest.mark.parametrize("path", catalogues(), ids=lambda path: path.parent.parent.name)
+@pytest.mark.parametrize("path", catalogues(), ids=lambda path: f"{path.parent.parent.name}-{path.stem}")
 def test_every_entry_is_translated_and_none_is_fuzzy(path: Path):
     po = polib.pofile(str(path))
     language = path.parent.parent.name
 
-    assert len(po) > 800
+    assert len(po) > (800 if path.stem == "django" else 3)
     assert [entry.msgid for entry in po.untranslated_entries()] == []
     assert [entry.msgid for entry in po.fuzzy_entries()] == []
     assert not po.metadata_is_fuzzy
@@ -38,7 +39,7 @@ def test_every_entry_is_translated_and_none_is_fuzzy(path: Path):
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
-@pytest.mark.parametrize("path", catalogues(), ids=lambda path: path.parent.parent.name)
+@pytest.mark.parametrize("path", catalogues(), ids=lambda path: f"{path.parent.parent.name}-{path.stem}")
 def test_msgfmt_finds_nothing_wrong(path: Path, tmp_path: Path):
     checked = subprocess.run(
         ["msgfmt", "--check", "--output-file", str(tmp_path / "out.mo"), str(path)],
@@ -49,7 +50,7 @@ def test_msgfmt_finds_nothing_wrong(path: Path, tmp_path: Path):
 
 def test_the_built_catalogues_are_what_gettext_reads():
     compile_catalogues()
-    (path,) = (path for path in catalogues() if path.parent.parent.name == "ar")
+    (path,) = (path for path in catalogues() if path.parent.parent.name == "ar" and path.stem == "django")
     with path.with_suffix(".mo").open("rb") as built:
         arabic = gettext.GNUTranslations(built)
 

@@ -144,3 +144,25 @@ def test_numbers_and_dates_follow_the_persons_language(world):
 
     assert english == "12,345 2.5 Wednesday 17 March"
     assert french.replace("\u202f", " ").replace("\xa0", " ") == "12 345 2,5 mercredi 17 mars"
+
+
+def test_the_scripts_messages_come_in_the_persons_language(world):
+    choose(world.editor, language="fr")
+
+    catalogue = logged_in(world.editor).get(reverse("javascript-catalog")).content.decode()
+
+    assert '"The move was refused (%s).": "Le d\\u00e9placement a \\u00e9t\\u00e9 refus\\u00e9 (%s)."' in catalogue
+
+
+def test_the_item_page_shows_and_takes_times_in_the_persons_zone(world):
+    at = dt.datetime(2027, 3, 17, 8, 0, tzinfo=dt.UTC)
+    publication = builders.make_publication(world.variant, world.account, scheduled_at=at)
+    choose(world.manager, timezone="Asia/Tokyo")
+    client = logged_in(world.manager)
+
+    page = client.get(reverse("item_detail", args=[world.item.pk])).content.decode()
+    assert "17 Mar 2027 17:00" in page and "(Asia/Tokyo)" in page
+
+    client.post(reverse("publication_move", args=[world.item.pk, publication.pk]), {"when": "2027-03-18T09:30"})
+    publication.refresh_from_db()
+    assert publication.scheduled_at == dt.datetime(2027, 3, 18, 0, 30, tzinfo=dt.UTC)  # 09:30 in Tokyo
