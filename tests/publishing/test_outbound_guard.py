@@ -5,9 +5,7 @@ an allowed host (the sandbox) still passes. Names are resolved through the `dns`
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,6 +20,7 @@ from publishing.adapters.sandbox import SandboxAdapter
 from publishing.models import Publication
 from publishing.sandbox.models import SandboxPost
 from tests.conftest import PUBLIC_ADDRESS
+from tests.loopback import counting_server
 
 BLOCKING = Guard(lambda: True, lambda: ())
 
@@ -37,23 +36,8 @@ def test_allowed_hosts_name_a_host_or_a_host_and_port():
 @pytest.fixture
 def loopback_server() -> Iterator[dict]:
     """A server on 127.0.0.1 that counts the requests that reach it."""
-    hits = {"count": 0, "port": 0}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            hits["count"] += 1
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    hits["port"] = server.server_address[1]
-    yield hits
-    server.shutdown()
-    server.server_close()
+    with counting_server() as hits:
+        yield hits
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,7 @@ import logging
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -28,6 +26,7 @@ from planner import key_rotation
 from planner.encryption import EncryptedField
 from planner.redaction import RedactSecrets, redact
 from publishing.models import OAuthApplication, SocialAccount
+from tests.loopback import counting_server
 
 KEY_A, KEY_B = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 ACCOUNT_TOKEN, APP_SECRET = "at-rotation-3f9e1c", "cs-rotation-77d0a2"
@@ -220,19 +219,8 @@ def test_plain_messages_are_left_as_they_are():
 
 @pytest.fixture
 def loopback() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with counting_server() as hits:
+        yield f"http://127.0.0.1:{hits['port']}/"
 
 
 def test_httpx_does_not_log_the_urls_it_requests(loopback, caplog):
