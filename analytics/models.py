@@ -24,7 +24,7 @@ class CampaignTarget(models.Model):
         ITEMS = "items", _("Posts published")
         OUTCOME = "outcome", _("An outcome, entered by hand")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets", verbose_name=_("campaign"))
     measure = models.CharField(_("measure"), max_length=16, choices=Measure.choices)
     target = models.PositiveBigIntegerField(_("target"))
     kind = models.CharField(
@@ -42,9 +42,10 @@ class CampaignTarget(models.Model):
         _("achieved so far"), null=True, blank=True, help_text=_("An outcome's figure, as last reported.")
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("updated by"),
+    )  # fmt: skip
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     organisation_path = "campaign__organisation"
@@ -53,6 +54,7 @@ class CampaignTarget(models.Model):
     class Meta:
         ordering = ["campaign", "measure", "pk"]
         verbose_name = _("campaign target")
+        verbose_name_plural = _("campaign targets")
         constraints = [
             models.CheckConstraint(condition=Q(target__gt=0), name="target_positive"),
             models.CheckConstraint(

@@ -17,14 +17,18 @@ TOKEN_PREFIX_CHARS = 8
 class ApiToken(models.Model):
     """One named token of one user. The secret is shown once, at creation; only its SHA-256 is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. “CMS import”."))
     prefix = models.CharField(
         _("prefix"), max_length=TOKEN_PREFIX_CHARS, unique=True, editable=False,
         help_text=_("The visible start of the secret, to find the token and to recognise it."),
     )  # fmt: skip
-    key_hash = models.CharField(max_length=64, editable=False, help_text=_("SHA-256 of the secret, in hex."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    key_hash = models.CharField(
+        _("key hash"), max_length=64, editable=False, help_text=_("SHA-256 of the secret, in hex.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
@@ -34,6 +38,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -53,22 +58,26 @@ class WebhookEvent(models.TextChoices):
 class Webhook(models.Model):
     """A URL of an organisation that receives the events it subscribed to, signed with its secret."""
 
-    organisation = models.ForeignKey("campaigns.Organisation", on_delete=models.CASCADE, related_name="webhooks")
+    organisation = models.ForeignKey(
+        "campaigns.Organisation", on_delete=models.CASCADE, related_name="webhooks", verbose_name=_("organisation")
+    )
     url = models.URLField(_("URL"), max_length=500)
     # Signing needs it back, so it is encrypted rather than hashed. Shown once, at creation; never listed by the API.
-    secret = EncryptedTextField(editable=False)
+    secret = EncryptedTextField(_("secret"), editable=False)
     events = models.JSONField(_("events"), default=list, help_text=_("Which of the events to send."))
     is_active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("created by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     organisation_path = "organisation"
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
         ordering = ["id"]
 
     def __str__(self) -> str:

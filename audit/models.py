@@ -76,6 +76,7 @@ class Event(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         indexes = [
             models.Index(fields=["organisation", "-at"], name="audit_event_recent"),
             models.Index(fields=["organisation", "object_type", "object_id"], name="audit_event_object"),

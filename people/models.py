@@ -8,7 +8,9 @@ from campaigns.models import validate_timezone
 
 
 class Preferences(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences", verbose_name=_("user")
+    )
     language = models.CharField(
         _("language"), max_length=8, blank=True, choices=settings.LANGUAGES,
         help_text=_("Empty: the language your browser asks for."),

@@ -18,7 +18,9 @@ from publishing.platforms import Platform
 
 
 class SocialAccount(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="accounts")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="accounts", verbose_name=_("organisation")
+    )
     platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
     handle = models.CharField(
         _("handle"), max_length=200, help_text=_("As shown on the platform, e.g. @HealthMinistry.")
@@ -35,7 +37,7 @@ class SocialAccount(models.Model):
     # about the credentials it replaced (publishing/reconnect.py).
     connected_at = models.DateTimeField(_("connected at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Secrets never reach the history tables.
     history = HistoricalRecords(excluded_fields=["credentials"])
 
@@ -45,6 +47,7 @@ class SocialAccount(models.Model):
     class Meta:
         ordering = ["platform", "handle"]
         verbose_name = _("connected account")
+        verbose_name_plural = _("connected accounts")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "platform", "handle"], name="account_once_per_organisation",
@@ -120,37 +123,47 @@ class Publication(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="publications")
-    account = models.ForeignKey(SocialAccount, on_delete=models.PROTECT, related_name="publications")
+    variant = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, related_name="publications", verbose_name=_("variant")
+    )
+    account = models.ForeignKey(
+        SocialAccount, on_delete=models.PROTECT, related_name="publications", verbose_name=_("account")
+    )
     scheduled_at = models.DateTimeField(_("scheduled for (UTC)"))
     latest_acceptable_at = models.DateTimeField(
         _("latest acceptable time"), null=True, blank=True, help_text=_("Past this, it is expired, not sent.")
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.SCHEDULED)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     enqueued_at = models.DateTimeField(
-        null=True, blank=True, help_text=_("When the dispatcher last handed it to the broker.")
+        _("handed to the broker at"),
+        null=True,
+        blank=True,
+        help_text=_("When the dispatcher last handed it to the broker."),
     )
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+    idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True, editable=False)
     remote_id = models.CharField(_("remote id"), max_length=200, blank=True)
     remote_url = models.URLField(_("remote URL"), max_length=500, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     # What went wrong beside a published post without failing it, for a person to see (a first comment not posted).
     notes = models.TextField(_("notes"), blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("scheduled by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     organisation_path = "account__organisation"
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["scheduled_at"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
         constraints = [
             models.UniqueConstraint(
                 fields=["variant", "account", "scheduled_at"], name="publication_once_per_instant",
@@ -196,20 +209,24 @@ class PublicationAttempt(models.Model):
         PERMANENT_ERROR = "permanent", _("Permanent error")
         UNKNOWN = "unknown", _("Unknown outcome")
 
-    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="attempt_log")
-    number = models.PositiveIntegerField()
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SENDING)
-    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    worker = models.CharField(max_length=200, blank=True)
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="attempt_log", verbose_name=_("publication")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.SENDING)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
 
     organisation_path = "publication__account__organisation"
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["publication", "number"]
+        verbose_name = _("publication attempt")
+        verbose_name_plural = _("publication attempts")
         constraints = [models.UniqueConstraint(fields=["publication", "number"], name="attempt_number_unique")]
 
     def __str__(self) -> str:
@@ -222,24 +239,35 @@ class Freeze(models.Model):
     Scope: the whole organisation, or one campaign, or one account.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="freezes")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="freezes", verbose_name=_("organisation")
+    )
     campaign = models.ForeignKey(
-        "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="freezes"
-    )
-    account = models.ForeignKey(SocialAccount, null=True, blank=True, on_delete=models.CASCADE, related_name="freezes")
+        "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="freezes",
+        verbose_name=_("campaign"),
+    )  # fmt: skip
+    account = models.ForeignKey(
+        SocialAccount, null=True, blank=True, on_delete=models.CASCADE, related_name="freezes",
+        verbose_name=_("account"),
+    )  # fmt: skip
     reason = models.TextField(_("reason"))
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    started_at = models.DateTimeField(auto_now_add=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("paused by")
     )
-    lifted_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("paused at"), auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("resumed by"),
+    )  # fmt: skip
+    lifted_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
 
     organisation_path = "organisation"
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
+        verbose_name = _("publishing pause")
+        verbose_name_plural = _("publishing pauses")
         constraints = [
             models.CheckConstraint(
                 condition=Q(campaign__isnull=True) | Q(account__isnull=True), name="freeze_one_scope"
@@ -259,7 +287,9 @@ class Freeze(models.Model):
 class PostingSlot(models.Model):
     """A regular time at which an account posts, in the organisation's time zone (e.g. weekdays 09:00)."""
 
-    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="slots")
+    account = models.ForeignKey(
+        SocialAccount, on_delete=models.CASCADE, related_name="slots", verbose_name=_("account")
+    )
     weekday = models.PositiveSmallIntegerField(
         _("weekday"), choices=[(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
                                (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))],
@@ -271,6 +301,8 @@ class PostingSlot(models.Model):
 
     class Meta:
         ordering = ["account", "weekday", "local_time"]
+        verbose_name = _("posting slot")
+        verbose_name_plural = _("posting slots")
         constraints = [
             models.UniqueConstraint(fields=["account", "weekday", "local_time"], name="slot_once_per_account"),
             models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="slot_weekday_known"),
@@ -344,9 +376,13 @@ class Metric(models.Model):
     A figure is null where the platform does not give it (Mastodon counts no impressions), which is not 0.
     """
 
-    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="metrics")
-    slot = models.PositiveSmallIntegerField(help_text=_("Which scheduled collection it is (0: an hour after)."))
-    collected_at = models.DateTimeField()
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="metrics", verbose_name=_("publication")
+    )
+    slot = models.PositiveSmallIntegerField(
+        _("collection"), help_text=_("Which scheduled collection it is (0: an hour after).")
+    )
+    collected_at = models.DateTimeField(_("collected at"))
     impressions = models.PositiveBigIntegerField(_("impressions or views"), null=True, blank=True)
     likes = models.PositiveBigIntegerField(_("likes"), null=True, blank=True)
     shares = models.PositiveBigIntegerField(_("shares or reposts"), null=True, blank=True)
@@ -363,6 +399,8 @@ class Metric(models.Model):
 
     class Meta:
         ordering = ["publication", "collected_at"]
+        verbose_name = _("engagement figures")
+        verbose_name_plural = _("engagement figures")
         constraints = [
             # A collection run twice for the same slot (a message delivered twice) stores one row.
             models.UniqueConstraint(fields=["publication", "slot"], name="metric_once_per_slot"),

@@ -20,7 +20,7 @@ class SignInPolicy(models.Model):
             "anything else, and give a code from it at each sign-in."
         ),
     )  # fmt: skip
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     organisation_path = "organisation"
     objects = OrganisationQuerySet.as_manager()

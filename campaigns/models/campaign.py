@@ -29,7 +29,9 @@ class Priority(models.IntegerChoices):
 
 
 class Campaign(FieldNamedConstraintsMixin, models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="campaigns")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="campaigns", verbose_name=_("organisation")
+    )
     name = models.CharField(_("name"), max_length=200)
     goal = models.TextField(
         _("goal"), blank=True, help_text=_("What this campaign should change, in one or two sentences.")
@@ -62,10 +64,11 @@ class Campaign(FieldNamedConstraintsMixin, models.Model):
                     "Empty: 30 minutes for alerts, 6 hours for everything else."),
     )  # fmt: skip
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("created by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     organisation_path = "organisation"
@@ -78,6 +81,8 @@ class Campaign(FieldNamedConstraintsMixin, models.Model):
 
     class Meta:
         ordering = ["-start_date", "name"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),

@@ -33,7 +33,7 @@ class ContentItem(models.Model):
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items", verbose_name=_("campaign"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.POST)
     title = models.CharField(_("title"), max_length=200)
     brief = models.TextField(_("brief"), blank=True, help_text=_("What this item must say, for whom, and why."))
@@ -58,13 +58,14 @@ class ContentItem(models.Model):
         _("health advice"), default=False, help_text=_("Health advice needs at least one source link.")
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="authored_items"
-    )
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="authored_items",
+        verbose_name=_("author"),
+    )  # fmt: skip
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text=_("Raised on every save; a stale save is refused.")
+        _("version"), default=1, editable=False, help_text=_("Raised on every save; a stale save is refused.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     organisation_path = "campaign__organisation"
@@ -73,6 +74,7 @@ class ContentItem(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("content item")
+        verbose_name_plural = _("content items")
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["post", "infographic", "video", "alert"]), name="item_kind_known"),
             models.CheckConstraint(
@@ -100,7 +102,7 @@ class ContentItem(models.Model):
 class Source(models.Model):
     """A link that backs a health claim made by an item."""
 
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="sources")
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="sources", verbose_name=_("item"))
     url = models.URLField(_("address"), max_length=500)
     title = models.CharField(
         _("title"), max_length=300, blank=True, help_text=_("e.g. WHO fact sheet: Influenza (seasonal).")
@@ -111,6 +113,8 @@ class Source(models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "url"], name="source_once_per_item",
@@ -125,7 +129,7 @@ class Source(models.Model):
 class Variant(models.Model):
     """One item as it appears on one platform in one language."""
 
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="variants")
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="variants", verbose_name=_("item"))
     platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
     language = models.CharField(_("language"), max_length=8, choices=CONTENT_LANGUAGES)
     text = models.TextField(_("text"), blank=True)
@@ -133,8 +137,10 @@ class Variant(models.Model):
     first_comment = models.TextField(
         _("first comment"), blank=True, help_text=_("Posted as the first reply, where the platform allows.")
     )
-    media = models.ManyToManyField(MediaAsset, through="VariantMedia", blank=True, related_name="variants")
-    updated_at = models.DateTimeField(auto_now=True)
+    media = models.ManyToManyField(
+        MediaAsset, through="VariantMedia", blank=True, related_name="variants", verbose_name=_("media")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     organisation_path = "item__campaign__organisation"
@@ -142,6 +148,8 @@ class Variant(models.Model):
 
     class Meta:
         ordering = ["platform", "language"]
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "platform", "language"], name="variant_once_per_platform_and_language",
@@ -171,9 +179,13 @@ class Variant(models.Model):
 class VariantMedia(models.Model):
     """An asset attached to a variant, in display order."""
 
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="attachments")
-    asset = models.ForeignKey(MediaAsset, on_delete=models.PROTECT, related_name="attachments")
-    position = models.PositiveSmallIntegerField(default=0)
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("variant")
+    )
+    asset = models.ForeignKey(
+        MediaAsset, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("media asset")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     organisation_path = "variant__item__campaign__organisation"
     objects = OrganisationQuerySet.as_manager()
@@ -181,6 +193,7 @@ class VariantMedia(models.Model):
     class Meta:
         ordering = ["position"]
         verbose_name = _("attached media")
+        verbose_name_plural = _("attached media")
         constraints = [
             models.UniqueConstraint(fields=["variant", "asset"], name="variant_media_once"),
             models.UniqueConstraint(fields=["variant", "position"], name="variant_media_position_unique"),
@@ -199,10 +212,12 @@ class VariantMedia(models.Model):
 
 
 class Comment(models.Model):
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="comments", verbose_name=_("item"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+    )
     body = models.TextField(_("comment"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -211,6 +226,8 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         indexes = [models.Index(fields=["item", "created_at"], name="comment_item_time")]
         constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty")]
 

@@ -30,7 +30,9 @@ class MediaAsset(models.Model):
         ANIMATED_GIF = "gif", _("Animated GIF")
         VIDEO = "video", _("Video")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="media")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="media", verbose_name=_("organisation")
+    )
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to="media/%Y/%m/")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.IMAGE)
@@ -64,9 +66,10 @@ class MediaAsset(models.Model):
         _("SHA-256"), max_length=64, help_text=_("Of the original file; the same file is stored once.")
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("uploaded by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
 
     organisation_path = "organisation"
@@ -75,6 +78,7 @@ class MediaAsset(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("media asset")
+        verbose_name_plural = _("media assets")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "checksum"], name="media_stored_once_per_organisation",
@@ -105,7 +109,9 @@ class Rendition(models.Model):
     """One asset made to one platform's measure (or a thumbnail), from the original: metadata stripped, cropped
     around the focal point, within the platform's byte limit. Made again when the focal point moves."""
 
-    asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="renditions")
+    asset = models.ForeignKey(
+        MediaAsset, on_delete=models.CASCADE, related_name="renditions", verbose_name=_("media asset")
+    )
     # A platform (publishing.platforms.Platform) and the shape it is for ("square", "portrait", "landscape",
     # "story"), or "library" for the library's and the calendar's thumbnails.
     purpose = models.CharField(_("for"), max_length=24)
@@ -116,15 +122,17 @@ class Rendition(models.Model):
     height = models.PositiveIntegerField(_("height (px)"))
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
     # The focal point it was cropped around: a rendition whose point differs from the asset's is stale.
-    focal_x = models.FloatField()
-    focal_y = models.FloatField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    focal_x = models.FloatField(_("focal point (x)"))
+    focal_y = models.FloatField(_("focal point (y)"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     organisation_path = "asset__organisation"
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["asset", "purpose", "shape"]
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
         constraints = [
             models.UniqueConstraint(fields=["asset", "purpose", "shape"], name="rendition_once_per_purpose_and_shape"),
         ]

@@ -55,7 +55,7 @@ class Organisation(models.Model):
         verbose_name=_("logo"), limit_choices_to={"kind": "image"},
         help_text=_("An image of the library, drawn on the health cards (a campaign may have its own)."),
     )  # fmt: skip
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     organisation_path = "pk"
     objects = OrganisationQuerySet.as_manager()
@@ -63,6 +63,7 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
 
     def __str__(self) -> str:
         return self.name
@@ -90,15 +91,21 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CONTRIBUTOR)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("member since"), auto_now_add=True)
 
     organisation_path = "organisation"
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"], name="membership_once_per_organisation",

@@ -14,20 +14,26 @@ from campaigns.scoping import OrganisationQuerySet
 class Transition(models.Model):
     """One move of an item from a state to another (or a step inside a state, such as a first approval)."""
 
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="transitions")
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("item"))
     action = models.CharField(_("action"), max_length=32)
     from_state = models.CharField(_("from"), max_length=24, choices=ContentItem.State.choices)
     to_state = models.CharField(_("to"), max_length=24, choices=ContentItem.State.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
     comment = models.TextField(_("comment"), blank=True)
-    content_hash = models.CharField(max_length=64, help_text=_("Fingerprint of the content at that moment."))
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    content_hash = models.CharField(
+        _("content fingerprint"), max_length=64, help_text=_("Fingerprint of the content at that moment.")
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     organisation_path = "item__campaign__organisation"
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
         indexes = [models.Index(fields=["item", "created_at"], name="transition_item_time")]
 
     def __str__(self) -> str:
@@ -37,19 +43,25 @@ class Transition(models.Model):
 class Approval(models.Model):
     """A manager's approval of one exact version of an item (its content fingerprint)."""
 
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="approvals")
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    content_hash = models.CharField(max_length=64)
-    item_version = models.PositiveIntegerField()
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    voided_at = models.DateTimeField(null=True, blank=True, help_text=_("Set when a later edit voided it."))
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("item"))
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("manager")
+    )
+    content_hash = models.CharField(_("content fingerprint"), max_length=64)
+    item_version = models.PositiveIntegerField(_("item version"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+    voided_at = models.DateTimeField(
+        _("voided at"), null=True, blank=True, help_text=_("Set when a later edit voided it.")
+    )
 
     organisation_path = "item__campaign__organisation"
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
         constraints = [
             # Two standing approvals by one manager would let one person pass the two-manager rule.
             models.UniqueConstraint(
@@ -75,18 +87,24 @@ class Notification(models.Model):
         PUBLICATION_NOTED = "publication_noted", _("Published with a note")
         ACCOUNT_RECONNECT = "account_reconnect", _("Account needs reconnecting")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    item = models.ForeignKey(ContentItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    message = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    item = models.ForeignKey(
+        ContentItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("item")
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    message = models.CharField(_("message"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     organisation_path = "item__campaign__organisation"
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
