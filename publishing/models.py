@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from campaigns.models import Organisation, Variant
@@ -162,7 +163,7 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["scheduled_at"]
-        verbose_name = _("publication")
+        verbose_name = pgettext_lazy("a model's name", "publication")
         verbose_name_plural = _("publications")
         constraints = [
             models.UniqueConstraint(
@@ -210,7 +211,10 @@ class PublicationAttempt(models.Model):
         UNKNOWN = "unknown", _("Unknown outcome")
 
     publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="attempt_log", verbose_name=_("publication")
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
+        verbose_name=pgettext_lazy("a model's name", "publication"),
     )
     number = models.PositiveIntegerField(_("number"))
     started_at = models.DateTimeField(_("started at"))
@@ -377,7 +381,10 @@ class Metric(models.Model):
     """
 
     publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="metrics", verbose_name=_("publication")
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="metrics",
+        verbose_name=pgettext_lazy("a model's name", "publication"),
     )
     slot = models.PositiveSmallIntegerField(
         _("collection"), help_text=_("Which scheduled collection it is (0: an hour after).")

@@ -102,7 +102,9 @@ class ContentItem(models.Model):
 class Source(models.Model):
     """A link that backs a health claim made by an item."""
 
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="sources", verbose_name=_("item"))
+    item = models.ForeignKey(
+        ContentItem, on_delete=models.CASCADE, related_name="sources", verbose_name=_("content item")
+    )
     url = models.URLField(_("address"), max_length=500)
     title = models.CharField(
         _("title"), max_length=300, blank=True, help_text=_("e.g. WHO fact sheet: Influenza (seasonal).")
@@ -129,7 +131,9 @@ class Source(models.Model):
 class Variant(models.Model):
     """One item as it appears on one platform in one language."""
 
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="variants", verbose_name=_("item"))
+    item = models.ForeignKey(
+        ContentItem, on_delete=models.CASCADE, related_name="variants", verbose_name=_("content item")
+    )
     platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
     language = models.CharField(_("language"), max_length=8, choices=CONTENT_LANGUAGES)
     text = models.TextField(_("text"), blank=True)
@@ -212,7 +216,9 @@ class VariantMedia(models.Model):
 
 
 class Comment(models.Model):
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="comments", verbose_name=_("item"))
+    item = models.ForeignKey(
+        ContentItem, on_delete=models.CASCADE, related_name="comments", verbose_name=_("content item")
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
     )

@@ -14,7 +14,9 @@ from campaigns.scoping import OrganisationQuerySet
 class Transition(models.Model):
     """One move of an item from a state to another (or a step inside a state, such as a first approval)."""
 
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("item"))
+    item = models.ForeignKey(
+        ContentItem, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("content item")
+    )
     action = models.CharField(_("action"), max_length=32)
     from_state = models.CharField(_("from"), max_length=24, choices=ContentItem.State.choices)
     to_state = models.CharField(_("to"), max_length=24, choices=ContentItem.State.choices)
@@ -43,7 +45,9 @@ class Transition(models.Model):
 class Approval(models.Model):
     """A manager's approval of one exact version of an item (its content fingerprint)."""
 
-    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("item"))
+    item = models.ForeignKey(
+        ContentItem, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("content item")
+    )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("manager")
     )
@@ -91,7 +95,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     item = models.ForeignKey(
-        ContentItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("item")
+        ContentItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("content item")
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     message = models.CharField(_("message"), max_length=300)
