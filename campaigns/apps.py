@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
-    verbose_name = "Campaigns and content"
+    verbose_name = _("Campaigns and content")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

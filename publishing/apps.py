@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_migrate
+from django.utils.translation import pgettext_lazy
 
 
 class PublishingConfig(AppConfig):
     name = "publishing"
-    verbose_name = "Publishing"
+    verbose_name = pgettext_lazy("a part of the setup site", "Publishing")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

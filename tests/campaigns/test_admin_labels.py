@@ -42,3 +42,12 @@ def test_an_accounts_change_page_names_its_fields_in_french(world, french_admin)
     expected = {"Plateforme", "Identifiant", "Nom affiché", "URL de base de l’API", "Le jeton expire le", "Actif"}
     assert expected <= labels_on(page)
     assert not {"Platform", "Handle", "Display name", "API base URL", "Is active"} & labels_on(page)
+
+
+def test_the_setup_sites_index_names_its_sections_and_models_in_french(french_admin):
+    page = html.unescape(french_admin.get(reverse("admin:index")).content.decode())
+
+    for name in ("Campagnes et contenus", "Rapports et objectifs", "Comptes connectés", "Contenus", "Jetons d’API"):
+        assert name in page, name
+    for name in ("Campaigns and content", "Connected accounts", "Content items", "API tokens"):
+        assert name not in page, name
