@@ -78,6 +78,14 @@ def test_a_card_against_a_rule_is_refused_naming_the_field_and_nothing_is_saved(
     assert not MediaAsset.objects.exists()
 
 
+def test_text_that_does_not_fit_the_card_names_the_part_to_shorten(world, api_as):
+    response = api_as("editor").post(cards_url(world.campaign), card(title="W" * 90), format="json")
+
+    assert response.status_code == 400
+    assert the_error(response) == ("title", "too_long_for_card")
+    assert not MediaAsset.objects.exists()
+
+
 def test_the_page_refuses_the_same_language_with_the_same_message(world, api_as):
     from django.test import Client
 
