@@ -9,8 +9,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from campaigns import card_making
 from campaigns.campaign_setup import CAMPAIGN_FIELDS
+from campaigns.cards import SHAPES
 from campaigns.editing import ITEM_FIELDS, VARIANT_FIELDS
+from campaigns.languages import CONTENT_LANGUAGES
 from campaigns.library import ASSET_FIELDS
 from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Variant
 from publishing import scheduling
@@ -149,3 +152,21 @@ class MediaEditSerializer(serializers.ModelSerializer):
         model = MediaAsset
         fields = list(ASSET_FIELDS)
         validators: list = []
+
+
+class CardsSerializer(serializers.Serializer):
+    """The card page's fields; the campaign is the one in the address."""
+
+    language = serializers.ChoiceField(choices=CONTENT_LANGUAGES, help_text="One of the campaign's languages.")
+    title = serializers.CharField(max_length=card_making.TITLE_MAX_CHARS)
+    figure = serializers.CharField(
+        max_length=card_making.FIGURE_MAX_CHARS, help_text="The one big number, as it is to be read: 70%, ٧٠٪, 1 in 3."
+    )
+    line = serializers.CharField(
+        max_length=card_making.LINE_MAX_CHARS, help_text="One sentence that says what the figure means."
+    )
+    shapes = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(s.key, f"{s.ratio}: {s.used_for}") for s in SHAPES.values()]),
+        min_length=1, max_length=len(SHAPES), required=False, default=lambda: list(SHAPES),
+        help_text="The shapes to draw the card in, one asset each; every shape when left out.",
+    )  # fmt: skip

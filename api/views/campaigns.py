@@ -1,4 +1,4 @@
-"""Campaigns: read, set up (managers and admins), pause and resume their publishing, and their report."""
+"""Campaigns: read, set up (managers and admins), pause and resume their publishing, their report, and cards."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from rest_framework.response import Response
 from analytics.reports import campaign_report
 from api.filters import CampaignFilter
 from api.serializers.content import CampaignSerializer
+from api.serializers.media import MediaSerializer
 from api.serializers.reports import ReportSerializer
-from api.serializers.writes import CampaignUpdateSerializer, CampaignWriteSerializer
+from api.serializers.writes import CampaignUpdateSerializer, CampaignWriteSerializer, CardsSerializer
 from api.views.base import ScopedReadViewSet, valid
 from api.views.pausing import PausableMixin
-from campaigns import campaign_setup
+from campaigns import campaign_setup, card_making
+from campaigns.cards import CardText
 from campaigns.models import Campaign
 
 
@@ -52,3 +54,14 @@ class CampaignViewSet(PausableMixin, ScopedReadViewSet):
         """The campaign report's figures: totals, tables per platform, kind and language, weeks, targets."""
         report = campaign_report(self.get_object(), request.user, with_charts=False)
         return Response(ReportSerializer(report).data)
+
+    @extend_schema(request=CardsSerializer, responses={201: MediaSerializer(many=True)}, filters=False)
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def cards(self, request: Request, pk: str) -> Response:
+        """Make a health card in each shape asked (every member role may), as the card page does; answers the assets."""
+        campaign = self.get_object()
+        given = valid(CardsSerializer, request)
+        text = CardText(given["title"], given["figure"], given["line"])
+        assets = card_making.make_cards(campaign, request.user, given["language"], text, given["shapes"])
+        data = MediaSerializer(assets, many=True, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)

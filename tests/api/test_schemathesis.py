@@ -22,7 +22,7 @@ from tests.api.fuzzing import openapi_document, with_real_ids
 
 ROLES = ["contributor", "editor", "manager", "admin"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-# 72 operations x 4 roles: this many cases each keeps the whole run to about five minutes on two cores.
+# 74 operations x 4 roles: this many cases each keeps the whole run to about five minutes on two cores.
 EXAMPLES_PER_OPERATION = 12
 
 schema = schemathesis.openapi.from_dict(

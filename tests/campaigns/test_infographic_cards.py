@@ -187,6 +187,15 @@ def test_another_organisations_campaign_is_refused(world):
     assert not MediaAsset.objects.exists()
 
 
+def test_text_that_does_not_fit_the_card_is_refused_on_its_field(world):
+    response = logged_in(world.editor).post(
+        reverse("card_new"), card_form(world.campaign, title="W" * 90, language="en")
+    )
+    assert response.status_code == 400
+    assert "too long for the" in response.context["form"].errors["title"][0]
+    assert not MediaAsset.objects.exists()
+
+
 def test_someone_of_no_organisation_cannot_make_cards(db):
     stranger = builders.get_user_model().objects.create_user(username="sam.stranger")
     assert logged_in(stranger).get(reverse("card_new")).status_code == 403
