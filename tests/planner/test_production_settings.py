@@ -19,7 +19,9 @@ HOST = "planner.example.org"
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECURE_SSL_REDIRECT"}}
+    # The browser tests allow async-unsafe calls in this process (tests/browser/chromium.py); a server must not.
+    left_out = {"DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in left_out}
     env |= {
         "DJANGO_SETTINGS_MODULE": "planner.settings_production",
         "SECRET_KEY": secrets.token_urlsafe(64),
