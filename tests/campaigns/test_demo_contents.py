@@ -240,7 +240,7 @@ def test_each_history_post_has_a_growing_series_over_its_past_slots_and_one_late
     now = dt.datetime.now(dt.UTC)
     series = Metric.objects.filter(publication__variant__item__brief=HISTORY_BRIEF).select_related("publication")
     by_post = itertools.groupby(series.order_by("publication_id", "slot"), key=lambda metric: metric.publication)
-    posts = 0
+    posts = several_slots = grew = 0
     for publication, rows in by_post:
         rows = list(rows)
         posts += 1
@@ -250,12 +250,16 @@ def test_each_history_post_has_a_growing_series_over_its_past_slots_and_one_late
         for earlier, later in itertools.pairwise(rows):
             for column in metrics.COLUMNS:
                 assert (getattr(earlier, column) or 0) <= (getattr(later, column) or 0), (publication, column)
-        grown = [(getattr(row, column) or 0) for row in (rows[0], rows[-1]) for column in metrics.COLUMNS]
-        assert sum(grown[len(metrics.COLUMNS) :]) > sum(grown[: len(metrics.COLUMNS)]) or rows[-1].slot == 0
+        if len(rows) > 1:
+            several_slots += 1
+            first, last = (sum(getattr(row, column) or 0 for column in metrics.COLUMNS) for row in (rows[0], rows[-1]))
+            grew += last > first
         schedule = MetricSchedule.objects.get(pk=publication.pk)
         assert (schedule.state, schedule.slot) == (MetricSchedule.State.COLLECTING, rows[-1].slot + 1)
         assert schedule.due_at == metrics.slot_at(publication.published_at, schedule.slot) > now
     assert posts == Publication.objects.filter(variant__item__brief=HISTORY_BRIEF).count()
+    # Series grow; a post seen by very few (a small Mastodon audience at night) may still count nothing at all.
+    assert several_slots and grew >= 0.9 * several_slots, (grew, several_slots)
 
 
 def test_history_figures_are_those_each_platform_gives(seeded_demo: SeededDemo) -> None:
