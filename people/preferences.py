@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
@@ -29,9 +29,7 @@ class Choice:
 
 def choice_for(user: AbstractBaseUser) -> Choice:
     """What `user` chose, filled in from their (first) organisation and the settings; one query."""
-    first_zone = (
-        Membership.objects.filter(user=OuterRef("pk")).order_by("created_at", "pk").values("organisation__timezone")
-    )
+    first_zone = _memberships_in_order(OuterRef("pk")).values("organisation__timezone")
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -49,8 +47,12 @@ def choice_for(user: AbstractBaseUser) -> Choice:
 
 def organisation_zone_of(user: AbstractBaseUser) -> str:
     """The time zone of the person's first organisation, empty if they belong to none."""
-    memberships = Membership.objects.filter(user=user).order_by("created_at", "pk")
-    return memberships.values_list("organisation__timezone", flat=True).first() or ""
+    return _memberships_in_order(user).values_list("organisation__timezone", flat=True).first() or ""
+
+
+def _memberships_in_order(user: AbstractBaseUser | OuterRef) -> QuerySet[Membership]:
+    """A person's memberships, the first they were given first: the first one's zone is their default."""
+    return Membership.objects.filter(user=user).order_by("created_at", "pk")
 
 
 def own_zone_name(request: HttpRequest) -> str:
