@@ -1,15 +1,19 @@
 """Settings, read from the environment (django-environ); every variable is listed in the README."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from planner.test_processes import take_own_services
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+take_own_services(os.environ, BASE_DIR / "var")
 
 # Runtime files of the embedded default (SQLite database, broker folders, uploads) live here.
 DATA_DIR = Path(env.str("PLANNER_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()

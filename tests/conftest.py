@@ -165,10 +165,20 @@ def graph_sandbox(settings: object, live_server: object) -> None:
     cache.clear()
 
 
+# Under pytest-xdist (scripts/test), tests that share one of these run in the same process, one after another:
+# one Celery worker serves all the worker tests, and the PDS keeps its fixed port in its network namespace.
+SHARED_BY_MARKER = {"worker": "engine", "pds": "pds"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests with a real worker run last: until then no worker consumes the messages other tests enqueue
     (a notification, a reconcile), so none is handled while a test's tables are being flushed."""
     items.sort(key=lambda item: item.get_closest_marker("worker") is not None)
+    for item in items:
+        for marker, group in SHARED_BY_MARKER.items():
+            if item.get_closest_marker(marker) is not None:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
