@@ -90,7 +90,8 @@ def partner_page(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The token is the key: no other site may see it in a Referer, and no search engine may keep the page.
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # The token is the key: no other site may see it in a Referer, and no search engine may keep the page. Not
+    # "no-referrer": browsers then send "Origin: null" with the page's own form, which the CSRF check refuses.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response

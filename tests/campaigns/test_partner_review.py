@@ -61,7 +61,7 @@ def test_the_partner_opens_the_link_without_an_account_and_reads_the_preview(wor
     assert world.variant.text in page
     assert "Clinically approved" in page
     assert reverse("calendar") not in page  # none of the planner's navigation
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert "no-store" in response.headers["Cache-Control"]
     (use,) = link.uses.all()
     assert (use.action, use.ip, use.user_agent) == ("viewed", "203.0.113.7", "Firefox")
