@@ -38,6 +38,9 @@ class Action(models.TextChoices):
     MEMBER_ADDED = "member.added", _("Member added")
     MEMBER_ROLE_CHANGED = "member.role_changed", _("Member's role changed")
     MEMBER_REMOVED = "member.removed", _("Member removed")
+    PARTNER_LINK_CREATED = "partner.link_created", _("Partner review link sent")
+    PARTNER_LINK_REVOKED = "partner.link_revoked", _("Partner review link revoked")
+    PARTNER_FEEDBACK = "partner.feedback", _("Partner feedback received")
 
 
 class ObjectType(models.TextChoices):

@@ -32,6 +32,9 @@ from campaigns.models import (
     MediaAsset,
     Membership,
     Organisation,
+    PartnerFeedback,
+    PartnerLink,
+    PartnerLinkUse,
     Source,
     Variant,
     VariantMedia,
@@ -212,7 +215,7 @@ class MediaAssetAdmin(ScopedHistoryAdmin):
     list_display = ["thumbnail", "title", "organisation", "kind", "dimensions", "created_at"]
     list_filter = ["organisation", "kind"]
     search_fields = ["title", "alt_text"]
-    readonly_fields = ["kind", "mime_type", "width", "height", "size_bytes", "checksum", "created_at"]
+    readonly_fields = ["kind", "mime_type", "width", "height", "size_bytes", "checksum", "image_text", "created_at"]
     list_select_related_always = ["organisation"]
 
     @admin.display(description=_("preview"))
@@ -284,3 +287,47 @@ class ScopedUserAdmin(MembershipTrailMixin, UserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+
+class PartnerLinkUseInline(ScopedTabularInline):
+    model = PartnerLinkUse
+    fields = ["at", "action", "ip", "user_agent"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+
+class PartnerFeedbackInline(ScopedTabularInline):
+    model = PartnerFeedback
+    fields = ["at", "kind", "body", "item_version"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+
+@admin.register(PartnerLink)
+class PartnerLinkAdmin(ScopedAdmin):
+    """Seen here, made and revoked on the item page: the service signs the token and writes the audit trail."""
+
+    list_display = ["partner_name", "partner_email", "item", "created_at", "expires_at", "revoked_at"]
+    search_fields = ["partner_name", "partner_email", "item__title"]
+    fields = ["item", "partner_name", "partner_email", "created_by", "created_at", "expires_at", "revoked_at",
+              "revoked_by"]  # fmt: skip
+    readonly_fields = fields
+    inlines = [PartnerFeedbackInline, PartnerLinkUseInline]
+    list_select_related_always = ["item"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the record of who opened what stays

@@ -106,6 +106,10 @@ def make_cards(
             if asset.campaign_id is None:
                 asset.campaign, asset.tags = campaign, sorted({*asset.tags, CARD_TAG})
                 asset.save(update_fields=["campaign", "tags"])
+            if asset.image_text.get(language) != text.alt_text():
+                # What the card says, kept so that the checks can tell when its alt text is later cut short.
+                asset.image_text = asset.image_text | {language: text.alt_text()}
+                asset.save(update_fields=["image_text"])
             assets.append(asset)
     return assets
 

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from campaigns import alt_text
 from campaigns.languages import language_name
 from campaigns.models import ContentItem, MediaAsset, Variant, VariantMedia
 from campaigns.personal_data import PATIENT_ID, find_personal_data
@@ -68,7 +69,8 @@ def check_variant(variant: Variant, accounts: Sequence[SocialAccount] | None = N
     problems = check_text(variant.platform, variant.text, [asset.kind for asset in assets], variant.language)
     problems += _personal_data_problems("first_comment", variant.first_comment)
     if rules_for(variant.platform).alt_text_required:
-        problems += _alt_text_problems(assets, variant.language)
+        infographic = variant.item.kind == ContentItem.Kind.INFOGRAPHIC
+        problems += _alt_text_problems(assets, variant.language, infographic)
     problems += _hashtag_problems(variant.item.campaign.hashtags, f"{variant.text}\n{variant.first_comment}")
     return _merged(
         [replace(problem, variant_id=variant.pk) for problem in problems], platform_problems(variant, accounts)
@@ -193,15 +195,23 @@ def _personal_data_problems(field: str, text: str) -> list[Problem]:
     return problems
 
 
-def _alt_text_problems(assets: list[MediaAsset], language: str) -> list[Problem]:
-    message = _("“%(title)s” has no alt text in %(language)s.")
-    return [
-        Problem(
-            "alt_text", "alt_text_missing", message % {"title": asset.title, "language": language_name(language)}, ERROR
-        )
-        for asset in assets
-        if asset.kind in IMAGE_KINDS and not str((asset.alt_text or {}).get(language, "")).strip()
-    ]
+def _alt_text_problems(assets: list[MediaAsset], language: str, infographic: bool) -> list[Problem]:
+    """Each image's alt text in the variant's language, judged by campaigns/alt_text.py's rules."""
+    problems = []
+    for asset in assets:
+        if asset.kind not in IMAGE_KINDS:
+            continue
+        details = {"title": asset.title, "language": language_name(language)}
+        text = str((asset.alt_text or {}).get(language, ""))
+        if not text.strip():
+            message = _("“%(title)s” has no alt text in %(language)s.") % details
+            problems.append(Problem("alt_text", alt_text.EMPTY, message, ERROR))
+            continue
+        image_text = str((asset.image_text or {}).get(language, ""))
+        for finding in alt_text.judge(text, image_text=image_text, infographic=infographic):
+            message = _("“%(title)s”, alt text in %(language)s: %(problem)s") % (details | {"problem": finding.message})
+            problems.append(Problem("alt_text", finding.rule, message, ERROR if finding.is_error else WARNING))
+    return problems
 
 
 def _hashtag_problems(campaign_hashtags: list[str], text: str) -> list[Problem]:

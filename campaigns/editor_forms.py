@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.alt_text import validate_alt_text
 from campaigns.languages import language_name
 from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Variant
 from publishing import scheduling
@@ -133,14 +134,14 @@ class UploadMediaForm(forms.Form):
     file = forms.FileField(label=_("Upload an image or a video"))
     title = forms.CharField(label=_("Title"), max_length=200)
     alt_text = forms.CharField(
-        label=_("Alt text"), max_length=1000, required=False,
+        label=_("Alt text"), max_length=1000, required=False, validators=[validate_alt_text],
         help_text=_("What the image shows, for people who cannot see it, in the variant's language."),
     )  # fmt: skip
 
 
 class AltTextForm(forms.Form):
     asset = forms.IntegerField(widget=forms.HiddenInput)
-    alt_text = forms.CharField(label=_("Alt text"), max_length=1000, required=False)
+    alt_text = forms.CharField(label=_("Alt text"), max_length=1000, required=False, validators=[validate_alt_text])
 
 
 class CommentForm(forms.Form):

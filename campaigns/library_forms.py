@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.alt_text import validate_alt_text
 from campaigns.languages import is_rtl, language_name
 from campaigns.library import can_change_library
 from campaigns.models import Campaign, MediaAsset, Organisation
@@ -109,7 +110,7 @@ class AssetForm(forms.Form):
             attrs = {"lang": code, "dir": "rtl" if is_rtl(code) else "ltr", "rows": 2}
             self.fields[f"alt_{code}"] = forms.CharField(
                 label=_("Alt text in %(language)s") % {"language": language_name(code)}, required=False,
-                max_length=1000, widget=forms.Textarea(attrs=attrs),
+                max_length=1000, widget=forms.Textarea(attrs=attrs), validators=[validate_alt_text],
             )  # fmt: skip
 
     def alt_fields(self) -> list[forms.BoundField]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from campaigns import comments, workflow
+from campaigns import comments, partner_selectors, workflow
 from campaigns.checks import check_item, check_variant, has_errors
 from campaigns.editing import check_can_edit
 from campaigns.editor_forms import (
@@ -22,7 +22,7 @@ from campaigns.editor_forms import (
     VariantForm,
 )
 from campaigns.library_selectors import LIBRARY_PURPOSE, thumbnail_url
-from campaigns.models import Campaign, ContentItem, Membership, Rendition, Role, Transition
+from campaigns.models import Campaign, ContentItem, Membership, PartnerFeedback, Rendition, Role, Transition
 from campaigns.review_diff import changes_since_last_approval
 from campaigns.scoping import organisation_ids_of
 from publishing import engagement, scheduling
@@ -156,6 +156,7 @@ def item_page(
         "sources": item.sources.order_by("pk"),
         "publications": publications_of(item),
         "schedule_form": schedule_form or (_schedule_form_if_allowed(item, user)),
+        "partner": partner_selectors.panel(item, user),
     }
 
 
@@ -208,6 +209,10 @@ def review_queue(user: AbstractBaseUser) -> QuerySet[ContentItem]:
         .annotate(
             is_alert=Case(When(kind=ContentItem.Kind.ALERT, then=Value(0)), default=Value(1)),
             submitted_at=Max("transitions__created_at", filter=Q(transitions__action="submit")),
+            # A partner's mark is shown, never counted: the managers still decide (campaigns/partner_review.py).
+            clinically_approved=Exists(
+                PartnerFeedback.objects.filter(item=OuterRef("pk"), kind=PartnerFeedback.Kind.CLINICALLY_APPROVED)
+            ),
         )
         .order_by("is_alert", "submitted_at", "pk")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import card_views, item_views, library_views, picker_views, review_views, views
+from campaigns import card_views, item_views, library_views, partner_views, picker_views, review_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,6 +23,14 @@ urlpatterns = [
     path(
         "items/<int:pk>/publications/<int:publication_pk>/move/", item_views.publication_move, name="publication_move"
     ),
+    path("items/<int:pk>/partner-links/", partner_views.partner_link_create, name="partner_link_create"),
+    path(
+        "items/<int:pk>/partner-links/<int:link_pk>/revoke/",
+        partner_views.partner_link_revoke,
+        name="partner_link_revoke",
+    ),
+    # The partner's page: no account, the signed token is the key (campaigns/partner_review.py).
+    path("partner/<int:pk>/<str:token>/", partner_views.partner_page, name="partner_review"),
     path("library/", library_views.library_grid, name="library"),
     path("library/upload/", library_views.library_upload, name="library_upload"),
     path("library/cards/new/", card_views.new_card, name="card_new"),

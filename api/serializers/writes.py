@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns import card_making
+from campaigns.alt_text import validate_alt_text
 from campaigns.campaign_setup import CAMPAIGN_FIELDS
 from campaigns.cards import SHAPES
 from campaigns.editing import ITEM_FIELDS, VARIANT_FIELDS
@@ -131,7 +132,10 @@ class AttachSerializer(serializers.Serializer):
 
 class AltTextSerializer(AttachSerializer):
     alt_text = serializers.CharField(
-        allow_blank=True, max_length=1000, help_text="The attached asset's alt text in the variant's language."
+        allow_blank=True,
+        max_length=1000,
+        help_text="The attached asset's alt text in the variant's language.",
+        validators=[validate_alt_text],
     )
 
 

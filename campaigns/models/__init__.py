@@ -4,6 +4,7 @@ from campaigns.models.campaign import COLOUR_PATTERN, HASHTAG_PATTERN, Campaign,
 from campaigns.models.content import Comment, ContentItem, Source, Variant, VariantMedia
 from campaigns.models.media import MediaAsset, Rendition
 from campaigns.models.organisations import Membership, Organisation, Role, validate_timezone
+from campaigns.models.partner_review import PartnerFeedback, PartnerLink, PartnerLinkUse
 from campaigns.models.review import Approval, Notification, Transition
 
 __all__ = [
@@ -17,6 +18,9 @@ __all__ = [
     "Membership",
     "Notification",
     "Organisation",
+    "PartnerFeedback",
+    "PartnerLink",
+    "PartnerLinkUse",
     "Priority",
     "Rendition",
     "Role",

@@ -44,6 +44,11 @@ class MediaAsset(models.Model):
         encoder=LettersAsTheyAreEncoder,
         help_text=_('Per language, e.g. {"en": "…", "ar": "…"}.'),
     )
+    # Known for the cards and infographics the planner draws: what their alt text must give the figures of.
+    image_text = models.JSONField(
+        _("text in the image"), default=dict, blank=True, encoder=LettersAsTheyAreEncoder,
+        help_text=_("Per language: the words and figures drawn in the image, when the planner drew it."),
+    )  # fmt: skip
     width = models.PositiveIntegerField(_("width (px)"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height (px)"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)

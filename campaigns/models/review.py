@@ -90,6 +90,7 @@ class Notification(models.Model):
         PUBLICATION_UNCONFIRMED = "publication_unconfirmed", _("Publication unconfirmed")
         PUBLICATION_NOTED = "publication_noted", _("Published with a note")
         ACCOUNT_RECONNECT = "account_reconnect", _("Account needs reconnecting")
+        PARTNER_FEEDBACK = "partner_feedback", _("Partner review feedback")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from campaigns import workflow
+from campaigns import partner_review, workflow
 from campaigns.library import upload_to_library
 from publishing.models import Freeze, Publication
 from tests import axe, builders
@@ -78,6 +78,8 @@ def desk(world):
     world.review_item = review
     world.approved_item = approved
     world.asset = asset
+    link, world.partner_token = partner_review.create_link(review, world.manager, "Dr Amal Haddad", "amal@example.org")
+    partner_review.leave_feedback(link, "comment", "Say who may get the jab.", partner_review.Visit(None, ""))
     return world
 
 
@@ -96,6 +98,7 @@ PAGES = [
     ("new card", "card_new", lambda d: {}, ""),
     ("asset", "asset_detail", lambda d: {"pk": d.asset.pk}, ""),
     ("notifications", "notifications", lambda d: {}, ""),
+    ("partner review (no account)", "partner_review", lambda d: {"pk": d.review_item.pk, "token": d.partner_token}, ""),
     ("calendar month", "calendar", lambda d: {}, "view=month&date={day}"),
     ("calendar week", "calendar", lambda d: {}, "view=week&date={day}"),
     ("calendar list", "calendar", lambda d: {}, "view=list&date={day}"),
@@ -124,7 +127,7 @@ NOT_PAGES = {
     "publication_move", "library_upload", "notifications_read", "report_publications_csv", "report_tables_csv",
     "report_pdf", "target_add", "target_outcome", "target_remove", "timeline", "ready", "two_factor_backup_codes",
     "two_factor_disable", "sign_in_unlock", "item_comment_edit", "item_comment_delete", "audit_export",
-    "two_factor_verify", "javascript-catalog",
+    "two_factor_verify", "javascript-catalog", "partner_link_create", "partner_link_revoke",
 }  # fmt: skip
 
 

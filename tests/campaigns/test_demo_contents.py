@@ -297,3 +297,14 @@ def test_history_items_carry_the_review_trail_of_their_walk_to_published(seeded_
         assert [move.from_state for move in moves] == [ContentItem.State.DRAFT] + [move.to_state for move in moves[:-1]]
         assert moves[0].actor_id == item.author_id and moves[-1].to_state == ContentItem.State.PUBLISHED
         assert moves[-1].created_at <= item.variants.first().publications.get().published_at
+
+
+def test_an_item_waits_for_partner_review_on_a_live_link_opened_once(seeded_demo: SeededDemo) -> None:
+    from campaigns.demo_partner_review import ITEM_TITLE
+    from campaigns.models import PartnerLink
+
+    (link,) = PartnerLink.objects.filter(item__title=ITEM_TITLE)
+    assert link.is_live()
+    assert link.item.state == ContentItem.State.IN_REVIEW
+    assert [use.action for use in link.uses.all()] == ["viewed"]
+    assert not link.feedback.exists()
