@@ -124,7 +124,7 @@ NOT_PAGES = {
     "publication_move", "library_upload", "notifications_read", "report_publications_csv", "report_tables_csv",
     "report_pdf", "target_add", "target_outcome", "target_remove", "timeline", "ready", "two_factor_backup_codes",
     "two_factor_disable", "sign_in_unlock", "item_comment_edit", "item_comment_delete", "audit_export",
-    "two_factor_verify", "javascript-catalog",
+    "two_factor_verify", "javascript-catalog", "item_repeat", "item_repeat_again", "publication_skip",
 }  # fmt: skip
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
@@ -326,3 +327,134 @@ def test_later_occurrences_still_go_out_after_the_first_is_published(on_sandbox_
     assert ContentItem.objects.get(pk=world.item.pk).state == ContentItem.State.SCHEDULED  # one still to go
     assert send_now(second, world.editor) == P.PUBLISHED
     assert ContentItem.objects.get(pk=world.item.pk).state == ContentItem.State.PUBLISHED
+
+
+# The item page.
+
+
+def repeat_data(world, **fields: object) -> dict[str, object]:
+    start = timezone.localdate(timezone=PARIS) + dt.timedelta(days=1)
+    data = {
+        "frequency": "daily", "interval": 1, "local_time": "09:00", "starts_on": start.isoformat(), "count": 3,
+        "targets": [f"{world.variant.pk}:{world.account.pk}"],
+    }  # fmt: skip
+    return {key: value for key, value in (data | fields).items() if value is not None}
+
+
+def test_the_item_page_offers_to_repeat_an_approved_item(approved, client):
+    client.force_login(approved.editor)
+
+    page = client.get(reverse("item_detail", args=[approved.item.pk])).content.decode()
+
+    assert reverse("item_repeat", args=[approved.item.pk]) in page
+    assert "Schedule the repeats" in page
+
+
+def test_a_preview_lists_the_first_occurrences_in_wall_clock_time_and_saves_nothing(approved, client):
+    client.force_login(approved.editor)
+
+    response = client.post(reverse("item_repeat", args=[approved.item.pk]), repeat_data(approved, preview="1"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("09:00</time>") == 3
+    assert not Recurrence.objects.exists() and not Publication.objects.exists()
+
+
+def test_saving_a_repeat_schedules_its_occurrences(approved, client):
+    client.force_login(approved.editor)
+
+    response = client.post(reverse("item_repeat", args=[approved.item.pk]), repeat_data(approved, save="1"))
+
+    assert response.status_code == 302
+    assert Publication.objects.filter(recurrence__isnull=False, state=P.SCHEDULED).count() == 3
+    page = client.get(reverse("item_detail", args=[approved.item.pk])).content.decode()
+    assert "repeats" in page and "Skip" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"count": None}, "until", "Say when it stops"),
+        ({"until": "2099-01-01"}, "until", "Say when it stops"),
+        ({"count": None, "until": "2000-01-01"}, "until", "comes before the first day"),
+        ({"starts_on": "2000-01-01"}, "starts_on", "This day has passed"),
+        ({"frequency": "weekly"}, "weekdays", "Choose at least one day"),
+        ({"count": 400}, "count", "less than or equal to 366"),
+        ({"count": None, "until": "2099-01-01", "starts_on": "2097-01-01"}, "until", "more than 366 occurrences"),
+        ({"local_time": "25:00"}, "local_time", "valid time"),
+    ],
+)
+def test_a_bad_rule_is_refused_on_its_field(approved, client, fields, field, message):
+    client.force_login(approved.editor)
+
+    response = client.post(reverse("item_repeat", args=[approved.item.pk]), repeat_data(approved, save="1", **fields))
+
+    assert response.status_code == 400
+    form = response.context["repeat"]["form"]
+    assert any(message in error for error in form.errors[field]), form.errors
+    assert not Recurrence.objects.exists() and not Publication.objects.exists()
+
+
+def test_skipping_and_reapplying_from_the_item_page(approved, client):
+    world = approved
+    client.force_login(world.editor)
+    first, second = repeat_daily(world, days=2)
+
+    response = client.post(reverse("publication_skip", args=[world.item.pk, first.pk]))
+    assert response.status_code == 302
+    assert Publication.objects.get(pk=first.pk).skipped_at is not None
+
+    workflow.record_edit(world.item, world.editor)
+    perform(world.item, "approve", world.manager)
+    page = client.get(reverse("item_detail", args=[world.item.pk])).content.decode()
+    assert "Re-schedule the remaining occurrences" in page
+    response = client.post(reverse("item_repeat_again", args=[world.item.pk]))
+
+    assert response.status_code == 302
+    assert Publication.objects.get(pk=second.pk).state == P.SCHEDULED
+    assert Publication.objects.get(pk=first.pk).state == P.CANCELLED
+
+
+def test_skipping_what_is_not_pending_answers_conflict(approved, client):
+    world = approved
+    client.force_login(world.editor)
+    first, _ = repeat_daily(world, days=2)
+    recurrence.skip_occurrence(first, world.editor)
+
+    response = client.post(reverse("publication_skip", args=[world.item.pk, first.pk]))
+
+    assert response.status_code == 409
+
+
+@pytest.mark.parametrize("name", ["item_repeat", "item_repeat_again"])
+def test_an_outsider_cannot_repeat_another_organisations_item(approved, client, name):
+    client.force_login(approved.outsider)
+
+    response = client.post(reverse(name, args=[approved.item.pk]), repeat_data(approved, save="1"))
+
+    assert response.status_code == 404
+    assert not Recurrence.objects.exists()
+
+
+def test_an_outsider_cannot_skip_another_organisations_occurrence(approved, client):
+    first, _ = repeat_daily(approved, days=2)
+    client.force_login(approved.outsider)
+
+    response = client.post(reverse("publication_skip", args=[approved.item.pk, first.pk]))
+
+    assert response.status_code == 404
+    assert Publication.objects.get(pk=first.pk).state == P.SCHEDULED
+
+
+def test_the_calendar_marks_each_occurrence_as_a_repeat(approved, client):
+    world = approved
+    start = timezone.localdate(timezone=PARIS) + dt.timedelta(days=1)
+    repeat_daily(world, days=2, start=start)
+    client.force_login(world.editor)
+
+    data = client.get(reverse("calendar_data"), {"view": "list", "day": start.isoformat()}).json()
+    page = client.get(reverse("calendar"), {"view": "list", "day": start.isoformat()}).content.decode()
+
+    shown = [p for p in data["publications"] if p["item_id"] == world.item.pk]
+    assert shown and all(p["repeats"] for p in shown)
+    assert 'class="chip-repeats"' in page
