@@ -297,3 +297,14 @@ def test_history_items_carry_the_review_trail_of_their_walk_to_published(seeded_
         assert [move.from_state for move in moves] == [ContentItem.State.DRAFT] + [move.to_state for move in moves[:-1]]
         assert moves[0].actor_id == item.author_id and moves[-1].to_state == ContentItem.State.PUBLISHED
         assert moves[-1].created_at <= item.variants.first().publications.get().published_at
+
+
+def test_the_demo_has_a_recurring_prevention_post_at_nine_in_the_ministrys_time(seeded_demo: SeededDemo) -> None:
+    from campaigns.demo_recurring import TIMES, TITLE
+
+    item = ContentItem.objects.get(title=TITLE)
+    publications = Publication.objects.filter(variant__item=item, recurrence__isnull=False)
+    zone = item.campaign.organisation.zone
+    assert item.state == ContentItem.State.SCHEDULED
+    assert publications.count() == TIMES
+    assert {p.scheduled_at.astimezone(zone).time() for p in publications} == {dt.time(9, 0)}
