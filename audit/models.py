@@ -28,6 +28,7 @@ class Action(models.TextChoices):
     PUBLICATION_RESCHEDULED = "publication.rescheduled", _("Publication rescheduled")
     PUBLICATION_RETRIED = "publication.retried", _("Publication sent again")
     PUBLICATION_CONFIRMED = "publication.confirmed", _("Publication confirmed published")
+    PUBLICATION_SKIPPED = "publication.skipped", _("Occurrence skipped")
     FREEZE_STARTED = "freeze.started", _("Publishing paused")
     FREEZE_LIFTED = "freeze.lifted", _("Publishing resumed")
     ACCOUNT_CONNECTED = "account.connected", _("Account connected")

@@ -25,7 +25,7 @@ from campaigns.library_selectors import LIBRARY_PURPOSE, thumbnail_url
 from campaigns.models import Campaign, ContentItem, Membership, PartnerFeedback, Rendition, Role, Transition
 from campaigns.review_diff import changes_since_last_approval
 from campaigns.scoping import organisation_ids_of
-from publishing import engagement, scheduling
+from publishing import engagement, recurrence_selectors, scheduling
 from publishing.models import Publication, SocialAccount
 from publishing.platform_rules import rules_for
 
@@ -157,6 +157,7 @@ def item_page(
         "publications": publications_of(item),
         "schedule_form": schedule_form or (_schedule_form_if_allowed(item, user)),
         "partner": partner_selectors.panel(item, user),
+        "repeat": recurrence_selectors.repeat_section(item, user),
     }
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import events
 from campaigns.admin_access import ScopedAdmin, ScopedHistoryAdmin
-from publishing.models import Publication, SocialAccount
+from publishing.models import Publication, Recurrence, SocialAccount
 
 
 class SocialAccountForm(forms.ModelForm):
@@ -83,6 +83,25 @@ class PublicationAdmin(ScopedAdmin):
     search_fields = ["variant__item__title", "remote_id"]
     date_hierarchy = "scheduled_at"
     list_select_related_always = ["variant__item", "account"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Recurrence)
+class RecurrenceAdmin(ScopedAdmin):
+    """Rules are made and applied from the item page (publishing/recurrence.py); here they can be looked at."""
+
+    list_display = ["item", "frequency", "interval", "local_time", "timezone", "starts_on", "until", "count"]
+    list_filter = ["frequency"]
+    search_fields = ["item__title"]
+    list_select_related_always = ["item"]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False

@@ -412,3 +412,8 @@ def _require_planner(publication: Publication, actor: AbstractBaseUser) -> None:
 
     if role_in(actor, publication.account.organisation) not in workflow.PLANNING_ROLES:
         raise workflow.WorkflowError(_("Your role cannot decide about publications."), code="forbidden", status=403)
+
+
+# schedule()'s guards, for the other service that creates publications (publishing/recurrence.py's occurrences).
+check_target = _check_target
+check_accounts_take = _check_accounts_take

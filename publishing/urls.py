@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing import account_views, calendar_views, freeze_views, log_views, media_urls, views
+from publishing import account_views, calendar_views, freeze_views, log_views, media_urls, recurrence_views, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
@@ -22,4 +22,11 @@ urlpatterns = [
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("calendar/data.json", calendar_views.calendar_data, name="calendar_data"),
     path("calendar/publications/<int:pk>/move/", calendar_views.move_publication, name="calendar_move"),
+    path("items/<int:pk>/repeat/", recurrence_views.item_repeat, name="item_repeat"),
+    path("items/<int:pk>/repeat/again/", recurrence_views.item_repeat_again, name="item_repeat_again"),
+    path(
+        "items/<int:pk>/publications/<int:publication_pk>/skip/",
+        recurrence_views.publication_skip,
+        name="publication_skip",
+    ),
 ]

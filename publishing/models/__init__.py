@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Organisation, Variant
 from campaigns.scoping import OrganisationQuerySet
 from planner.encryption import EncryptedJSONField
+from publishing.models.recurrence import Recurrence
 from publishing.platforms import Platform
 
 
@@ -155,6 +156,14 @@ class Publication(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("scheduled by"),
     )  # fmt: skip
+    # One occurrence of a recurring item (publishing/recurrence.py): its rule, and its day where the rule's zone is.
+    recurrence = models.ForeignKey(
+        Recurrence, null=True, blank=True, on_delete=models.PROTECT, related_name="publications",
+        verbose_name=_("recurrence"),
+    )  # fmt: skip
+    occurrence_on = models.DateField(_("occurrence day"), null=True, blank=True)
+    # A person skipped this occurrence: applying the rule again leaves it cancelled.
+    skipped_at = models.DateTimeField(_("skipped at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -169,6 +178,15 @@ class Publication(models.Model):
             models.UniqueConstraint(
                 fields=["variant", "account", "scheduled_at"], name="publication_once_per_instant",
                 violation_error_message=_("This variant is already scheduled on this account at this time."),
+            ),
+            # Applying a rule again (after a re-approval) never doubles an occurrence.
+            models.UniqueConstraint(
+                fields=["recurrence", "account", "variant", "occurrence_on"], name="publication_once_per_occurrence",
+                violation_error_message=_("This occurrence is already scheduled on this account."),
+            ),
+            models.CheckConstraint(
+                condition=Q(recurrence__isnull=True) | Q(occurrence_on__isnull=False),
+                name="publication_occurrence_has_a_day",
             ),
             models.CheckConstraint(condition=Q(state__in=PUBLICATION_STATES), name="publication_state_known"),
             models.CheckConstraint(

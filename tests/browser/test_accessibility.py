@@ -128,6 +128,7 @@ NOT_PAGES = {
     "report_pdf", "target_add", "target_outcome", "target_remove", "timeline", "ready", "two_factor_backup_codes",
     "two_factor_disable", "sign_in_unlock", "item_comment_edit", "item_comment_delete", "audit_export",
     "two_factor_verify", "javascript-catalog", "partner_link_create", "partner_link_revoke",
+    "item_repeat", "item_repeat_again", "publication_skip",
 }  # fmt: skip
 
 

@@ -308,3 +308,14 @@ def test_an_item_waits_for_partner_review_on_a_live_link_opened_once(seeded_demo
     assert link.item.state == ContentItem.State.IN_REVIEW
     assert [use.action for use in link.uses.all()] == ["viewed"]
     assert not link.feedback.exists()
+
+
+def test_the_demo_has_a_recurring_prevention_post_at_nine_in_the_ministrys_time(seeded_demo: SeededDemo) -> None:
+    from campaigns.demo_recurring import TIMES, TITLE
+
+    item = ContentItem.objects.get(title=TITLE)
+    publications = Publication.objects.filter(variant__item=item, recurrence__isnull=False)
+    zone = item.campaign.organisation.zone
+    assert item.state == ContentItem.State.SCHEDULED
+    assert publications.count() == TIMES
+    assert {p.scheduled_at.astimezone(zone).time() for p in publications} == {dt.time(9, 0)}

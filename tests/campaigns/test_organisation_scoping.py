@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from analytics.models import CampaignTarget
 from campaigns.admin_access import scoped
 from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Organisation, Source, Variant, VariantMedia
-from publishing.models import Freeze, Publication, SocialAccount
+from publishing.models import Freeze, Publication, Recurrence, SocialAccount
 from tests import builders
 
 # Every URL of the planner's own pages that takes an object: the model of that object and how to
@@ -28,6 +28,9 @@ OBJECT_URLS = {
     "item_comment_delete": (Comment, lambda c: {"pk": c.item_id, "comment_pk": c.pk}),
     "item_move": (ContentItem, lambda i: {"pk": i.pk, "action": "archive"}),
     "item_schedule": (ContentItem, lambda i: {"pk": i.pk}),
+    "item_repeat": (ContentItem, lambda i: {"pk": i.pk}),
+    "item_repeat_again": (ContentItem, lambda i: {"pk": i.pk}),
+    "publication_skip": (Publication, lambda p: {"pk": p.variant.item_id, "publication_pk": p.pk}),
     "freeze_lift": (Freeze, lambda f: {"pk": f.pk}),
     "account_disconnect": (SocialAccount, lambda a: {"pk": a.pk}),
     "calendar_move": (Publication, lambda p: {"pk": p.pk}),
@@ -89,6 +92,10 @@ def clinic_extras(world):
     VariantMedia.objects.create(variant=world.clinic_variant, asset=media)
     Source.objects.create(item=world.clinic_item, url="https://www.who.int/hand-hygiene")
     builders.make_publication(world.clinic_variant, world.clinic_account)
+    Recurrence.objects.create(
+        item=world.clinic_item, frequency="daily", local_time="09:00", timezone="Europe/Paris", starts_on="2027-01-01",
+        count=3, targets=[[world.clinic_variant.pk, world.clinic_account.pk]],
+    )  # fmt: skip
     Freeze.objects.create(organisation=world.clinic, reason="Their crisis", started_by=world.outsider)
     CampaignTarget.objects.create(campaign=world.clinic_campaign, measure="outcome", target=50, label="Donors")
     Comment.objects.create(item=world.clinic_item, author=world.outsider, body="Their comment")
