@@ -38,6 +38,10 @@ class Action(models.TextChoices):
     MEMBER_ADDED = "member.added", _("Member added")
     MEMBER_ROLE_CHANGED = "member.role_changed", _("Member's role changed")
     MEMBER_REMOVED = "member.removed", _("Member removed")
+    OBSERVANCE_ADDED = "observance.added", _("Observance added")
+    OBSERVANCE_REMOVED = "observance.removed", _("Observance removed")
+    CADENCE_CREATED = "cadence.created", _("Cadence set up")
+    CADENCE_APPLIED = "cadence.applied", _("Cadence applied")
 
 
 class ObjectType(models.TextChoices):
@@ -49,6 +53,8 @@ class ObjectType(models.TextChoices):
     ACCOUNT = "account", _("Account")
     WEBHOOK = "webhook", _("Webhook")
     MEMBER = "member", _("Member")
+    OBSERVANCE = "observance", _("Observance")
+    CADENCE = "cadence", _("Cadence")
 
 
 class Event(models.Model):
