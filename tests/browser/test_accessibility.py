@@ -20,7 +20,7 @@ from PIL import Image
 
 from campaigns import workflow
 from campaigns.library import upload_to_library
-from publishing.models import Freeze, Publication
+from publishing.models import Cadence, Freeze, Publication
 from tests import axe, builders
 from tests.analytics.history import published_post
 from tests.browser.chromium import CHROMIUM
@@ -78,6 +78,11 @@ def desk(world):
     world.review_item = review
     world.approved_item = approved
     world.asset = asset
+    world.cadence = Cadence.objects.create(
+        campaign=world.campaign, name="Outbreak", times=["08:00", "13:00", "19:00"], weekdays=[0, 1, 2, 3, 4, 5, 6],
+        starts_on=now.date() + dt.timedelta(days=1),
+    )  # fmt: skip
+    world.cadence.accounts.set([world.account])
     return world
 
 
@@ -96,6 +101,9 @@ PAGES = [
     ("new card", "card_new", lambda d: {}, ""),
     ("asset", "asset_detail", lambda d: {"pk": d.asset.pk}, ""),
     ("notifications", "notifications", lambda d: {}, ""),
+    ("new cadence", "cadence_new", lambda d: {"campaign_pk": d.campaign.pk}, ""),
+    ("cadence plan", "cadence_preview", lambda d: {"pk": d.cadence.pk}, ""),
+    ("observances", "observances", lambda d: {}, ""),
     ("calendar month", "calendar", lambda d: {}, "view=month&date={day}"),
     ("calendar week", "calendar", lambda d: {}, "view=week&date={day}"),
     ("calendar list", "calendar", lambda d: {}, "view=list&date={day}"),
@@ -124,7 +132,7 @@ NOT_PAGES = {
     "publication_move", "library_upload", "notifications_read", "report_publications_csv", "report_tables_csv",
     "report_pdf", "target_add", "target_outcome", "target_remove", "timeline", "ready", "two_factor_backup_codes",
     "two_factor_disable", "sign_in_unlock", "item_comment_edit", "item_comment_delete", "audit_export",
-    "two_factor_verify", "javascript-catalog",
+    "two_factor_verify", "javascript-catalog", "cadence_apply", "observance_remove",
 }  # fmt: skip
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 
 from campaigns import observances
 from campaigns.models import Observance
@@ -128,3 +129,80 @@ def test_an_anchor_of_another_organisation_is_refused(world):
         world.campaign.full_clean()
 
     assert "anchor_observance" in refusal.value.message_dict
+
+
+def test_the_calendar_shows_the_observances_of_its_days(world):
+    observances.add_observance(world.ministry, world.manager, {"name": "National Blood Week", "month": 6, "day": 10})
+    client = logged_in(world.editor)
+
+    month = client.get(reverse("calendar"), {"view": "month", "date": "2027-06-01"}).text
+    week = client.get(reverse("calendar"), {"view": "week", "date": "2027-06-14"}).text
+
+    assert "World Blood Donor Day" in month and "National Blood Week" in month
+    assert "World Blood Donor Day" in week and "World Health Day" not in week
+
+
+def test_another_organisations_observances_stay_off_its_calendar(world):
+    observances.add_observance(world.ministry, world.manager, {"name": "National Blood Week", "month": 6, "day": 10})
+
+    month = logged_in(world.outsider).get(reverse("calendar"), {"view": "month", "date": "2027-06-01"}).text
+
+    assert "World Blood Donor Day" in month and "National Blood Week" not in month
+
+
+def test_a_manager_adds_and_removes_a_national_observance_on_the_page(world):
+    client = logged_in(world.manager)
+
+    client.post(reverse("observances"), {"name": "National Vaccination Day", "month": 3, "day": 2, "duration_days": 1})
+    own = Observance.objects.get(organisation=world.ministry)
+    page = client.get(reverse("observances")).text
+    client.post(reverse("observance_remove", args=[own.pk]))
+
+    assert "National Vaccination Day" in page and "World Health Day" in page
+    assert not Observance.objects.filter(organisation=world.ministry).exists()
+
+
+def test_a_bad_observance_is_refused_on_its_field(world):
+    response = logged_in(world.manager).post(
+        reverse("observances"), {"name": "Nowhere", "month": 2, "day": 31, "duration_days": 1}
+    )
+
+    assert response.status_code == 400
+    assert "This month has no day 31." in response.text
+
+
+def test_an_editor_sees_the_observances_but_cannot_add_one(world):
+    client = logged_in(world.editor)
+
+    response = client.post(reverse("observances"), {"name": "Mine", "month": 3, "day": 2, "duration_days": 1})
+
+    assert response.status_code == 403
+    assert not Observance.objects.filter(organisation=world.ministry).exists()
+
+
+def test_an_outsider_cannot_remove_another_organisations_observance(world):
+    own = observances.add_observance(world.ministry, world.manager, {"name": "National Day", "month": 3, "day": 2})
+
+    assert logged_in(world.outsider).post(reverse("observance_remove", args=[own.pk])).status_code == 404
+
+
+def test_the_campaign_page_shows_its_anchor_and_the_days_to_go(world):
+    world.campaign.anchor_observance = built_in("world-blood-donor-day")
+    world.campaign.save()
+
+    page = logged_in(world.editor).get(reverse("campaign_detail", args=[world.campaign.pk])).text
+
+    today = world.ministry.today()
+    day = observances.next_occurrence(world.campaign.anchor_observance, today)
+    assert f"World Blood Donor Day</strong>, {day.day} June {day.year}" in page
+    assert f"in {(day - today).days} days" in page or "now" in page
+
+
+def test_a_campaign_anchored_on_an_observance_gets_dates_around_it(world):
+    from campaigns.campaign_setup import create_campaign
+
+    donors = built_in("world-blood-donor-day")
+
+    campaign = create_campaign(world.ministry, world.manager, {"name": "Give blood", "anchor_observance": donors})
+
+    assert (campaign.start_date, campaign.end_date) == observances.dates_around(donors, world.ministry.today())

@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Event
@@ -194,3 +195,92 @@ def test_a_cadence_needs_valid_times_and_days(world):
         cadence.full_clean()
 
     assert set(refusal.value.message_dict) == {"times", "weekdays"}
+
+
+def test_the_campaign_page_offers_a_cadence(world):
+    cadence = make_cadence(world)
+
+    page = logged_in(world.editor).get(reverse("campaign_detail", args=[world.campaign.pk])).text
+
+    assert reverse("cadence_new", args=[world.campaign.pk]) in page
+    assert reverse("cadence_preview", args=[cadence.pk]) in page
+
+
+def test_a_cadence_made_from_a_preset_shows_its_plan(world):
+    approved_item(world, "First")
+    starts = cadence_start = timezone.localdate(timezone=PARIS) + dt.timedelta(days=3)
+    client = logged_in(world.editor)
+
+    response = client.post(
+        reverse("cadence_new", args=[world.campaign.pk]),
+        {"preset": "outbreak", "accounts": [world.account.pk], "starts_on": starts.isoformat()},
+        follow=True,
+    )
+
+    cadence = Cadence.objects.get(campaign=world.campaign)
+    assert (cadence.times, cadence.weekdays, cadence.starts_on) == (
+        ["08:00", "13:00", "19:00"],
+        [0, 1, 2, 3, 4, 5, 6],
+        cadence_start,
+    )
+    assert response.redirect_chain[-1][0] == reverse("cadence_preview", args=[cadence.pk])
+    assert "First" in response.text and "planned" in response.text and "free" in response.text
+
+
+def test_a_custom_cadence_with_bad_times_is_refused_on_its_field(world):
+    response = logged_in(world.editor).post(
+        reverse("cadence_new", args=[world.campaign.pk]),
+        {
+            "name": "Mine",
+            "times": "8h, 25:00",
+            "weekdays": [1],
+            "accounts": [world.account.pk],
+            "starts_on": "2027-01-04",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Times of day:" in response.text
+    assert not Cadence.objects.exists()
+
+
+def test_applying_from_the_preview_schedules_the_items(world):
+    item = approved_item(world, "First")
+    cadence = make_cadence(world)
+    client = logged_in(world.editor)
+    client.get(reverse("cadence_preview", args=[cadence.pk]))
+
+    response = client.post(
+        reverse("cadence_apply", args=[cadence.pk]), {"fingerprint": cadences.plan(cadence).fingerprint}, follow=True
+    )
+
+    assert "1 item scheduled." in response.text
+    assert ContentItem.objects.get(pk=item.pk).state == ContentItem.State.SCHEDULED
+
+
+def test_a_stale_preview_is_refused_with_the_new_plan(world):
+    approved_item(world, "First")
+    cadence = make_cadence(world)
+
+    response = logged_in(world.editor).post(reverse("cadence_apply", args=[cadence.pk]), {"fingerprint": "old"})
+
+    assert response.status_code == 409
+    assert "The plan changed since it was shown" in response.text
+    assert not Publication.objects.exists()
+
+
+def test_the_preview_says_when_there_is_no_approved_item(world):
+    cadence = make_cadence(world)
+
+    page = logged_in(world.editor).get(reverse("cadence_preview", args=[cadence.pk])).text
+
+    assert "No approved item yet" in page
+
+
+def test_an_outsider_gets_404_on_another_organisations_cadence(world):
+    cadence = make_cadence(world)
+    client = logged_in(world.outsider)
+
+    assert client.get(reverse("cadence_preview", args=[cadence.pk])).status_code == 404
+    assert client.post(reverse("cadence_apply", args=[cadence.pk]), {"fingerprint": "x"}).status_code == 404
+    assert client.get(reverse("cadence_new", args=[world.campaign.pk])).status_code == 404
