@@ -42,6 +42,10 @@ class Action(models.TextChoices):
     PARTNER_LINK_CREATED = "partner.link_created", _("Partner review link sent")
     PARTNER_LINK_REVOKED = "partner.link_revoked", _("Partner review link revoked")
     PARTNER_FEEDBACK = "partner.feedback", _("Partner feedback received")
+    OBSERVANCE_ADDED = "observance.added", _("Observance added")
+    OBSERVANCE_REMOVED = "observance.removed", _("Observance removed")
+    CADENCE_CREATED = "cadence.created", _("Cadence set up")
+    CADENCE_APPLIED = "cadence.applied", _("Cadence applied")
 
 
 class ObjectType(models.TextChoices):
@@ -53,6 +57,8 @@ class ObjectType(models.TextChoices):
     ACCOUNT = "account", _("Account")
     WEBHOOK = "webhook", _("Webhook")
     MEMBER = "member", _("Member")
+    OBSERVANCE = "observance", _("Observance")
+    CADENCE = "cadence", _("Cadence")
 
 
 class Event(models.Model):

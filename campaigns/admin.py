@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,7 @@ from campaigns.models import (
     ContentItem,
     MediaAsset,
     Membership,
+    Observance,
     Organisation,
     PartnerFeedback,
     PartnerLink,
@@ -117,6 +118,13 @@ class CampaignAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("colour"))
     def colour_swatch(self, obj: Campaign) -> str:
         return format_html('<span class="swatch" style="background:{}"></span> {}', obj.colour, obj.colour)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "anchor_observance":
+            # The built-in observances are everyone's; an organisation's own are its admins'.
+            own = scoped(Observance, request.user).values("pk")
+            kwargs["queryset"] = Observance.objects.filter(Q(organisation__isnull=True) | Q(pk__in=own))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Campaign, form: Any, change: bool) -> None:
         if not change:
@@ -232,6 +240,16 @@ class MediaAssetAdmin(ScopedHistoryAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Observance)
+class ObservanceAdmin(ScopedAdmin):
+    """An organisation's own observances; the built-in ones (no organisation) only the operator changes."""
+
+    list_display = ["name", "organisation", "month", "day", "weekday", "ordinal", "duration_days"]
+    list_filter = ["organisation", "month"]
+    search_fields = ["name", "description"]
+    list_select_related_always = ["organisation"]
 
 
 User = get_user_model()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit import events
 from campaigns.models import Campaign, Organisation, Role
+from campaigns.observances import dates_around
 from campaigns.row_changes import save_changes
 from campaigns.scoping import role_in
 from campaigns.workflow import WorkflowError
@@ -17,7 +18,7 @@ from campaigns.workflow import WorkflowError
 CAMPAIGN_SETUP_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 CAMPAIGN_FIELDS = (
     "name", "goal", "start_date", "end_date", "priority", "colour", "hashtags", "languages", "late_cutoff_minutes",
-    "logo",
+    "logo", "anchor_observance",
 )  # fmt: skip
 
 
@@ -30,7 +31,14 @@ def check_can_set_up(actor: AbstractBaseUser, organisation: Organisation) -> Non
 def create_campaign(organisation: Organisation, actor: AbstractBaseUser, fields: dict[str, Any]) -> Campaign:
     """A new campaign, validated as the admin's form validates it (the model's clean and constraints)."""
     check_can_set_up(actor, organisation)
-    campaign = Campaign(organisation=organisation, created_by=actor, **_only_campaign_fields(fields))
+    fields = _only_campaign_fields(fields)
+    if (anchor := fields.get("anchor_observance")) is not None and not fields.get("start_date"):
+        # Anchored on a health day and no dates given: the weeks that build up to it, and the week after.
+        fields = {
+            **fields,
+            **dict(zip(("start_date", "end_date"), dates_around(anchor, organisation.today()), strict=True)),
+        }
+    campaign = Campaign(organisation=organisation, created_by=actor, **fields)
     campaign.full_clean()
     with transaction.atomic():
         campaign._change_reason = "Created through the API"

@@ -78,6 +78,7 @@ class CampaignForm(forms.ModelForm):
             "languages",
             "late_cutoff_minutes",
             "logo",
+            "anchor_observance",
         ]
         widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
 

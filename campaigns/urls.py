@@ -1,6 +1,15 @@
 from django.urls import path
 
-from campaigns import card_views, item_views, library_views, partner_views, picker_views, review_views, views
+from campaigns import (
+    card_views,
+    item_views,
+    library_views,
+    observance_views,
+    partner_views,
+    picker_views,
+    review_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -35,6 +44,8 @@ urlpatterns = [
     path("library/upload/", library_views.library_upload, name="library_upload"),
     path("library/cards/new/", card_views.new_card, name="card_new"),
     path("library/<int:pk>/", library_views.asset_detail, name="asset_detail"),
+    path("observances/", observance_views.observance_list, name="observances"),
+    path("observances/<int:pk>/remove/", observance_views.observance_remove, name="observance_remove"),
     path("review/", review_views.review_queue, name="review_queue"),
     path("notifications/", review_views.notifications, name="notifications"),
     path("notifications/read/", review_views.notifications_read, name="notifications_read"),

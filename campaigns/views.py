@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from analytics.dashboard import dashboard_for
-from campaigns import selectors
+from campaigns import observances, selectors
 from campaigns.languages import is_rtl, language_name
 from campaigns.models import ContentItem
 
@@ -33,8 +33,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if state != ContentItem.State.ARCHIVED
     ]
     languages = [(code, language_name(code), is_rtl(code)) for code in campaign.effective_languages]
-    return render(
-        request,
-        "campaigns/campaign_detail.html",
-        {"campaign": campaign, "columns": columns, "languages": languages, "item_count": len(items)},
-    )
+    context = {"campaign": campaign, "columns": columns, "languages": languages, "item_count": len(items)}
+    if (anchor := campaign.anchor_observance) is not None:
+        today = campaign.organisation.today()
+        day = observances.next_occurrence(anchor, today)
+        context["anchor"] = {"observance": anchor, "day": day, "days_to_go": (day - today).days}
+    context["cadences"] = list(campaign.cadences.order_by("name"))
+    return render(request, "campaigns/campaign_detail.html", context)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import events
 from campaigns.admin_access import ScopedAdmin, ScopedHistoryAdmin
-from publishing.models import Publication, Recurrence, SocialAccount
+from publishing.models import Cadence, Publication, Recurrence, SocialAccount
 
 
 class SocialAccountForm(forms.ModelForm):
@@ -72,6 +72,17 @@ class SocialAccountAdmin(ScopedHistoryAdmin):
         details = {"fields": fields, "login_replaced": "new_credentials" in form.changed_data, "via": "setup"}
         action = "account.edited" if change else "account.connected"
         events.record(obj.organisation_id, request.user, action, "account", obj.pk, str(obj), details)
+
+
+@admin.register(Cadence)
+class CadenceAdmin(ScopedAdmin):
+    """Cadences are set up and applied on the campaign's page; here they can be looked at and corrected."""
+
+    list_display = ["name", "campaign", "starts_on", "ends_on"]
+    list_filter = ["campaign__organisation"]
+    search_fields = ["name", "campaign__name"]
+    filter_horizontal = ["accounts"]
+    list_select_related_always = ["campaign"]
 
 
 @admin.register(Publication)

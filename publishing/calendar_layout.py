@@ -27,6 +27,7 @@ class Day:
     in_span: bool = True
     is_today: bool = False
     chips: list[dict[str, Any]] = field(default_factory=list)
+    observances: list[Any] = field(default_factory=list)  # the health days it falls on (campaigns/observances.py)
 
     @property
     def shown(self) -> list[dict[str, Any]]:
@@ -74,6 +75,12 @@ def list_page(span: Span, entries: list[dict[str, Any]], today: dt.date, number:
     days = [_day(date, span, today) for date in span.days]
     _place(days, entries)
     return Paginator([day for day in days if day.chips], LIST_DAYS_PER_PAGE).get_page(number)
+
+
+def mark_observances(days: list[Day], by_day: dict[dt.date, list[Any]]) -> None:
+    """Label each day with the observances that fall on it."""
+    for day in days:
+        day.observances = by_day.get(day.date, [])
 
 
 def neighbours(span: Span) -> tuple[dt.date, dt.date]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns import observances
 from campaigns.scoping import role_in
 from campaigns.workflow import PLANNING_ROLES, WorkflowError
 from people.preferences import own_zone_name, zone_for
@@ -38,10 +39,16 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     }  # fmt: skip
     if span.view == "week":
         context["days"], context["hours"] = calendar_layout.week_hours(span, entries, today)
+        shown = context["days"]
     elif span.view == "list":
         context["page"] = calendar_layout.list_page(span, entries, today, request.GET.get("page"))
+        shown = list(context["page"])
     else:
         context["weeks"] = calendar_layout.month_weeks(span, entries, today)
+        shown = [day for week in context["weeks"] for day in week]
+    if shown:
+        by_day = observances.on_days(organisation, shown[0].date, shown[-1].date)
+        calendar_layout.mark_observances(shown, by_day)
     return render(request, "publishing/calendar.html", context, status=400 if query.errors else 200)
 
 

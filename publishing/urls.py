@@ -1,6 +1,15 @@
 from django.urls import path
 
-from publishing import account_views, calendar_views, freeze_views, log_views, media_urls, recurrence_views, views
+from publishing import (
+    account_views,
+    cadence_views,
+    calendar_views,
+    freeze_views,
+    log_views,
+    media_urls,
+    recurrence_views,
+    views,
+)
 
 urlpatterns = [
     path("health/", views.health, name="health"),
@@ -19,6 +28,9 @@ urlpatterns = [
     # The one redirect URL to register with every platform's app: the session says which flow comes back.
     path("accounts/connected/callback/", account_views.oauth_callback, name="account_callback"),
     path("accounts/connected/<int:pk>/disconnect/", account_views.disconnect, name="account_disconnect"),
+    path("campaigns/<int:campaign_pk>/cadences/new/", cadence_views.cadence_new, name="cadence_new"),
+    path("cadences/<int:pk>/", cadence_views.cadence_preview, name="cadence_preview"),
+    path("cadences/<int:pk>/apply/", cadence_views.cadence_apply, name="cadence_apply"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("calendar/data.json", calendar_views.calendar_data, name="calendar_data"),
     path("calendar/publications/<int:pk>/move/", calendar_views.move_publication, name="calendar_move"),

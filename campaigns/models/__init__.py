@@ -3,6 +3,7 @@
 from campaigns.models.campaign import COLOUR_PATTERN, HASHTAG_PATTERN, Campaign, Priority
 from campaigns.models.content import Comment, ContentItem, Source, Variant, VariantMedia
 from campaigns.models.media import MediaAsset, Rendition
+from campaigns.models.observances import Observance
 from campaigns.models.organisations import Membership, Organisation, Role, validate_timezone
 from campaigns.models.partner_review import PartnerFeedback, PartnerLink, PartnerLinkUse
 from campaigns.models.review import Approval, Notification, Transition
@@ -17,6 +18,7 @@ __all__ = [
     "MediaAsset",
     "Membership",
     "Notification",
+    "Observance",
     "Organisation",
     "PartnerFeedback",
     "PartnerLink",

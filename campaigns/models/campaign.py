@@ -58,6 +58,10 @@ class Campaign(FieldNamedConstraintsMixin, models.Model):
         verbose_name=_("logo"), limit_choices_to={"kind": "image"},
         help_text=_("Drawn on this campaign's health cards; empty: the organisation's logo."),
     )  # fmt: skip
+    anchor_observance = models.ForeignKey(
+        "campaigns.Observance", null=True, blank=True, on_delete=models.SET_NULL, related_name="campaigns",
+        verbose_name=_("anchor observance"), help_text=_("The health day or week this campaign builds up to."),
+    )  # fmt: skip
     late_cutoff_minutes = models.PositiveIntegerField(
         _("latest acceptable delay (minutes)"), null=True, blank=True,
         help_text=_("How late a publication may still go out on its own; past it, a person decides. "
@@ -119,6 +123,10 @@ class Campaign(FieldNamedConstraintsMixin, models.Model):
         if self.organisation_id is not None:
             check_language_list(self.languages, "languages", self.organisation.languages)
             check_logo(self.logo, self.organisation_id)
+            if self.anchor_observance is not None and self.anchor_observance.organisation_id not in (
+                None, self.organisation_id,
+            ):  # fmt: skip
+                raise ValidationError({"anchor_observance": _("This observance belongs to another organisation.")})
         if not isinstance(self.hashtags, list):
             raise ValidationError({"hashtags": _("Give a list of hashtags.")})
         for tag in self.hashtags:

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Organisation, Variant
 from campaigns.scoping import OrganisationQuerySet
 from planner.encryption import EncryptedJSONField
+from publishing.models.cadence import Cadence as Cadence
 from publishing.models.recurrence import Recurrence
 from publishing.platforms import Platform
 

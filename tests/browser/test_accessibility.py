@@ -20,7 +20,7 @@ from PIL import Image
 
 from campaigns import partner_review, workflow
 from campaigns.library import upload_to_library
-from publishing.models import Freeze, Publication
+from publishing.models import Cadence, Freeze, Publication
 from tests import axe, builders
 from tests.analytics.history import published_post
 from tests.browser.chromium import CHROMIUM
@@ -80,6 +80,11 @@ def desk(world):
     world.asset = asset
     link, world.partner_token = partner_review.create_link(review, world.manager, "Dr Amal Haddad", "amal@example.org")
     partner_review.leave_feedback(link, "comment", "Say who may get the jab.", partner_review.Visit(None, ""))
+    world.cadence = Cadence.objects.create(
+        campaign=world.campaign, name="Outbreak", times=["08:00", "13:00", "19:00"], weekdays=[0, 1, 2, 3, 4, 5, 6],
+        starts_on=now.date() + dt.timedelta(days=1),
+    )  # fmt: skip
+    world.cadence.accounts.set([world.account])
     return world
 
 
@@ -99,6 +104,9 @@ PAGES = [
     ("asset", "asset_detail", lambda d: {"pk": d.asset.pk}, ""),
     ("notifications", "notifications", lambda d: {}, ""),
     ("partner review (no account)", "partner_review", lambda d: {"pk": d.review_item.pk, "token": d.partner_token}, ""),
+    ("new cadence", "cadence_new", lambda d: {"campaign_pk": d.campaign.pk}, ""),
+    ("cadence plan", "cadence_preview", lambda d: {"pk": d.cadence.pk}, ""),
+    ("observances", "observances", lambda d: {}, ""),
     ("calendar month", "calendar", lambda d: {}, "view=month&date={day}"),
     ("calendar week", "calendar", lambda d: {}, "view=week&date={day}"),
     ("calendar list", "calendar", lambda d: {}, "view=list&date={day}"),
@@ -128,7 +136,7 @@ NOT_PAGES = {
     "report_pdf", "target_add", "target_outcome", "target_remove", "timeline", "ready", "two_factor_backup_codes",
     "two_factor_disable", "sign_in_unlock", "item_comment_edit", "item_comment_delete", "audit_export",
     "two_factor_verify", "javascript-catalog", "partner_link_create", "partner_link_revoke",
-    "item_repeat", "item_repeat_again", "publication_skip",
+    "item_repeat", "item_repeat_again", "publication_skip", "cadence_apply", "observance_remove",
 }  # fmt: skip
 
 

@@ -12,8 +12,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from analytics.models import CampaignTarget
 from campaigns.admin_access import scoped
-from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Organisation, Source, Variant, VariantMedia
-from publishing.models import Freeze, Publication, Recurrence, SocialAccount
+from campaigns.models import (
+    Campaign,
+    Comment,
+    ContentItem,
+    MediaAsset,
+    Observance,
+    Organisation,
+    Source,
+    Variant,
+    VariantMedia,
+)
+from publishing.models import Cadence, Freeze, Publication, Recurrence, SocialAccount
 from tests import builders
 
 # Every URL of the planner's own pages that takes an object: the model of that object and how to
@@ -51,6 +61,10 @@ OBJECT_URLS = {
     "target_outcome": (CampaignTarget, lambda t: {"pk": t.campaign_id, "target_pk": t.pk}),
     "target_remove": (CampaignTarget, lambda t: {"pk": t.campaign_id, "target_pk": t.pk}),
     "sign_in_policy": (Organisation, lambda o: {"pk": o.pk}),
+    "cadence_new": (Campaign, lambda c: {"campaign_pk": c.pk}),
+    "cadence_preview": (Cadence, lambda c: {"pk": c.pk}),
+    "cadence_apply": (Cadence, lambda c: {"pk": c.pk}),
+    "observance_remove": (Observance, lambda o: {"pk": o.pk}),
     "sign_in_unlock": (Organisation, lambda o: {"pk": o.pk}),
 }
 
@@ -99,6 +113,11 @@ def clinic_extras(world):
     Freeze.objects.create(organisation=world.clinic, reason="Their crisis", started_by=world.outsider)
     CampaignTarget.objects.create(campaign=world.clinic_campaign, measure="outcome", target=50, label="Donors")
     Comment.objects.create(item=world.clinic_item, author=world.outsider, body="Their comment")
+    cadence = Cadence.objects.create(
+        campaign=world.clinic_campaign, name="Theirs", times=["08:00"], weekdays=[0], starts_on=world.clinic.today()
+    )
+    cadence.accounts.set([world.clinic_account])
+    Observance.objects.create(organisation=world.clinic, name="Clinic Day", month=5, day=2)
     world.clinic_campaign.name = "Clinic hand hygiene (edited)"
     world.clinic_campaign.save()
     return world
