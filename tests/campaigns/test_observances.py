@@ -14,6 +14,13 @@ from campaigns.models import Observance
 from campaigns.workflow import WorkflowError
 
 
+@pytest.fixture(autouse=True)
+def built_in_days(db: None) -> None:
+    """The migration writes the built-in days, but a transactional test elsewhere in the process may have
+    flushed them (as it does every table): each test here starts from the list, as a new database does."""
+    observances.write_built_in()
+
+
 def logged_in(user: object) -> Client:
     client = Client()
     client.force_login(user)
