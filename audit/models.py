@@ -38,6 +38,9 @@ class Action(models.TextChoices):
     MEMBER_ADDED = "member.added", _("Member added")
     MEMBER_ROLE_CHANGED = "member.role_changed", _("Member's role changed")
     MEMBER_REMOVED = "member.removed", _("Member removed")
+    MYTH_RECORDED = "myth.recorded", _("Myth recorded")
+    MYTH_EDITED = "myth.edited", _("Myth edited")
+    MYTH_RESPONDED = "myth.responded", _("Myth response drafted")
 
 
 class ObjectType(models.TextChoices):
@@ -49,6 +52,7 @@ class ObjectType(models.TextChoices):
     ACCOUNT = "account", _("Account")
     WEBHOOK = "webhook", _("Webhook")
     MEMBER = "member", _("Member")
+    MYTH = "myth", _("Myth")
 
 
 class Event(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns import card_views, item_views, library_views, picker_views, review_views, views
+from campaigns import card_views, item_views, library_views, myth_views, picker_views, review_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +27,11 @@ urlpatterns = [
     path("library/upload/", library_views.library_upload, name="library_upload"),
     path("library/cards/new/", card_views.new_card, name="card_new"),
     path("library/<int:pk>/", library_views.asset_detail, name="asset_detail"),
+    path("myths/", myth_views.myth_list, name="myth_list"),
+    path("myths/new/", myth_views.myth_new, name="myth_new"),
+    path("myths/<int:pk>/", myth_views.myth_detail, name="myth_detail"),
+    path("myths/<int:pk>/edit/", myth_views.myth_edit, name="myth_edit"),
+    path("myths/<int:pk>/respond/", myth_views.myth_respond, name="myth_respond"),
     path("review/", review_views.review_queue, name="review_queue"),
     path("notifications/", review_views.notifications, name="notifications"),
     path("notifications/read/", review_views.notifications_read, name="notifications_read"),

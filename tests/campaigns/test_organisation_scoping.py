@@ -12,7 +12,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from analytics.models import CampaignTarget
 from campaigns.admin_access import scoped
-from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Organisation, Source, Variant, VariantMedia
+from campaigns.models import (
+    Campaign,
+    Comment,
+    ContentItem,
+    MediaAsset,
+    Myth,
+    MythDebunk,
+    MythSource,
+    Organisation,
+    Source,
+    Variant,
+    VariantMedia,
+)
 from publishing.models import Freeze, Publication, SocialAccount
 from tests import builders
 
@@ -49,6 +61,9 @@ OBJECT_URLS = {
     "target_remove": (CampaignTarget, lambda t: {"pk": t.campaign_id, "target_pk": t.pk}),
     "sign_in_policy": (Organisation, lambda o: {"pk": o.pk}),
     "sign_in_unlock": (Organisation, lambda o: {"pk": o.pk}),
+    "myth_detail": (Myth, lambda m: {"pk": m.pk}),
+    "myth_edit": (Myth, lambda m: {"pk": m.pk}),
+    "myth_respond": (Myth, lambda m: {"pk": m.pk}),
 }
 
 
@@ -92,6 +107,9 @@ def clinic_extras(world):
     Freeze.objects.create(organisation=world.clinic, reason="Their crisis", started_by=world.outsider)
     CampaignTarget.objects.create(campaign=world.clinic_campaign, measure="outcome", target=50, label="Donors")
     Comment.objects.create(item=world.clinic_item, author=world.outsider, body="Their comment")
+    myth = Myth.objects.create(organisation=world.clinic, claim="Their myth", first_seen="2026-01-01")
+    MythDebunk.objects.create(myth=myth, language="en", text="Their debunk")
+    MythSource.objects.create(myth=myth, url="https://www.who.int/myths")
     world.clinic_campaign.name = "Clinic hand hygiene (edited)"
     world.clinic_campaign.save()
     return world
