@@ -22,7 +22,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from PIL import Image, ImageDraw
 
-from campaigns import demo_history, workflow
+from campaigns import demo_history, demo_myths, workflow
 from campaigns.demo_content import (
     ALERT_DEADLINE,
     CAMPAIGNS,
@@ -114,6 +114,7 @@ def build_demo(today: date | None = None) -> list[Login]:
         for slug, organisation in organisations.items():
             demo_history.build_history(organisation, campaigns, accounts, users, days[slug])
         demo_history.set_targets(campaigns, users)
+        demo_myths.build_myths(campaigns, users, accounts, days, _item)
         # Made here rather than by a worker, so that the library shows them as soon as the demo starts.
         for asset in MediaAsset.objects.filter(organisation__in=organisations.values()):
             make_renditions(asset)

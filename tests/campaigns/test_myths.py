@@ -4,6 +4,7 @@ reviewers see flagged, and the myth shows how its published responses did."""
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from campaigns import myths
-from campaigns.models import ContentItem, Myth, MythDebunk, MythResponse, Variant
+from campaigns.models import ContentItem, Myth, MythDebunk, MythResponse, MythSource, Variant
 from campaigns.myth_selectors import MYTHS_PER_PAGE
 from campaigns.workflow import WorkflowError, perform
 from publishing import metrics, scheduling
@@ -373,3 +374,28 @@ def test_a_response_goes_through_review_is_published_on_the_sandbox_and_its_enga
         assert f"<td>{metric.impressions}</td>" in html
     assert html.count("pub-published") == 2
     assert "not collected yet" not in html
+
+
+# The demo
+
+
+def test_the_demo_has_a_myth_register_with_one_answered_myth_published_with_figures(db, settings, tmp_path):
+    from django.core.management import call_command
+
+    from campaigns.demo_myths import ANSWERED_CLAIM, CIRCULATING_CLAIM
+
+    settings.MEDIA_ROOT, settings.DEBUG = str(tmp_path), True
+    call_command("seed_demo", stdout=StringIO())
+    counts = {model: model.objects.count() for model in (Myth, MythDebunk, MythSource, MythResponse, Metric)}
+    call_command("seed_demo", stdout=StringIO())
+
+    answered = Myth.objects.get(claim=ANSWERED_CLAIM)
+    assert answered.status == Myth.Status.ANSWERED
+    assert set(answered.debunks.values_list("language", flat=True)) == {"en", "fr", "ar"}
+    [response] = answered.responses.all()
+    assert response.item.state == ContentItem.State.PUBLISHED
+    publications = Publication.objects.filter(variant__item=response.item)
+    assert publications.count() == 6 and {p.state for p in publications} == {Publication.State.PUBLISHED}
+    assert Metric.objects.filter(publication__in=publications, is_latest=True).count() == 6
+    assert Myth.objects.get(claim=CIRCULATING_CLAIM).status == Myth.Status.CIRCULATING
+    assert {model: model.objects.count() for model in counts} == counts  # a second run changes nothing
