@@ -46,6 +46,9 @@ class Action(models.TextChoices):
     OBSERVANCE_REMOVED = "observance.removed", _("Observance removed")
     CADENCE_CREATED = "cadence.created", _("Cadence set up")
     CADENCE_APPLIED = "cadence.applied", _("Cadence applied")
+    MYTH_RECORDED = "myth.recorded", _("Myth recorded")
+    MYTH_EDITED = "myth.edited", _("Myth edited")
+    MYTH_RESPONDED = "myth.responded", _("Myth response drafted")
 
 
 class ObjectType(models.TextChoices):
@@ -59,6 +62,7 @@ class ObjectType(models.TextChoices):
     MEMBER = "member", _("Member")
     OBSERVANCE = "observance", _("Observance")
     CADENCE = "cadence", _("Cadence")
+    MYTH = "myth", _("Myth")
 
 
 class Event(models.Model):

@@ -31,6 +31,10 @@ from campaigns.models import (
     ContentItem,
     MediaAsset,
     Membership,
+    Myth,
+    MythDebunk,
+    MythResponse,
+    MythSource,
     Observance,
     Organisation,
     PartnerFeedback,
@@ -250,6 +254,45 @@ class ObservanceAdmin(ScopedAdmin):
     list_filter = ["organisation", "month"]
     search_fields = ["name", "description"]
     list_select_related_always = ["organisation"]
+
+
+class MythDebunkInline(ScopedStackedInline):
+    model = MythDebunk
+    fields = ["language", "text"]
+
+
+class MythSourceInline(ScopedTabularInline):
+    model = MythSource
+    fields = ["url", "title"]
+
+
+class MythResponseInline(ScopedTabularInline):
+    model = MythResponse
+    fields = ["item", "created_by", "created_at"]
+    readonly_fields = fields  # made by answering the myth on its page, which drafts the item
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+
+@admin.register(Myth)
+class MythAdmin(ScopedHistoryAdmin):
+    list_display = ["claim", "organisation", "status", "first_seen"]
+    list_filter = ["organisation", "status"]
+    search_fields = ["claim"]
+    date_hierarchy = "first_seen"
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [MythDebunkInline, MythSourceInline, MythResponseInline]
+    list_select_related_always = ["organisation"]
+
+    def save_model(self, request: HttpRequest, obj: Myth, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if not change or form.changed_data:
+            action = "myth.edited" if change else "myth.recorded"
+            events.record(obj.organisation_id, request.user, action, "myth", obj.pk, obj.claim,
+                          {"fields": sorted(form.changed_data), "via": "setup"})  # fmt: skip
 
 
 User = get_user_model()

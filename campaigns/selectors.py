@@ -206,7 +206,7 @@ def review_queue(user: AbstractBaseUser) -> QuerySet[ContentItem]:
         ContentItem.objects.filter(campaign__organisation__in=managed, state=ContentItem.State.IN_REVIEW)
         .exclude(author=user)
         .exclude(pk__in=mine)
-        .select_related("campaign__organisation", "author")
+        .select_related("campaign__organisation", "author", "myth_response__myth")
         .annotate(
             is_alert=Case(When(kind=ContentItem.Kind.ALERT, then=Value(0)), default=Value(1)),
             submitted_at=Max("transitions__created_at", filter=Q(transitions__action="submit")),

@@ -3,6 +3,7 @@
 from campaigns.models.campaign import COLOUR_PATTERN, HASHTAG_PATTERN, Campaign, Priority
 from campaigns.models.content import Comment, ContentItem, Source, Variant, VariantMedia
 from campaigns.models.media import MediaAsset, Rendition
+from campaigns.models.myths import Myth, MythDebunk, MythResponse, MythSource
 from campaigns.models.observances import Observance
 from campaigns.models.organisations import Membership, Organisation, Role, validate_timezone
 from campaigns.models.partner_review import PartnerFeedback, PartnerLink, PartnerLinkUse
@@ -17,6 +18,10 @@ __all__ = [
     "ContentItem",
     "MediaAsset",
     "Membership",
+    "Myth",
+    "MythDebunk",
+    "MythResponse",
+    "MythSource",
     "Notification",
     "Observance",
     "Organisation",

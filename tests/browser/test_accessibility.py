@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from campaigns import partner_review, workflow
+from campaigns import myths, partner_review, workflow
 from campaigns.library import upload_to_library
 from publishing.models import Cadence, Freeze, Publication
 from tests import axe, builders
@@ -75,6 +75,11 @@ def desk(world):
     builders.make_variant(approved)
     workflow.perform(approved, "submit", world.editor)
     workflow.perform(approved, "approve", world.manager)
+    world.myth = myths.record_myth(
+        world.ministry, world.editor, {"claim": "Vaccines cause flu", "first_seen": now.date(), "status": "circulating"},
+        {"en": "They do not.", "ar": "لا يسببون الإنفلونزا."}, [("https://www.who.int/", "WHO")],
+    )  # fmt: skip
+    myths.respond(world.myth, world.campaign, ["mastodon"], world.editor)
     world.review_item = review
     world.approved_item = approved
     world.asset = asset
@@ -107,6 +112,11 @@ PAGES = [
     ("new cadence", "cadence_new", lambda d: {"campaign_pk": d.campaign.pk}, ""),
     ("cadence plan", "cadence_preview", lambda d: {"pk": d.cadence.pk}, ""),
     ("observances", "observances", lambda d: {}, ""),
+    ("myth register", "myth_list", lambda d: {}, ""),
+    ("new myth", "myth_new", lambda d: {}, ""),
+    ("myth", "myth_detail", lambda d: {"pk": d.myth.pk}, ""),
+    ("myth editor", "myth_edit", lambda d: {"pk": d.myth.pk}, ""),
+    ("myth response", "myth_respond", lambda d: {"pk": d.myth.pk}, ""),
     ("calendar month", "calendar", lambda d: {}, "view=month&date={day}"),
     ("calendar week", "calendar", lambda d: {}, "view=week&date={day}"),
     ("calendar list", "calendar", lambda d: {}, "view=list&date={day}"),

@@ -17,6 +17,9 @@ from campaigns.models import (
     Comment,
     ContentItem,
     MediaAsset,
+    Myth,
+    MythDebunk,
+    MythSource,
     Observance,
     Organisation,
     Source,
@@ -66,6 +69,9 @@ OBJECT_URLS = {
     "cadence_apply": (Cadence, lambda c: {"pk": c.pk}),
     "observance_remove": (Observance, lambda o: {"pk": o.pk}),
     "sign_in_unlock": (Organisation, lambda o: {"pk": o.pk}),
+    "myth_detail": (Myth, lambda m: {"pk": m.pk}),
+    "myth_edit": (Myth, lambda m: {"pk": m.pk}),
+    "myth_respond": (Myth, lambda m: {"pk": m.pk}),
 }
 
 
@@ -118,6 +124,9 @@ def clinic_extras(world):
     )
     cadence.accounts.set([world.clinic_account])
     Observance.objects.create(organisation=world.clinic, name="Clinic Day", month=5, day=2)
+    myth = Myth.objects.create(organisation=world.clinic, claim="Their myth", first_seen="2026-01-01")
+    MythDebunk.objects.create(myth=myth, language="en", text="Their debunk")
+    MythSource.objects.create(myth=myth, url="https://www.who.int/myths")
     world.clinic_campaign.name = "Clinic hand hygiene (edited)"
     world.clinic_campaign.save()
     return world
