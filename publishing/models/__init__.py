@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Organisation, Variant
 from campaigns.scoping import OrganisationQuerySet
 from planner.encryption import EncryptedJSONField
+from publishing.models.releases import Release
 from publishing.platforms import Platform
 
 
@@ -38,6 +39,14 @@ class SocialAccount(models.Model):
     # about the credentials it replaced (publishing/reconnect.py).
     connected_at = models.DateTimeField(_("connected at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Quiet hours, in the organisation's time zone: no post between them unless it is an alert or crisis
+    # communication (publishing/quiet_hours.py). Both empty: none. `quiet_from` after `quiet_until` crosses midnight.
+    quiet_from = models.TimeField(
+        _("quiet from"), null=True, blank=True, help_text=_("No posts from this local time (e.g. 23:00)…")
+    )
+    quiet_until = models.TimeField(
+        _("quiet until"), null=True, blank=True, help_text=_("…until this local time (e.g. 06:00), unless alert.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Secrets never reach the history tables.
     history = HistoricalRecords(excluded_fields=["credentials"])
@@ -55,10 +64,21 @@ class SocialAccount(models.Model):
                 violation_error_message=_("This account is already connected."),
             ),
             models.CheckConstraint(condition=Q(platform__in=Platform.values), name="account_platform_known"),
+            models.CheckConstraint(
+                condition=Q(quiet_from__isnull=True, quiet_until__isnull=True)
+                | (Q(quiet_from__isnull=False, quiet_until__isnull=False) & ~Q(quiet_from=models.F("quiet_until"))),
+                name="account_quiet_hours_whole",
+                violation_error_message=_("Give both ends of the quiet hours, and two different times."),
+            ),
         ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.handle} ({self.get_platform_display()})"
+
+    def clean(self) -> None:
+        from publishing.quiet_hours import validate_window
+
+        validate_window(self.quiet_from, self.quiet_until)
 
 
 class OAuthApplication(models.Model):
@@ -155,6 +175,11 @@ class Publication(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("scheduled by"),
     )  # fmt: skip
+    # Sent together with the release's other publications, at its instant (scheduled_at is the release's).
+    release = models.ForeignKey(
+        Release, null=True, blank=True, on_delete=models.PROTECT, related_name="publications",
+        verbose_name=_("coordinated release"),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -198,6 +223,8 @@ class Publication(models.Model):
                 raise ValidationError({"account": _("This account belongs to another organisation.")})
             if self.account.platform != self.variant.platform:
                 raise ValidationError({"account": _("This account is on another platform than the variant.")})
+        if self.release_id and self.account_id and self.release.organisation_id != self.account.organisation_id:
+            raise ValidationError({"release": _("This release belongs to another organisation.")})
 
 
 class PublicationAttempt(models.Model):
