@@ -1,6 +1,6 @@
 from django.urls import path
 
-from publishing import account_views, calendar_views, freeze_views, log_views, media_urls, views
+from publishing import account_views, calendar_views, freeze_views, log_views, media_urls, release_views, views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
@@ -19,6 +19,9 @@ urlpatterns = [
     # The one redirect URL to register with every platform's app: the session says which flow comes back.
     path("accounts/connected/callback/", account_views.oauth_callback, name="account_callback"),
     path("accounts/connected/<int:pk>/disconnect/", account_views.disconnect, name="account_disconnect"),
+    path("accounts/connected/<int:pk>/quiet-hours/", account_views.account_quiet_hours, name="account_quiet_hours"),
+    path("releases/<int:pk>/", release_views.release_detail, name="release_detail"),
+    path("releases/<int:pk>/move/", release_views.release_move, name="release_move"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("calendar/data.json", calendar_views.calendar_data, name="calendar_data"),
     path("calendar/publications/<int:pk>/move/", calendar_views.move_publication, name="calendar_move"),

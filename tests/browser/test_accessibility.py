@@ -20,7 +20,7 @@ from PIL import Image
 
 from campaigns import workflow
 from campaigns.library import upload_to_library
-from publishing.models import Freeze, Publication
+from publishing.models import Freeze, Publication, Release
 from tests import axe, builders
 from tests.analytics.history import published_post
 from tests.browser.chromium import CHROMIUM
@@ -75,6 +75,11 @@ def desk(world):
     builders.make_variant(approved)
     workflow.perform(approved, "submit", world.editor)
     workflow.perform(approved, "approve", world.manager)
+    release = Release.objects.create(
+        organisation=world.ministry, name="Measles figures", instant=now + dt.timedelta(days=1)
+    )
+    builders.make_publication(world.variant, world.account, scheduled_at=release.instant, release=release)
+    world.release = release
     world.review_item = review
     world.approved_item = approved
     world.asset = asset
@@ -101,6 +106,7 @@ PAGES = [
     ("calendar list", "calendar", lambda d: {}, "view=list&date={day}"),
     ("accounts", "accounts", lambda d: {}, ""),
     ("freezes", "freezes", lambda d: {}, ""),
+    ("coordinated release", "release_detail", lambda d: {"pk": d.release.pk}, ""),
     ("publication log", "publication_log", lambda d: {}, ""),
     ("status", "status", lambda d: {}, ""),
     ("campaign report", "campaign_report", lambda d: {"pk": d.campaign.pk}, ""),
@@ -124,7 +130,7 @@ NOT_PAGES = {
     "publication_move", "library_upload", "notifications_read", "report_publications_csv", "report_tables_csv",
     "report_pdf", "target_add", "target_outcome", "target_remove", "timeline", "ready", "two_factor_backup_codes",
     "two_factor_disable", "sign_in_unlock", "item_comment_edit", "item_comment_delete", "audit_export",
-    "two_factor_verify", "javascript-catalog",
+    "two_factor_verify", "javascript-catalog", "account_quiet_hours", "release_move",
 }  # fmt: skip
 
 

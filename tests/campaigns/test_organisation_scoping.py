@@ -9,11 +9,12 @@ from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from analytics.models import CampaignTarget
 from campaigns.admin_access import scoped
 from campaigns.models import Campaign, Comment, ContentItem, MediaAsset, Organisation, Source, Variant, VariantMedia
-from publishing.models import Freeze, Publication, SocialAccount
+from publishing.models import Freeze, Publication, Release, SocialAccount
 from tests import builders
 
 # Every URL of the planner's own pages that takes an object: the model of that object and how to
@@ -30,6 +31,9 @@ OBJECT_URLS = {
     "item_schedule": (ContentItem, lambda i: {"pk": i.pk}),
     "freeze_lift": (Freeze, lambda f: {"pk": f.pk}),
     "account_disconnect": (SocialAccount, lambda a: {"pk": a.pk}),
+    "account_quiet_hours": (SocialAccount, lambda a: {"pk": a.pk}),
+    "release_detail": (Release, lambda r: {"pk": r.pk}),
+    "release_move": (Release, lambda r: {"pk": r.pk}),
     "calendar_move": (Publication, lambda p: {"pk": p.pk}),
     "publication_decide": (Publication, lambda p: {"pk": p.pk}),
     "publication_move": (Publication, lambda p: {"pk": p.variant.item_id, "publication_pk": p.pk}),
@@ -90,6 +94,7 @@ def clinic_extras(world):
     Source.objects.create(item=world.clinic_item, url="https://www.who.int/hand-hygiene")
     builders.make_publication(world.clinic_variant, world.clinic_account)
     Freeze.objects.create(organisation=world.clinic, reason="Their crisis", started_by=world.outsider)
+    Release.objects.create(organisation=world.clinic, name="Their release", instant=timezone.now())
     CampaignTarget.objects.create(campaign=world.clinic_campaign, measure="outcome", target=50, label="Donors")
     Comment.objects.create(item=world.clinic_item, author=world.outsider, body="Their comment")
     world.clinic_campaign.name = "Clinic hand hygiene (edited)"

@@ -174,3 +174,41 @@ def test_an_item_still_builds_without_quiet_hours(world):
     account = builders.make_account(world.ministry, handle="@noquiet")
 
     assert not quiet_hours.is_quiet(account, paris(2026, 12, 1, 3, 0))
+
+
+def test_a_manager_sets_quiet_hours_on_the_accounts_page(world, client):
+    from django.urls import reverse
+
+    client.force_login(world.manager)
+    response = client.post(
+        reverse("account_quiet_hours", args=[world.account.pk]), {"quiet_from": "23:00", "quiet_until": "06:00"}
+    )
+
+    assert response.status_code == 302
+    world.account.refresh_from_db()
+    assert (world.account.quiet_from, world.account.quiet_until) == (dt.time(23, 0), dt.time(6, 0))
+    assert "Quiet hours: 23:00 to 06:00" in client.get(reverse("accounts")).content.decode()
+
+
+def test_half_quiet_hours_are_refused_on_their_field(world, client):
+    from django.urls import reverse
+
+    client.force_login(world.manager)
+    response = client.post(reverse("account_quiet_hours", args=[world.account.pk]), {"quiet_from": "23:00"})
+
+    assert response.status_code == 400
+    assert "Quiet until: Give both ends of the quiet hours, or neither." in response.content.decode()
+    world.account.refresh_from_db()
+    assert world.account.quiet_from is None
+
+
+def test_an_editor_cannot_set_quiet_hours_and_an_outsider_does_not_see_the_account(world, client):
+    from django.urls import reverse
+
+    address = reverse("account_quiet_hours", args=[world.account.pk])
+    client.force_login(world.editor)
+    assert client.post(address, {"quiet_from": "23:00", "quiet_until": "06:00"}).status_code == 403
+    client.force_login(world.outsider)
+    assert client.post(address, {"quiet_from": "23:00", "quiet_until": "06:00"}).status_code == 404
+    world.account.refresh_from_db()
+    assert world.account.quiet_from is None
