@@ -34,6 +34,9 @@ class Action(models.TextChoices):
     ACCOUNT_CONNECTED = "account.connected", _("Account connected")
     ACCOUNT_DISCONNECTED = "account.disconnected", _("Account disconnected")
     ACCOUNT_EDITED = "account.edited", _("Account changed in setup")
+    ACCOUNT_QUIET_HOURS = "account.quiet_hours", _("Account's quiet hours changed")
+    RELEASE_CREATED = "release.created", _("Coordinated release planned")
+    RELEASE_MOVED = "release.moved", _("Coordinated release moved")
     WEBHOOK_CREATED = "webhook.created", _("Webhook registered")
     WEBHOOK_DELETED = "webhook.deleted", _("Webhook deleted")
     MEMBER_ADDED = "member.added", _("Member added")
@@ -63,6 +66,7 @@ class ObjectType(models.TextChoices):
     OBSERVANCE = "observance", _("Observance")
     CADENCE = "cadence", _("Cadence")
     MYTH = "myth", _("Myth")
+    RELEASE = "release", _("Coordinated release")
 
 
 class Event(models.Model):

@@ -341,6 +341,7 @@ PLANNER_RATE_LIMITS: dict[str, dict[str, float]] = env.json("PLANNER_RATE_LIMITS
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "publishing.tasks.publish": {"queue": "publish"},
+    "publishing.tasks.publish_together": {"queue": "publish"},
     "publishing.tasks.reconcile": {"queue": "publish"},
     # Never on `publish`: reading engagement back must not wait in line with, or hold up, what goes out.
     "publishing.tasks.collect_due_metrics": {"queue": "default"},

@@ -10,6 +10,7 @@ from collections import defaultdict
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.models import Organisation
-from publishing import connecting, reconnect
+from publishing import connecting, quiet_hours, reconnect
 from publishing.adapters.base import shared_client
 from publishing.connect import bluesky, providers
 from publishing.connect.oauth import ConnectRefused
@@ -73,6 +74,47 @@ class OAuthForm(OrganisationForm):
         help_text=_("Leave it empty: the platform tells the planner which account it is. For Facebook, the Page's "
                     "name when the login manages several Pages."),
     )  # fmt: skip
+
+
+class QuietHoursForm(forms.Form):
+    """An account's quiet hours, in the organisation's time zone; both empty: none."""
+
+    quiet_from = forms.TimeField(
+        label=_("Quiet from"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    quiet_until = forms.TimeField(
+        label=_("Quiet until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("No posts between these local times unless it is an alert or crisis communication."),
+    )  # fmt: skip
+
+    def __init__(self, *args: object, account: SocialAccount, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", f"quiet{account.pk}_%s")
+        kwargs.setdefault("initial", {"quiet_from": account.quiet_from, "quiet_until": account.quiet_until})
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        try:
+            quiet_hours.validate_window(data.get("quiet_from"), data.get("quiet_until"))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return data
+
+
+@login_required
+@require_POST
+def account_quiet_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(SocialAccount.objects.for_user(request.user).select_related("organisation"), pk=pk)
+    if not connecting.may_manage(request.user, account.organisation):
+        return _page(request, refusal=_("Only the organisation's admins and managers set quiet hours."), status=403)
+    form = QuietHoursForm(request.POST, account=account)
+    if not form.is_valid():
+        return _page(request, quiet_forms={account.pk: form}, status=400)
+    quiet_hours.set_quiet_hours(
+        account, request.user, form.cleaned_data["quiet_from"], form.cleaned_data["quiet_until"]
+    )
+    messages.success(request, _("%(handle)s's quiet hours are saved.") % {"handle": account.handle})
+    return redirect("accounts")
 
 
 @login_required
@@ -184,9 +226,11 @@ def _page(request: HttpRequest, *, status: int = 200, refusal: str = "", **forms
         upcoming[publication.account_id].append(publication)
     user = request.user
     managed = set(connecting.organisations_managed_by(user).values_list("pk", flat=True))
+    quiet_forms: dict = forms_given.get("quiet_forms") or {}
     rows = [
         {"account": a, "state": reconnect.connection_state(a), "scheduled": upcoming[a.pk][:SCHEDULED_SHOWN],
-         "scheduled_count": len(upcoming[a.pk]), "may_manage": a.organisation_id in managed}
+         "scheduled_count": len(upcoming[a.pk]), "may_manage": a.organisation_id in managed,
+         "quiet_form": quiet_forms.get(a.pk) or QuietHoursForm(account=a)}
         for a in accounts
     ]  # fmt: skip
     may_connect = bool(managed)

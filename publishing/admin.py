@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import events
 from campaigns.admin_access import ScopedAdmin, ScopedHistoryAdmin
-from publishing.models import Cadence, Publication, Recurrence, SocialAccount
+from publishing.models import Cadence, Publication, Recurrence, Release, SocialAccount
 
 
 class SocialAccountForm(forms.ModelForm):
@@ -29,7 +29,10 @@ class SocialAccountForm(forms.ModelForm):
 
     class Meta:
         model = SocialAccount
-        fields = ["organisation", "platform", "handle", "display_name", "api_base_url", "token_expires_at", "is_active"]
+        fields = [
+            "organisation", "platform", "handle", "display_name", "api_base_url", "token_expires_at", "is_active",
+            "quiet_from", "quiet_until",
+        ]  # fmt: skip
 
     def clean_new_credentials(self) -> dict[str, Any] | None:
         text = self.cleaned_data["new_credentials"].strip()
@@ -122,3 +125,14 @@ class RecurrenceAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Release)
+class ReleaseAdmin(ScopedAdmin):
+    """Releases are made and moved from the scheduling form (moving goes through publishing/scheduling.py)."""
+
+    list_display = ["name", "instant", "organisation", "created_by"]
+    list_filter = ["organisation"]
+    search_fields = ["name"]
+    readonly_fields = ["instant", "created_by"]
+    list_select_related_always = ["organisation", "created_by"]

@@ -20,7 +20,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from publishing import scheduling
-from publishing.models import Heartbeat
+from publishing.models import Heartbeat, Publication
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +48,19 @@ class Tick:
 
 def dispatch_due(now: dt.datetime | None = None) -> Tick:
     """Claim due publications and enqueue them; expire the too-late ones; recover lost ones."""
-    from publishing.tasks import publish, reconcile, tell_people
+    from publishing.tasks import publish, publish_together, reconcile, tell_people
 
     now = now or timezone.now()
     queued, expired = scheduling.claim_due(now, CLAIM_BATCH)
     requeued = scheduling.requeue_stale(now, queued_stale_after())
     unconfirmed = scheduling.expire_leases(now)
-    for publication_id in [*queued, *requeued]:
+    releases = releases_of(queued)
+    # One message per release: one worker prepares all of it, then calls the platforms at once. If that message
+    # is lost, its rows are requeued one by one as stale: late and apart, but nothing is lost.
+    for publication_ids in releases.values():
+        transaction.on_commit(lambda ids=publication_ids: publish_together.delay(ids))
+    together = {pk for ids in releases.values() for pk in ids}
+    for publication_id in [*(pk for pk in queued if pk not in together), *requeued]:
         transaction.on_commit(lambda pk=publication_id: publish.delay(pk))
     if expired:
         transaction.on_commit(lambda: tell_people.delay(expired))
@@ -62,6 +68,17 @@ def dispatch_due(now: dt.datetime | None = None) -> Tick:
         # The worker died mid-call: ask the platform before anything else is tried.
         transaction.on_commit(lambda pk=publication_id: reconcile.delay(pk))
     return Tick(len(queued), len(expired), len(requeued), len(unconfirmed))
+
+
+def releases_of(publication_ids: list[int]) -> dict[int, list[int]]:
+    """The publications among `publication_ids` that belong to a release, by release."""
+    if not publication_ids:
+        return {}
+    found: dict[int, list[int]] = {}
+    rows = Publication.objects.filter(pk__in=publication_ids, release__isnull=False).values_list("release_id", "pk")
+    for release_id, pk in rows.order_by("release_id", "pk"):
+        found.setdefault(release_id, []).append(pk)
+    return found
 
 
 def run(interval_s: float, stop: threading.Event) -> None:

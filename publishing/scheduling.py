@@ -20,11 +20,11 @@ from api import webhooks
 from api.models import WebhookEvent
 from audit import events
 from campaigns import checks, workflow
-from campaigns.models import ContentItem, Variant
-from publishing import engagement, metrics
+from campaigns.models import ContentItem, Organisation, Variant
+from publishing import engagement, metrics, quiet_hours
 from publishing.engagement import PostingTime
 from publishing.freezes import frozen_publications
-from publishing.models import PostingSlot, Publication, PublicationAttempt, SocialAccount
+from publishing.models import PostingSlot, Publication, PublicationAttempt, Release, SocialAccount
 from publishing.platforms import Platform
 
 P = Publication.State
@@ -97,9 +97,13 @@ def late_cutoff(item: ContentItem) -> dt.timedelta:
 
 
 def schedule(
-    item: ContentItem, actor: AbstractBaseUser, targets: Iterable[tuple[Variant, SocialAccount]], when: dt.datetime
-) -> list[Publication]:
-    """Schedule an approved item's variants on accounts at `when` (aware); the item becomes scheduled."""
+    item: ContentItem, actor: AbstractBaseUser, targets: Iterable[tuple[Variant, SocialAccount]], when: dt.datetime,
+    release: Release | None = None,
+) -> list[Publication]:  # fmt: skip
+    """Schedule an approved item's variants on accounts at `when` (aware); the item becomes scheduled. In a
+    `release`, they go out at its instant, together with its other publications."""
+    if release is not None:
+        when = release.instant
     if timezone.is_naive(when):
         raise ValueError("schedule() needs an aware datetime")
     targets = list(targets)
@@ -114,18 +118,24 @@ def schedule(
             raise workflow.WorkflowError(
                 _("Only the approved version can be scheduled."), code="not_approved", status=409
             )
+        if release is not None and release.organisation_id != locked.campaign.organisation_id:
+            raise workflow.WorkflowError(
+                _("This release belongs to another organisation."), code="invalid_target", status=400
+            )
         publications = []
         for variant, account in targets:
             _check_target(locked, variant, account)
+            _check_quiet_hours(locked, account, when)
             publication = Publication(
                 variant=variant, account=account, scheduled_at=when, latest_acceptable_at=when + late_cutoff(locked),
-                created_by=actor,
+                created_by=actor, release=release,
             )  # fmt: skip
             publication.full_clean()
             publications.append(publication)
         Publication.objects.bulk_create(publications)
         targets_shown = [f"{variant.platform}/{variant.language} → {account.handle}" for variant, account in targets]
-        workflow.perform(locked, "schedule", actor, details={"when": when, "targets": targets_shown})
+        details = {"when": when, "targets": targets_shown} | ({"release": release.name} if release else {})
+        workflow.perform(locked, "schedule", actor, details=details)
     return publications
 
 
@@ -172,6 +182,12 @@ MOVABLE_STATES = (P.SCHEDULED, P.RETRYING)
 def reschedule(publication: Publication, actor: AbstractBaseUser, when: dt.datetime) -> Publication:
     """Move a publication that has not gone out yet to another instant."""
     _require_planner(publication, actor)
+    if publication.release_id is not None:
+        raise workflow.WorkflowError(
+            _("It goes out with the release “%(release)s”: move the release, and all of it moves.")
+            % {"release": publication.release.name}, code="in_release", status=409,
+        )  # fmt: skip
+    _check_quiet_hours(publication.variant.item, publication.account, when)
     cutoff = late_cutoff(publication.variant.item)
     before = publication.scheduled_at
     try:
@@ -214,8 +230,9 @@ def next_free_slot(
         day = start + dt.timedelta(days=offset)
         for slot in (s for s in slots if s.weekday == day.weekday()):
             instant = local_instant(day, slot.local_time, zone)
-            if instant is not None and instant > after and instant not in taken:
-                return instant
+            if instant is None or instant <= after or instant in taken or quiet_hours.is_quiet(account, instant):
+                continue
+            return instant
     return None
 
 
@@ -248,6 +265,51 @@ def _check_target(item: ContentItem, variant: Variant, account: SocialAccount) -
         )
 
 
+def _check_quiet_hours(item: ContentItem, account: SocialAccount, when: dt.datetime) -> None:
+    if not quiet_hours.passes_quiet_hours(item) and (refusal := quiet_hours.refusal(account, when)):
+        raise workflow.WorkflowError(refusal, code="quiet_hours", status=400)
+
+
+def move_release(release: Release, actor: AbstractBaseUser, when: dt.datetime) -> Release:
+    """Move a release and every publication of it still to be sent to another instant, all or none."""
+    _require_planner_in(release.organisation, actor)
+    if timezone.is_naive(when):
+        raise ValueError("move_release() needs an aware datetime")
+    try:
+        with transaction.atomic():
+            locked = Release.objects.select_for_update().get(pk=release.pk)
+            waiting = list(
+                Publication.objects.select_for_update()
+                .filter(release=locked)
+                .exclude(state__in=(P.CANCELLED, P.FAILED, P.EXPIRED))
+                .select_related("variant__item__campaign", "account__organisation")
+            )
+            if any(publication.state not in MOVABLE_STATES for publication in waiting):
+                raise workflow.WorkflowError(
+                    _("This release is already going out: it cannot be moved."), code="wrong_state", status=409
+                )
+            for publication in waiting:
+                _check_quiet_hours(publication.variant.item, publication.account, when)
+            before, delta = locked.instant, when - locked.instant
+            # Each keeps its own latest acceptable time after the instant (an alert's is shorter).
+            Publication.objects.filter(pk__in=[p.pk for p in waiting], state__in=MOVABLE_STATES).update(
+                scheduled_at=when, latest_acceptable_at=F("latest_acceptable_at") + delta, next_attempt_at=None,
+                state=P.SCHEDULED,
+            )  # fmt: skip
+            locked.instant = when
+            locked.save(update_fields=["instant"])
+            events.record(
+                locked.organisation_id, actor, "release.moved", "release", locked.pk, locked.name,
+                {"from": before, "to": when, "publications": len(waiting)},
+            )  # fmt: skip
+    except IntegrityError as error:
+        raise workflow.WorkflowError(
+            _("A variant of this release is already scheduled on its account at that time."), code="duplicate",
+            status=409,
+        ) from error  # fmt: skip
+    return locked
+
+
 def _check_accounts_take(targets: list[tuple[Variant, SocialAccount]]) -> None:
     """Refuse what an account would refuse by its own limits (a Mastodon server's), before anything is saved."""
     from publishing.adapters import adapter_for
@@ -266,16 +328,23 @@ def _check_accounts_take(targets: list[tuple[Variant, SocialAccount]]) -> None:
 
 
 def claim_due(now: dt.datetime, limit: int) -> tuple[list[int], list[int]]:
-    """Claim due publications in one short transaction: (ids now queued, ids expired past their deadline)."""
+    """Claim due publications in one short transaction: (ids now queued, ids expired past their deadline).
+
+    A due release is claimed whole, whatever `limit` says, so that its publications are handed over together;
+    the others fill what is left of `limit`."""
     with transaction.atomic():
-        due = list(
-            Publication.objects.select_for_update(skip_locked=True)
-            .filter(state__in=(P.SCHEDULED, P.RETRYING), scheduled_at__lte=now)
-            .exclude(next_attempt_at__gt=now)
-            # Frozen rows wait; crisis items may pass, and sending checks their two approvals.
-            .exclude(frozen_publications() & Q(variant__item__is_crisis=False))
+        waiting = Publication.objects.filter(state__in=(P.SCHEDULED, P.RETRYING), scheduled_at__lte=now).exclude(
+            next_attempt_at__gt=now
+        )
+        # Frozen rows wait; crisis items may pass, and sending checks their two approvals.
+        frozen = frozen_publications() & Q(variant__item__is_crisis=False)
+        together = _claim_releases(waiting, frozen)
+        due = together + list(
+            waiting.select_for_update(skip_locked=True)
+            .filter(release__isnull=True)
+            .exclude(frozen)
             .order_by("scheduled_at")
-            .values_list("pk", "latest_acceptable_at")[:limit]
+            .values_list("pk", "latest_acceptable_at")[: max(limit - len(together), 0)]
         )
         expired = [pk for pk, deadline in due if deadline is not None and deadline < now]
         queued = [pk for pk, deadline in due if pk not in set(expired)]
@@ -284,6 +353,22 @@ def claim_due(now: dt.datetime, limit: int) -> tuple[list[int], list[int]]:
             state=P.EXPIRED, last_error="Not sent: the latest acceptable time had passed. A person decides."
         )
     return queued, expired
+
+
+def _claim_releases(waiting: QuerySet[Publication], frozen: Q) -> list[tuple[int, dt.datetime | None]]:
+    # The release row is the lock: two dispatchers never share out one release's publications. One frozen
+    # publication (not of a crisis item) holds the whole release.
+    held = Publication.objects.filter(frozen, release__isnull=False, state__in=PENDING_STATES).values("release_id")
+    due = waiting.filter(release__isnull=False).exclude(release_id__in=held).values("release_id")
+    releases = list(Release.objects.select_for_update(skip_locked=True).filter(pk__in=due).values_list("pk", flat=True))
+    if not releases:
+        return []
+    return list(
+        waiting.select_for_update(skip_locked=True)
+        .filter(release_id__in=releases)
+        .order_by("release_id", "pk")
+        .values_list("pk", "latest_acceptable_at")
+    )
 
 
 def requeue_stale(now: dt.datetime, older_than: dt.timedelta) -> list[int]:
@@ -303,6 +388,19 @@ def start_sending(publication_id: int, now: dt.datetime, lease: dt.timedelta) ->
     return bool(
         Publication.objects.filter(pk=publication_id, state=P.QUEUED).update(
             state=P.PUBLISHING, attempts=F("attempts") + 1, lease_expires_at=now + lease
+        )
+    )
+
+
+def defer_past_quiet_hours(publication_id: int, now: dt.datetime, until: dt.datetime, note: str) -> bool:
+    """queued → retrying at `until`, the end of the account's quiet hours, keeping the margin it had before its
+    latest acceptable time (the organisation chose the wait, the message did not become stale)."""
+    return bool(
+        Publication.objects.filter(pk=publication_id, state=P.QUEUED).update(
+            state=P.RETRYING,
+            next_attempt_at=until,
+            last_error=note[:1000],
+            latest_acceptable_at=F("latest_acceptable_at") + (until - now),
         )
     )
 
@@ -408,9 +506,13 @@ def _record(publication: Publication, actor: AbstractBaseUser, action: str, deta
 
 
 def _require_planner(publication: Publication, actor: AbstractBaseUser) -> None:
+    _require_planner_in(publication.account.organisation, actor)
+
+
+def _require_planner_in(organisation: Organisation, actor: AbstractBaseUser) -> None:
     from campaigns.scoping import role_in
 
-    if role_in(actor, publication.account.organisation) not in workflow.PLANNING_ROLES:
+    if role_in(actor, organisation) not in workflow.PLANNING_ROLES:
         raise workflow.WorkflowError(_("Your role cannot decide about publications."), code="forbidden", status=403)
 
 

@@ -8,6 +8,7 @@ from publishing import (
     log_views,
     media_urls,
     recurrence_views,
+    release_views,
     views,
 )
 
@@ -31,6 +32,9 @@ urlpatterns = [
     path("campaigns/<int:campaign_pk>/cadences/new/", cadence_views.cadence_new, name="cadence_new"),
     path("cadences/<int:pk>/", cadence_views.cadence_preview, name="cadence_preview"),
     path("cadences/<int:pk>/apply/", cadence_views.cadence_apply, name="cadence_apply"),
+    path("accounts/connected/<int:pk>/quiet-hours/", account_views.account_quiet_hours, name="account_quiet_hours"),
+    path("releases/<int:pk>/", release_views.release_detail, name="release_detail"),
+    path("releases/<int:pk>/move/", release_views.release_move, name="release_move"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("calendar/data.json", calendar_views.calendar_data, name="calendar_data"),
     path("calendar/publications/<int:pk>/move/", calendar_views.move_publication, name="calendar_move"),

@@ -17,6 +17,7 @@ from campaigns.scoping import OrganisationQuerySet
 from planner.encryption import EncryptedJSONField
 from publishing.models.cadence import Cadence as Cadence
 from publishing.models.recurrence import Recurrence
+from publishing.models.releases import Release
 from publishing.platforms import Platform
 
 
@@ -40,6 +41,14 @@ class SocialAccount(models.Model):
     # about the credentials it replaced (publishing/reconnect.py).
     connected_at = models.DateTimeField(_("connected at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Quiet hours, in the organisation's time zone: no post between them unless it is an alert or crisis
+    # communication (publishing/quiet_hours.py). Both empty: none. `quiet_from` after `quiet_until` crosses midnight.
+    quiet_from = models.TimeField(
+        _("quiet from"), null=True, blank=True, help_text=_("No posts from this local time (e.g. 23:00)…")
+    )
+    quiet_until = models.TimeField(
+        _("quiet until"), null=True, blank=True, help_text=_("…until this local time (e.g. 06:00), unless alert.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Secrets never reach the history tables.
     history = HistoricalRecords(excluded_fields=["credentials"])
@@ -57,10 +66,21 @@ class SocialAccount(models.Model):
                 violation_error_message=_("This account is already connected."),
             ),
             models.CheckConstraint(condition=Q(platform__in=Platform.values), name="account_platform_known"),
+            models.CheckConstraint(
+                condition=Q(quiet_from__isnull=True, quiet_until__isnull=True)
+                | (Q(quiet_from__isnull=False, quiet_until__isnull=False) & ~Q(quiet_from=models.F("quiet_until"))),
+                name="account_quiet_hours_whole",
+                violation_error_message=_("Give both ends of the quiet hours, and two different times."),
+            ),
         ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.handle} ({self.get_platform_display()})"
+
+    def clean(self) -> None:
+        from publishing.quiet_hours import validate_window
+
+        validate_window(self.quiet_from, self.quiet_until)
 
 
 class OAuthApplication(models.Model):
@@ -165,6 +185,11 @@ class Publication(models.Model):
     occurrence_on = models.DateField(_("occurrence day"), null=True, blank=True)
     # A person skipped this occurrence: applying the rule again leaves it cancelled.
     skipped_at = models.DateTimeField(_("skipped at"), null=True, blank=True)
+    # Sent together with the release's other publications, at its instant (scheduled_at is the release's).
+    release = models.ForeignKey(
+        Release, null=True, blank=True, on_delete=models.PROTECT, related_name="publications",
+        verbose_name=_("coordinated release"),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -217,6 +242,8 @@ class Publication(models.Model):
                 raise ValidationError({"account": _("This account belongs to another organisation.")})
             if self.account.platform != self.variant.platform:
                 raise ValidationError({"account": _("This account is on another platform than the variant.")})
+        if self.release_id and self.account_id and self.release.organisation_id != self.account.organisation_id:
+            raise ValidationError({"release": _("This release belongs to another organisation.")})
 
 
 class PublicationAttempt(models.Model):

@@ -20,7 +20,7 @@ from PIL import Image
 
 from campaigns import myths, partner_review, workflow
 from campaigns.library import upload_to_library
-from publishing.models import Cadence, Freeze, Publication
+from publishing.models import Cadence, Freeze, Publication, Release
 from tests import axe, builders
 from tests.analytics.history import published_post
 from tests.browser.chromium import CHROMIUM
@@ -80,6 +80,11 @@ def desk(world):
         {"en": "They do not.", "ar": "لا يسببون الإنفلونزا."}, [("https://www.who.int/", "WHO")],
     )  # fmt: skip
     myths.respond(world.myth, world.campaign, ["mastodon"], world.editor)
+    release = Release.objects.create(
+        organisation=world.ministry, name="Measles figures", instant=now + dt.timedelta(days=1)
+    )
+    builders.make_publication(world.variant, world.account, scheduled_at=release.instant, release=release)
+    world.release = release
     world.review_item = review
     world.approved_item = approved
     world.asset = asset
@@ -122,6 +127,7 @@ PAGES = [
     ("calendar list", "calendar", lambda d: {}, "view=list&date={day}"),
     ("accounts", "accounts", lambda d: {}, ""),
     ("freezes", "freezes", lambda d: {}, ""),
+    ("coordinated release", "release_detail", lambda d: {"pk": d.release.pk}, ""),
     ("publication log", "publication_log", lambda d: {}, ""),
     ("status", "status", lambda d: {}, ""),
     ("campaign report", "campaign_report", lambda d: {"pk": d.campaign.pk}, ""),
@@ -147,6 +153,7 @@ NOT_PAGES = {
     "two_factor_disable", "sign_in_unlock", "item_comment_edit", "item_comment_delete", "audit_export",
     "two_factor_verify", "javascript-catalog", "partner_link_create", "partner_link_revoke",
     "item_repeat", "item_repeat_again", "publication_skip", "cadence_apply", "observance_remove",
+    "account_quiet_hours", "release_move",
 }  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from analytics.models import CampaignTarget
 from campaigns.admin_access import scoped
@@ -26,7 +27,7 @@ from campaigns.models import (
     Variant,
     VariantMedia,
 )
-from publishing.models import Cadence, Freeze, Publication, Recurrence, SocialAccount
+from publishing.models import Cadence, Freeze, Publication, Recurrence, Release, SocialAccount
 from tests import builders
 
 # Every URL of the planner's own pages that takes an object: the model of that object and how to
@@ -46,6 +47,9 @@ OBJECT_URLS = {
     "publication_skip": (Publication, lambda p: {"pk": p.variant.item_id, "publication_pk": p.pk}),
     "freeze_lift": (Freeze, lambda f: {"pk": f.pk}),
     "account_disconnect": (SocialAccount, lambda a: {"pk": a.pk}),
+    "account_quiet_hours": (SocialAccount, lambda a: {"pk": a.pk}),
+    "release_detail": (Release, lambda r: {"pk": r.pk}),
+    "release_move": (Release, lambda r: {"pk": r.pk}),
     "calendar_move": (Publication, lambda p: {"pk": p.pk}),
     "publication_decide": (Publication, lambda p: {"pk": p.pk}),
     "publication_move": (Publication, lambda p: {"pk": p.variant.item_id, "publication_pk": p.pk}),
@@ -117,6 +121,7 @@ def clinic_extras(world):
         count=3, targets=[[world.clinic_variant.pk, world.clinic_account.pk]],
     )  # fmt: skip
     Freeze.objects.create(organisation=world.clinic, reason="Their crisis", started_by=world.outsider)
+    Release.objects.create(organisation=world.clinic, name="Their release", instant=timezone.now())
     CampaignTarget.objects.create(campaign=world.clinic_campaign, measure="outcome", target=50, label="Donors")
     Comment.objects.create(item=world.clinic_item, author=world.outsider, body="Their comment")
     cadence = Cadence.objects.create(

