@@ -2,6 +2,7 @@
 
 from campaigns.models.campaign import COLOUR_PATTERN, HASHTAG_PATTERN, Campaign, Priority
 from campaigns.models.content import Comment, ContentItem, Source, Variant, VariantMedia
+from campaigns.models.corrections import Correction
 from campaigns.models.media import MediaAsset, Rendition
 from campaigns.models.organisations import Membership, Organisation, Role, validate_timezone
 from campaigns.models.review import Approval, Notification, Transition
@@ -13,6 +14,7 @@ __all__ = [
     "Campaign",
     "Comment",
     "ContentItem",
+    "Correction",
     "MediaAsset",
     "Membership",
     "Notification",
