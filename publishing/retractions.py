@@ -34,35 +34,32 @@ REASON_MAX_CHARS = 2000
 def retract(publication: Publication, actor: AbstractBaseUser, reason: str) -> Retraction:
     """Delete one published post from its platform on `actor`'s decision; the Retraction says how it went."""
     reason = _checked(publication.account.organisation, actor, reason)
-    # The row stays locked while the platform is asked (a timeout bounds it): two managers retracting the same
-    # post at once make one deletion and one refusal, never two calls.
-    with transaction.atomic():
-        locked = (
-            Publication.objects.select_for_update().select_related("variant__item", "account").get(pk=publication.pk)
-        )
-        if locked.state != P.PUBLISHED:
-            raise WorkflowError(
-                _("Only a published post can be retracted; this one is %(state)s.")
-                % {"state": locked.get_state_display().lower()},
-                code="wrong_state", status=409,
-            )  # fmt: skip
-        adapter = adapter_for(locked.account.platform)
-        if not adapter.supports_delete:
-            message = _(
-                "%(platform)s's API cannot delete a post: remove it in the %(platform)s app, or draft a correction, "
-                "which goes out as a new post."
-            ) % {"platform": Platform(locked.account.platform).label}
-            return _recorded(locked, actor, reason, R.REFUSED, message)
-        try:
-            adapter.delete(locked)
-        except Permanent as error:
-            if error.status != 404:
-                return _recorded(locked, actor, reason, R.FAILED, _failed(error))
-            gone = _("The platform no longer had the post: it counts as retracted.")
-            return _done(locked, actor, reason, gone)
-        except PublishError as error:
+    # No transaction is held while the platform is asked (SQLite would lock the sandbox out; a row lock over an
+    # HTTP call holds up others). Two managers retracting at once both ask: deleting twice is harmless, the second
+    # finds the post gone, and the publication moves to retracted once (scheduling.mark_retracted).
+    locked = Publication.objects.select_related("variant__item", "account").get(pk=publication.pk)
+    if locked.state != P.PUBLISHED:
+        raise WorkflowError(
+            _("Only a published post can be retracted; this one is %(state)s.")
+            % {"state": locked.get_state_display().lower()},
+            code="wrong_state", status=409,
+        )  # fmt: skip
+    adapter = adapter_for(locked.account.platform)
+    if not adapter.supports_delete:
+        message = _(
+            "%(platform)s's API cannot delete a post: remove it in the %(platform)s app, or draft a correction, "
+            "which goes out as a new post."
+        ) % {"platform": Platform(locked.account.platform).label}
+        return _recorded(locked, actor, reason, R.REFUSED, message)
+    try:
+        adapter.delete(locked)
+    except Permanent as error:
+        if error.status != 404:
             return _recorded(locked, actor, reason, R.FAILED, _failed(error))
-        return _done(locked, actor, reason, _("Deleted from %(platform)s.") % {"platform": locked.account})
+        return _done(locked, actor, reason, _("The platform no longer had the post: it counts as retracted."))
+    except PublishError as error:
+        return _recorded(locked, actor, reason, R.FAILED, _failed(error))
+    return _done(locked, actor, reason, _("Deleted from %(platform)s.") % {"platform": locked.account})
 
 
 def retract_item(item: ContentItem, actor: AbstractBaseUser, reason: str) -> list[Retraction]:
@@ -102,8 +99,9 @@ def _failed(error: PublishError) -> str:
 
 
 def _done(publication: Publication, actor: AbstractBaseUser, reason: str, message: str) -> Retraction:
-    scheduling.mark_retracted(publication.pk, f"Retracted by {actor.get_username()}: {reason}")
-    return _recorded(publication, actor, reason, R.DONE, message)
+    with transaction.atomic():
+        scheduling.mark_retracted(publication.pk, f"Retracted by {actor.get_username()}: {reason}")
+        return _recorded(publication, actor, reason, R.DONE, message)
 
 
 def _recorded(publication: Publication, actor: AbstractBaseUser, reason: str, state: str, message: str) -> Retraction:
