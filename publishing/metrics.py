@@ -120,6 +120,13 @@ def resume_for_account(account_id: int, now: dt.datetime) -> int:
     )
 
 
+def stop_collecting(publication_id: int, reason: str) -> int:
+    """The post is gone from its platform (retracted): nothing more to read. Returns how many schedules stopped."""
+    return MetricSchedule.objects.filter(publication_id=publication_id, state__in=(S.COLLECTING, S.RECONNECT)).update(
+        state=S.DONE, claimed_until=None, last_error=reason[:1000]
+    )
+
+
 def due_schedules(now: dt.datetime) -> QuerySet[MetricSchedule]:
     """Collections due by `now` and not handed to a worker yet, the oldest first."""
     return (

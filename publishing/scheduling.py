@@ -457,6 +457,17 @@ def note_unconfirmed(publication_id: int, reason: str) -> bool:
     return bool(Publication.objects.filter(pk=publication_id, state=P.UNCONFIRMED).update(last_error=reason[:1000]))
 
 
+def mark_retracted(publication_id: int, reason: str) -> bool:
+    """published → retracted: its post was deleted from the platform (publishing/retractions.py decides)."""
+    with transaction.atomic():
+        moved = Publication.objects.filter(pk=publication_id, state=P.PUBLISHED).update(
+            state=P.RETRACTED, last_error=reason[:1000]
+        )
+        if moved:
+            metrics.stop_collecting(publication_id, reason)
+    return bool(moved)
+
+
 # A person's decisions about what the engine could not settle.
 NEEDS_A_PERSON = (P.FAILED, P.EXPIRED, P.UNCONFIRMED)
 

@@ -2,6 +2,7 @@
 
 from campaigns.models.campaign import COLOUR_PATTERN, HASHTAG_PATTERN, Campaign, Priority
 from campaigns.models.content import Comment, ContentItem, Source, Variant, VariantMedia
+from campaigns.models.corrections import Correction
 from campaigns.models.media import MediaAsset, Rendition
 from campaigns.models.myths import Myth, MythDebunk, MythResponse, MythSource
 from campaigns.models.observances import Observance
@@ -16,6 +17,7 @@ __all__ = [
     "Campaign",
     "Comment",
     "ContentItem",
+    "Correction",
     "MediaAsset",
     "Membership",
     "Myth",

@@ -152,10 +152,25 @@ class Adapter:
     # column; "watch_time_ms" is converted to seconds). A name not listed is kept only in the raw answer.
     metric_names: ClassVar[dict[str, str]] = {}
 
+    # Whether a post can answer another of the account's posts, so that a correction goes out as a reply to the
+    # original (publishing/corrections.py); and whether the platform's API deletes a post, for a retraction
+    # (publishing/retractions.py). Each adapter that says yes links the platform's documentation.
+    supports_reply: ClassVar[bool] = False
+    supports_delete: ClassVar[bool] = False
+
     def may_resend(self, first_attempt_at: dt.datetime) -> bool:
         """Whether a resend under the same key, for a post first attempted then, cannot make a second post."""
         window = self.idempotency_window
         return window is not None and timezone.now() - first_attempt_at < window
+
+    def answered_post(self, publication: Publication) -> Publication | None:
+        """The post this publication answers as a reply (a correction's original on the account), where replies
+        are supported; None for a new post."""
+        if not self.supports_reply:
+            return None
+        from publishing.corrections import original_post
+
+        return original_post(publication)
 
     def __init__(self, client: httpx.Client | None = None) -> None:
         self.client = client or shared_client()
@@ -183,7 +198,7 @@ class Adapter:
         raise NotImplementedError
 
     def delete(self, publication: Publication) -> None:
-        """Remove the publication's post from the platform."""
+        """Remove the publication's post from the platform (only where `supports_delete`)."""
         raise NotImplementedError
 
     def fetch_metrics(self, publication: Publication) -> dict[str, int]:

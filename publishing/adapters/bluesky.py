@@ -55,6 +55,10 @@ class BlueskyAdapter(XrpcAdapter):
     idempotency_window = dt.timedelta.max
     # app.bsky.feed.defs#postView counts; quotes stay in the raw answer. Bluesky counts no views or clicks.
     metric_names = {"likeCount": "likes", "repostCount": "shares", "replyCount": "replies"}
+    # A post answers another by its `reply` strong references (lexicons/app/bsky/feed/post.json#replyRef).
+    supports_reply = True
+    # com.atproto.repo.deleteRecord (lexicons/com/atproto/repo/deleteRecord.json).
+    supports_delete = True
 
     def __init__(self, client: httpx.Client | None = None, *, card_hosts: Collection[str] = ()) -> None:
         """`card_hosts`: hosts whose pages get a link card although they are on loopback or a private network."""
@@ -92,7 +96,8 @@ class BlueskyAdapter(XrpcAdapter):
         if problems := self.validate(variant):
             raise Permanent("Bluesky would refuse this post: " + "; ".join(p.message for p in problems))
         notes: list[str] = []
-        record = records.post_record(self, account, records.post_text(variant), variant.language)
+        reply = self._answering(publication)
+        record = records.post_record(self, account, records.post_text(variant), variant.language, reply=reply)
         embed = bluesky_video.video_embed(self, account, variant) or records.images_embed(self, account, variant)
         if embed is None and variant.link:
             embed = self._card(account, variant.link, notes)
@@ -163,6 +168,17 @@ class BlueskyAdapter(XrpcAdapter):
             logger.warning("publication %s: the first comment was not posted: %s", publication.pk, error)
             return [f"First comment not posted: {error}"]
         return []
+
+    def _answering(self, publication: Publication) -> dict[str, Any] | None:
+        """The `reply` of a correction to the original's post on the account: its thread's root kept if the original
+        itself answered a post; None (a new post) if there is no such post or its record is gone."""
+        if (answered := self.answered_post(publication)) is None:
+            return None
+        if (original := self._read(publication.account, record_key(answered))) is None:
+            return None
+        parent = {"uri": original["uri"], "cid": original["cid"]}
+        root = ((original.get("value") or {}).get("reply") or {}).get("root") or parent
+        return {"root": root, "parent": parent}
 
     def _card(self, account: SocialAccount, link: str, notes: list[str]) -> dict[str, Any] | None:
         """The link's card (embed/external.json), its picture as the thumb; None, and a note, if it cannot be read."""

@@ -72,6 +72,9 @@ class FacebookAdapter(Adapter):
     name = "Facebook"
     metric_names = METRICS | {"total_video_views": "video_views"}  # the average time watched is not a total
     version = "v21.0"
+    # A Page post cannot answer another post (only a comment can, and a comment is no post of the feed): a
+    # correction is a new post. Deleting: developers.facebook.com/docs/graph-api/reference/post#deleting
+    supports_delete = True
 
     def complete_connection(self, connection: Connection) -> Connection:
         return meta_connect.facebook(self.client, connection, self.version)

@@ -99,6 +99,11 @@ class InstagramAdapter(GraphAdapter):
         media = self.graph(publication.account, "GET", publication.remote_id, params=fields).json()
         return REELS_METRICS if media.get("media_product_type") == "REELS" else FEED_METRICS
 
+    # Instagram's Graph API has no delete for media, and a post cannot answer another: a correction is a new post
+    # (developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-media: no DELETE listed).
+    supports_reply = False
+    supports_delete = False
+
     def delete(self, publication: Publication) -> None:
         raise Permanent(
             "Instagram's API cannot delete a post; remove it in the Instagram app, or correct it with a new post"

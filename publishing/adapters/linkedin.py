@@ -64,6 +64,9 @@ class LinkedInAdapter(Adapter):
     )
     # The Posts API has no idempotency key: a lost reply is looked for among the author's recent posts.
     metric_names = linkedin_social.METRIC_NAMES
+    # A post cannot answer another (a comment is no post): a correction is a new post. Deleting:
+    # learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api#delete-posts
+    supports_delete = True
 
     def validate(self, variant: Variant, account: SocialAccount | None = None) -> list[Problem]:
         """What LinkedIn would refuse here: 3,000 characters; several images, or one video alone."""

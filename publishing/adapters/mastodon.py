@@ -65,6 +65,10 @@ class MastodonAdapter(Adapter):
     refresh_sends_json: ClassVar[bool] = True
     # fetch_metrics' names (Status entity: replies_count, reblogs_count, favourites_count); no impressions or clicks.
     metric_names = {"replies": "replies", "reblogs": "shares", "favourites": "likes"}
+    # A status answers another by `in_reply_to_id`: https://docs.joinmastodon.org/methods/statuses/#create
+    supports_reply = True
+    # DELETE /api/v1/statuses/:id: https://docs.joinmastodon.org/methods/statuses/#delete
+    supports_delete = True
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account
@@ -72,6 +76,8 @@ class MastodonAdapter(Adapter):
         body: dict[str, Any] = {"status": status_text(variant), "language": variant.language, "visibility": "public"}
         if media_ids := [mastodon_media.upload(self, account, a.asset, variant.language) for a in attachments]:
             body["media_ids"] = media_ids
+        if answered := self.answered_post(publication):
+            body["in_reply_to_id"] = answered.remote_id  # a correction answers the original's status
         headers = {"Idempotency-Key": str(publication.idempotency_key)}
         status = self.call(account, "POST", "api/v1/statuses", json=body, headers=headers).json()
         published = Published(remote_id=str(status["id"]), url=status.get("url") or status.get("uri", ""))
@@ -87,10 +93,12 @@ class MastodonAdapter(Adapter):
         account, variant = publication.account, publication.variant
         me = self.call(account, "GET", "api/v1/accounts/verify_credentials").json()
         text, media_count = normalised(status_text(variant)), variant.attachments.count()
+        answered = self.answered_post(publication)
+        in_reply_to = answered.remote_id if answered else None
         found = {
             str(status["id"]): status
             for status in self._statuses_since(account, str(me["id"]), first_attempt_at(publication))
-            if status.get("in_reply_to_id") is None
+            if status.get("in_reply_to_id") == in_reply_to
             and len(status.get("media_attachments") or []) == media_count
             and normalised(plain_text(status.get("content", ""))) == text
         }

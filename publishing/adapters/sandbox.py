@@ -36,6 +36,9 @@ class SandboxAdapter(Adapter):
     idempotency_window = dt.timedelta(days=7)
     # GET posts/<id>/metrics answers under our own names (publishing/sandbox/__init__.py).
     metric_names = {name: name for name in ("impressions", "likes", "shares", "replies", "clicks")}
+    # POST posts takes `reply_to`; DELETE posts/<id> (publishing/sandbox/__init__.py).
+    supports_reply = True
+    supports_delete = True
 
     def publish(self, publication: Publication) -> Published:
         variant, account = publication.variant, publication.account
@@ -45,6 +48,8 @@ class SandboxAdapter(Adapter):
             "link": variant.link,
             "media": [{"id": self._upload(account, a.asset, variant.language)} for a in attachments],
         }
+        if answered := self.answered_post(publication):
+            body["reply_to"] = answered.remote_id
         response = self._call(
             account, "POST", "posts", json=body, headers={"Idempotency-Key": str(publication.idempotency_key)}
         )

@@ -46,6 +46,11 @@ class ThreadsAdapter(GraphAdapter):
     container_edge, publish_edge, limit_edge = "threads", "threads_publish", "threads_publishing_limit"
     status_field, status_fields, text_field = "status", "status,error_message", "text"
     refresh_grant = "th_refresh_token"  # docs/threads/get-started/long-lived-tokens
+    # A post answers one of the account's own by `reply_to_id` on its container
+    # (developers.facebook.com/docs/threads/retrieve-and-manage-replies/create-replies).
+    supports_reply = True
+    # DELETE /{threads-media-id} (developers.facebook.com/docs/threads/posts/delete-posts).
+    supports_delete = True
     # developers.facebook.com/docs/threads/insights#media-insights
     metrics: ClassVar[tuple[str, ...]] = ("views", "likes", "replies", "reposts", "quotes", "shares")
     # Reposts and shares (sent on) both count as shares; quotes stay in the raw answer.
@@ -82,15 +87,17 @@ class ThreadsAdapter(GraphAdapter):
     def create_container(self, publication: Publication) -> str:
         variant, account = publication.variant, publication.account
         assets = attached_assets(variant)
-        text = post_text(variant)
+        # A correction answers the original's post: the post's own container names it, never a carousel's item.
+        answered = self.answered_post(publication)
+        text = {"text": post_text(variant)} | ({"reply_to_id": answered.remote_id} if answered else {})
         if not assets:
-            return self.container(account, {"media_type": "TEXT", "text": text})
+            return self.container(account, {"media_type": "TEXT"} | text)
         if len(assets) == 1:
-            return self.container(account, _item(assets[0], variant.language) | {"text": text})
+            return self.container(account, _item(assets[0], variant.language) | text)
         children = [self.container(account, _item(a, variant.language) | {"is_carousel_item": "true"}) for a in assets]
         for child in children:
             self.wait_until_finished(account, child)
-        return self.container(account, {"media_type": "CAROUSEL", "children": ",".join(children), "text": text})
+        return self.container(account, {"media_type": "CAROUSEL", "children": ",".join(children)} | text)
 
     def post_text(self, publication: Publication) -> str:
         return post_text(publication.variant)

@@ -71,6 +71,10 @@ class XAdapter(Adapter):
     # client sends its id and secret as HTTP Basic; a public client sends client_id in the form.
     refresh_client_basic_auth: ClassVar[bool] = True
     metric_names = x_answers.METRIC_NAMES
+    # A post answers another by reply.in_reply_to_tweet_id: https://docs.x.com/x-api/posts/create-post
+    supports_reply = True
+    # DELETE /2/tweets/:id: https://docs.x.com/x-api/posts/delete-post
+    supports_delete = True
 
     def complete_connection(self, connection: Connection) -> Connection:
         """The account as X names it (GET /2/users/me: @username and name), its user id kept for find_existing."""
@@ -100,6 +104,8 @@ class XAdapter(Adapter):
         body: dict[str, Any] = {"text": post_text(variant)}
         if media_ids := [x_media.upload(self, account, a.asset, variant.language) for a in attachments]:
             body["media"] = {"media_ids": media_ids}
+        if answered := self.answered_post(publication):
+            body["reply"] = {"in_reply_to_tweet_id": answered.remote_id}  # a correction answers the original
         # X ignores Idempotency-Key; the sandbox files the post under it, as for every platform.
         headers = {"Idempotency-Key": str(publication.idempotency_key)}
         data = self.call(account, "POST", "2/tweets", json=body, headers=headers).json()["data"]
@@ -126,9 +132,11 @@ class XAdapter(Adapter):
         since = (first or publication.created_at) - CLOCK_SKEW
         me = account.credentials.get("user_id") or self.call(account, "GET", "2/users/me").json()["data"]["id"]
         text, media_count = x_answers.comparable(post_text(variant)), variant.attachments.count()
+        # A correction posted as a reply is among the replies, which the lookup otherwise leaves out.
+        replies = self.answered_post(publication) is not None
         found = [
             post["id"]
-            for post in self._posts_since(account, str(me), since)
+            for post in self._posts_since(account, str(me), since, with_replies=replies)
             if x_answers.comparable(x_answers.shown_text(post)) == text
             and len((post.get("attachments") or {}).get("media_keys") or []) == media_count
         ]
@@ -178,11 +186,13 @@ class XAdapter(Adapter):
         base = account.api_base_url.rstrip("/")
         return self.authorized_request(account, method, f"{base}/{path}", token_url=f"{base}/2/oauth2/token", **kwargs)
 
-    def _posts_since(self, account: SocialAccount, user_id: str, since: dt.datetime) -> list[dict[str, Any]]:
-        """The account's own posts (not replies or reposts) since `since`, a few pages at most."""
+    def _posts_since(
+        self, account: SocialAccount, user_id: str, since: dt.datetime, *, with_replies: bool = False
+    ) -> list[dict[str, Any]]:
+        """The account's own posts (not reposts, nor replies unless asked) since `since`, a few pages at most."""
         start = since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         params: dict[str, Any] = {
-            "start_time": start, "max_results": PAGE_SIZE, "exclude": "replies,retweets",
+            "start_time": start, "max_results": PAGE_SIZE, "exclude": "retweets" if with_replies else "replies,retweets",
             "tweet.fields": "created_at,attachments,entities",
         }  # fmt: skip
         found: list[dict[str, Any]] = []

@@ -50,6 +50,9 @@ class YouTubeAdapter(GoogleAdapter):
     # YouTube has no idempotency key: a resend may make a second video. Lost replies are found by title.
     # developers.google.com/youtube/v3/docs/videos#statistics; watch time is only in the Analytics API.
     metric_names = {"viewCount": "video_views", "likeCount": "likes", "commentCount": "replies"}
+    # A video answers no other: a correction is a new upload. Deleting:
+    # https://developers.google.com/youtube/v3/docs/videos/delete
+    supports_delete = True
 
     def complete_connection(self, connection: Connection) -> Connection:
         """The channel the tokens are for: its title as the account's name, its handle (else its id) as the handle."""

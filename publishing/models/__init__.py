@@ -129,6 +129,7 @@ class ReconnectWarning(models.Model):
 
 PUBLICATION_STATES = [
     "scheduled", "queued", "publishing", "published", "retrying", "unconfirmed", "expired", "failed", "cancelled",
+    "retracted",
 ]  # fmt: skip
 
 
@@ -145,6 +146,8 @@ class Publication(models.Model):
         EXPIRED = "expired", _("Expired")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
+        # Published, then deleted from the platform on a manager's decision (publishing/retractions.py): terminal.
+        RETRACTED = "retracted", _("Retracted")
 
     variant = models.ForeignKey(
         Variant, on_delete=models.PROTECT, related_name="publications", verbose_name=_("variant")
@@ -467,3 +470,6 @@ class Metric(models.Model):
 
     def __str__(self) -> str:
         return f"metrics of {self.publication_id} at {self.collected_at:%Y-%m-%d %H:%M}"
+
+
+from publishing.models.retractions import Retraction  # noqa: E402, F401 (a module of its own, beside the engine's)
