@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -23,6 +26,7 @@ from campaigns.models import (
     MythSource,
     Observance,
     Organisation,
+    PartnerLink,
     Source,
     Variant,
     VariantMedia,
@@ -76,7 +80,13 @@ OBJECT_URLS = {
     "myth_detail": (Myth, lambda m: {"pk": m.pk}),
     "myth_edit": (Myth, lambda m: {"pk": m.pk}),
     "myth_respond": (Myth, lambda m: {"pk": m.pk}),
+    "partner_link_create": (ContentItem, lambda i: {"pk": i.pk}),
+    "partner_link_revoke": (PartnerLink, lambda link: {"pk": link.item_id, "link_pk": link.pk}),
 }
+
+# Pages opened by a signed token rather than by membership: whoever holds the token reaches them, whatever their
+# organisation (their refusals are tested in tests/campaigns/test_partner_review.py).
+TOKEN_URLS = {"partner_review"}
 
 
 def planner_patterns() -> list[URLPattern]:
@@ -132,6 +142,10 @@ def clinic_extras(world):
     myth = Myth.objects.create(organisation=world.clinic, claim="Their myth", first_seen="2026-01-01")
     MythDebunk.objects.create(myth=myth, language="en", text="Their debunk")
     MythSource.objects.create(myth=myth, url="https://www.who.int/myths")
+    PartnerLink.objects.create(
+        item=world.clinic_item, partner_name="Their partner", partner_email="partner@clinic.example",
+        nonce=secrets.token_hex(16), created_by=world.outsider, expires_at=timezone.now() + dt.timedelta(days=7),
+    )  # fmt: skip
     world.clinic_campaign.name = "Clinic hand hygiene (edited)"
     world.clinic_campaign.save()
     return world
@@ -140,7 +154,7 @@ def clinic_extras(world):
 def test_every_object_url_is_covered():
     with_arguments = {p.name for p in planner_patterns() if p.pattern.converters}
 
-    assert with_arguments == set(OBJECT_URLS)
+    assert with_arguments == set(OBJECT_URLS) | TOKEN_URLS
 
 
 @pytest.mark.parametrize("persona", ["contributor", "editor", "manager", "admin"])
