@@ -181,11 +181,14 @@ def leave_feedback(link: PartnerLink, kind: str, body: str, visit: Visit) -> Par
             item.campaign.organisation, None, "partner.feedback", "item", item.pk, item.title,
             {"partner": locked.partner_name, "kind": kind, "version": item.version},
         )  # fmt: skip
-        what = _("marked it clinically approved") if marked else _("commented")
-        notify(
-            managers_of(item.campaign.organisation), item, Notification.Kind.PARTNER_FEEDBACK,
-            f"{locked.partner_name} {what} on “{item.title}”: {body[:120]}".rstrip(": "),
-        )  # fmt: skip
+        names = {"partner": locked.partner_name, "title": item.title, "comment": body[:120]}
+        if marked and not body:
+            message = _("%(partner)s marked “%(title)s” clinically approved.") % names
+        elif marked:
+            message = _("%(partner)s marked “%(title)s” clinically approved: %(comment)s") % names
+        else:
+            message = _("%(partner)s commented on “%(title)s”: %(comment)s") % names
+        notify(managers_of(item.campaign.organisation), item, Notification.Kind.PARTNER_FEEDBACK, message)
     return feedback
 
 

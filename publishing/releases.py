@@ -23,7 +23,7 @@ from publishing.models import Publication, Release, SocialAccount
 class ReleaseView:
     release: Release
     publications: list[Publication]
-    states: dict[str, int]
+    states: list[tuple[str, str, int]]  # (state, its label, how many)
     # Between the first and the last publication the platforms confirmed: how together it went out.
     spread: dt.timedelta | None
 
@@ -71,4 +71,6 @@ def release_view(release: Release) -> ReleaseView:
     )
     published = [p.published_at for p in publications if p.published_at is not None]
     spread = max(published) - min(published) if published else None
-    return ReleaseView(release, publications, dict(Counter(p.state for p in publications)), spread)
+    counts = Counter(p.state for p in publications)
+    states = [(state, Publication.State(state).label, n) for state, n in counts.items()]
+    return ReleaseView(release, publications, states, spread)

@@ -179,7 +179,7 @@ def test_the_release_page_lists_its_publications_and_states_and_an_outsider_gets
     client.force_login(world.editor)
     page = client.get(reverse("release_detail", args=[release.pk])).content.decode()
 
-    assert "Measles figures" in page and page.count("@region") == 4 and "scheduled: 4" in page
+    assert "Measles figures" in page and page.count("@region") == 4 and "Scheduled: 4" in page
     client.force_login(world.outsider)
     assert client.get(reverse("release_detail", args=[release.pk])).status_code == 404
     assert client.post(reverse("release_move", args=[release.pk]), {"when": "2030-01-01T10:00"}).status_code == 404
