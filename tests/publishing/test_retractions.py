@@ -13,13 +13,14 @@ from campaigns.workflow import WorkflowError
 from publishing.adapters import adapter_for
 from publishing.adapters.bluesky import BlueskyAdapter
 from publishing.adapters.mastodon import MastodonAdapter
+from publishing.adapters.threads import ThreadsAdapter
 from publishing.adapters.x import XAdapter
 from publishing.corrections import original_post
 from publishing.models import MetricSchedule, Publication, Retraction
 from publishing.retractions import retract, retract_item
 from publishing.sandbox.models import SandboxPost
 from tests import builders
-from tests.contracts.on_sandbox import fault, on_bluesky, on_platform, publication
+from tests.contracts.on_sandbox import fault, on_bluesky, on_meta_platform, on_platform, publication
 
 P = Publication.State
 REASON = "The dose given was wrong."
@@ -91,6 +92,18 @@ def test_a_correction_on_bluesky_names_the_original_as_root_and_parent(world, li
     record = SandboxPost.objects.get(payload__rkey=made.remote_id.rpartition("/")[2]).payload["record"]
     assert record["reply"]["parent"]["uri"] == record["reply"]["root"]["uri"] == original.remote_id
     assert record["reply"]["parent"]["cid"]
+
+
+def test_a_correction_on_threads_is_a_reply_to_the_original_thread(world, live_server, transactional_db, graph_sandbox):
+    on_meta_platform(world, live_server, "threads", "threads-token-of-the-ministry", "Flu jabs: two doses.")
+    original = published_original(world, ThreadsAdapter())
+    correction = correction_publication(world, "threads")
+
+    made = ThreadsAdapter().publish(correction)
+
+    post = SandboxPost.objects.get(remote_id=made.remote_id)
+    assert post.reply_to == original.remote_id
+    assert post.text.startswith("Correction:")
 
 
 def test_a_correction_to_an_account_the_original_never_went_to_is_a_new_post(on_mastodon, live_server):
