@@ -159,7 +159,7 @@ PAGES = [
 # Named routes that are no page of their own: actions (POST, answered with a redirect or one of the pages above),
 # data (JSON, CSV, PDF), the OAuth return, the sandbox's timeline (the stand-in for the platforms' own sites, not a
 # page of the planner); the pages of signing in, checked on the way in; and the retraction page, a manager's only
-# (the admin who walks these pages is refused it): tests/campaigns/test_correction_pages.py checks it with axe.
+# (the admin who walks these pages is refused it): test_the_retraction_pages_pass_axe checks it as a manager.
 NOT_PAGES = {
     "login", "logout", "health", "publication_decide", "freeze_lift", "account_connect_mastodon",
     "account_connect_bluesky", "account_connect_oauth", "account_callback", "account_disconnect", "calendar_data",
@@ -250,5 +250,30 @@ def test_every_main_page_passes_axe(desk, live_server, module_browser, language,
     page.click("main form button[type=submit]")
     page.locator(".error").first.wait_for()
     check("new item refused")
+    page.context.close()
+    assert not report, f"axe-core {axe.VERSION} found WCAG 2.1 A/AA violations in {language}:\n" + "\n".join(report)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_retraction_pages_pass_axe(desk, live_server, module_browser, language, transactional_db):
+    """The manager's retraction page and, once confirmed, each post's outcome (Instagram's refused, Mastodon's
+    failed: the demo account's server does not answer)."""
+    source = axe.source_or_skip()
+    page = in_language(module_browser, live_server, language)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", desk.manager.username)
+    page.fill("#id_password", builders.PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{live_server.url}/")
+    report = []
+    response = page.goto(f"{live_server.url}{reverse('item_retract', args=[desk.corrected.pk])}")
+    assert response.status == 200
+    if found := axe.violations(page, source):
+        report.append(f"retraction page:\n{axe.describe(found)}")
+    page.fill("textarea[name=reason]", "The hours were wrong.")
+    page.click("main form button[type=submit]")
+    page.locator("#outcome").wait_for()
+    if found := axe.violations(page, source):
+        report.append(f"retraction outcome:\n{axe.describe(found)}")
     page.context.close()
     assert not report, f"axe-core {axe.VERSION} found WCAG 2.1 A/AA violations in {language}:\n" + "\n".join(report)
