@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,6 +35,8 @@ def item_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/item_correct.html", context, status=status)
 
 
+# Never in a request-wide transaction: the platforms are asked, post by post, with no transaction held.
+@transaction.non_atomic_requests
 @login_required
 def item_retract(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_for_user(request.user, pk)
