@@ -56,6 +56,7 @@ class Action(models.TextChoices):
     MYTH_RECORDED = "myth.recorded", _("Myth recorded")
     MYTH_EDITED = "myth.edited", _("Myth edited")
     MYTH_RESPONDED = "myth.responded", _("Myth response drafted")
+    MYTH_ANSWERED = "myth.answered", _("Myth answered by a published response")
 
 
 class ObjectType(models.TextChoices):

@@ -14,7 +14,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit import events
-from campaigns import workflow
+from campaigns import (
+    admin_corrections,  # noqa: F401  (registers the corrections' read-only admin)
+    workflow,
+)
 from campaigns.admin_access import (
     ScopedAdmin,
     ScopedHistoryAdmin,

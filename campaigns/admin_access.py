@@ -98,6 +98,19 @@ class ScopedAdmin(OrganisationScopedMixin, admin.ModelAdmin):
     pass
 
 
+class ScopedRecordAdmin(ScopedAdmin):
+    """A record kept forever (a decision and what came of it): looked at here, never added, changed or deleted."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
     """History pages for scoped rows only.
 

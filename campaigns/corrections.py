@@ -30,8 +30,7 @@ TITLE_MAX_CHARS = 200  # ContentItem.title
 def draft_correction(original: ContentItem, actor: AbstractBaseUser, reason: str) -> ContentItem:
     """Draft a correction of the published `original` on `actor`'s decision; returns the new draft."""
     organisation = original.campaign.organisation
-    if role_in(actor, organisation) not in CORRECTING_ROLES:
-        raise WorkflowError(_("Your role cannot correct a published item."), code="forbidden", status=403)
+    check_can_correct(original, actor)
     if not (reason := reason.strip()):
         raise WorkflowError(
             _("Say what was wrong: a reason is required, for the record."), code="reason_required", status=400
@@ -43,18 +42,7 @@ def draft_correction(original: ContentItem, actor: AbstractBaseUser, reason: str
         )  # fmt: skip
     with transaction.atomic():
         locked = ContentItem.objects.select_for_update().select_related("campaign__organisation").get(pk=original.pk)
-        if locked.state != S.PUBLISHED:
-            raise WorkflowError(
-                _("Only a published item can be corrected; this one is %(state)s.")
-                % {"state": locked.get_state_display().lower()},
-                code="wrong_state", status=409,
-            )  # fmt: skip
-        if open_correction := open_corrections(locked).first():
-            raise WorkflowError(
-                _("A correction of this item is already under way: “%(title)s”. Finish or archive it first.")
-                % {"title": open_correction.title},
-                code="correction_open", status=409,
-            )  # fmt: skip
+        _check_state(locked)
         correction = _copy(locked, actor)
         Correction.objects.create(original=locked, correction=correction, decided_by=actor, reason=reason)
         events.record(
@@ -68,9 +56,40 @@ def draft_correction(original: ContentItem, actor: AbstractBaseUser, reason: str
     return correction
 
 
+def check_can_correct(original: ContentItem, actor: AbstractBaseUser) -> None:
+    """Raise WorkflowError unless `actor` may correct `original` now (role, published, no correction under way)."""
+    if role_in(actor, original.campaign.organisation) not in CORRECTING_ROLES:
+        raise WorkflowError(_("Your role cannot correct a published item."), code="forbidden", status=403)
+    _check_state(original)
+
+
+def can_correct(original: ContentItem, actor: AbstractBaseUser) -> bool:
+    """Whether the item page offers `actor` to correct `original`."""
+    try:
+        check_can_correct(original, actor)
+    except WorkflowError:
+        return False
+    return True
+
+
 def open_corrections(item: ContentItem) -> QuerySet[ContentItem]:
     """The item's corrections not yet published nor archived."""
     return ContentItem.objects.filter(correction_of__original=item).exclude(state__in=(S.PUBLISHED, S.ARCHIVED))
+
+
+def _check_state(item: ContentItem) -> None:
+    if item.state != S.PUBLISHED:
+        raise WorkflowError(
+            _("Only a published item can be corrected; this one is %(state)s.")
+            % {"state": item.get_state_display().lower()},
+            code="wrong_state", status=409,
+        )  # fmt: skip
+    if open_correction := open_corrections(item).first():
+        raise WorkflowError(
+            _("A correction of this item is already under way: “%(title)s”. Finish or archive it first.")
+            % {"title": open_correction.title},
+            code="correction_open", status=409,
+        )  # fmt: skip
 
 
 def correction_prefix(language: str) -> str:

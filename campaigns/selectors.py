@@ -9,7 +9,7 @@ from django.db.models import Case, Count, Exists, Max, OuterRef, Prefetch, Q, Qu
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from campaigns import comments, partner_selectors, workflow
+from campaigns import comments, correction_selectors, partner_selectors, workflow
 from campaigns.checks import check_item, check_variant, has_errors
 from campaigns.editing import check_can_edit
 from campaigns.editor_forms import (
@@ -158,7 +158,7 @@ def item_page(
         "schedule_form": schedule_form or (_schedule_form_if_allowed(item, user)),
         "partner": partner_selectors.panel(item, user),
         "repeat": recurrence_selectors.repeat_section(item, user),
-    }
+    } | correction_selectors.record_of(item, user)
 
 
 def _schedule_form_if_allowed(item: ContentItem, user: AbstractBaseUser) -> ScheduleForm | None:
@@ -206,7 +206,7 @@ def review_queue(user: AbstractBaseUser) -> QuerySet[ContentItem]:
         ContentItem.objects.filter(campaign__organisation__in=managed, state=ContentItem.State.IN_REVIEW)
         .exclude(author=user)
         .exclude(pk__in=mine)
-        .select_related("campaign__organisation", "author", "myth_response__myth")
+        .select_related("campaign__organisation", "author", "myth_response__myth", "correction_of__original")
         .annotate(
             is_alert=Case(When(kind=ContentItem.Kind.ALERT, then=Value(0)), default=Value(1)),
             submitted_at=Max("transitions__created_at", filter=Q(transitions__action="submit")),

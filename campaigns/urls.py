@@ -2,6 +2,7 @@ from django.urls import path
 
 from campaigns import (
     card_views,
+    correction_views,
     item_views,
     library_views,
     myth_views,
@@ -33,6 +34,8 @@ urlpatterns = [
     path(
         "items/<int:pk>/publications/<int:publication_pk>/move/", item_views.publication_move, name="publication_move"
     ),
+    path("items/<int:pk>/correct/", correction_views.item_correct, name="item_correct"),
+    path("items/<int:pk>/retract/", correction_views.item_retract, name="item_retract"),
     path("items/<int:pk>/partner-links/", partner_views.partner_link_create, name="partner_link_create"),
     path(
         "items/<int:pk>/partner-links/<int:link_pk>/revoke/",

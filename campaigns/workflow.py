@@ -23,6 +23,7 @@ from api import webhooks
 from audit import events
 from campaigns.checks import Problem, check_item, has_errors
 from campaigns.models import Approval, ContentItem, Notification, Role, Transition
+from campaigns.myth_answers import mark_answered
 from campaigns.notifications import managers_of, notify
 from campaigns.scoping import role_in
 from campaigns.versions import content_hash
@@ -253,6 +254,8 @@ def _after(move: Move, item: ContentItem, actor: AbstractBaseUser | None, commen
             f"“{title}” was edited after approval and needs review again.",
             except_user=actor,
         )
+    elif move.action == "mark_published":
+        mark_answered(item)  # a myth's response out: the myth is answered
     elif move.action in ("unschedule", "archive"):
         with translation.override(settings.LANGUAGE_CODE):  # a note stored on the publication
             cancel_pending_publications(item, f"Cancelled: the item was {move.label.lower()}d.")

@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from audit import events
-from campaigns.admin_access import ScopedAdmin, ScopedHistoryAdmin
-from publishing.models import Cadence, Publication, Recurrence, Release, SocialAccount
+from campaigns.admin_access import ScopedAdmin, ScopedHistoryAdmin, ScopedRecordAdmin
+from publishing.models import Cadence, Publication, Recurrence, Release, Retraction, SocialAccount
 
 
 class SocialAccountForm(forms.ModelForm):
@@ -136,3 +136,16 @@ class ReleaseAdmin(ScopedAdmin):
     search_fields = ["name"]
     readonly_fields = ["instant", "created_by"]
     list_select_related_always = ["organisation", "created_by"]
+
+
+@admin.register(Retraction)
+class RetractionAdmin(ScopedRecordAdmin):
+    """Retractions are decided on the item page (publishing/retractions.py); the record of each stays for good."""
+
+    list_display = ["publication", "state", "decided_by", "at"]
+    list_filter = ["state", "publication__account__platform"]
+    search_fields = ["publication__variant__item__title", "reason", "message"]
+    date_hierarchy = "at"
+    fields = ["publication", "state", "message", "decided_by", "at", "reason"]
+    readonly_fields = fields
+    list_select_related_always = ["publication__variant__item", "publication__account", "decided_by"]

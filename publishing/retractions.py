@@ -65,10 +65,35 @@ def retract(publication: Publication, actor: AbstractBaseUser, reason: str) -> R
 def retract_item(item: ContentItem, actor: AbstractBaseUser, reason: str) -> list[Retraction]:
     """Retract every published post of `item`, one by one; each Retraction says how it went."""
     _checked(item.campaign.organisation, actor, reason)
+    check_can_retract(item, actor)
     published = Publication.objects.filter(variant__item=item, state=P.PUBLISHED).order_by("pk")
-    if not published.exists():
-        raise WorkflowError(_("This item has no published post to retract."), code="nothing_published", status=409)
     return [retract(publication, actor, reason) for publication in published]
+
+
+def check_can_retract(item: ContentItem, actor: AbstractBaseUser) -> None:
+    """Raise WorkflowError unless `actor` may retract `item`'s posts now (a manager; a post still published)."""
+    _check_role(item.campaign.organisation, actor)
+    if not Publication.objects.filter(variant__item=item, state=P.PUBLISHED).exists():
+        raise WorkflowError(_("This item has no published post to retract."), code="nothing_published", status=409)
+
+
+def can_retract(item: ContentItem, actor: AbstractBaseUser) -> bool:
+    """Whether the item page offers `actor` to retract `item`'s posts."""
+    try:
+        check_can_retract(item, actor)
+    except WorkflowError:
+        return False
+    return True
+
+
+def published_posts(item: ContentItem) -> list[tuple[Publication, bool]]:
+    """The item's posts still online, each with whether its platform's API can delete it."""
+    published = (
+        Publication.objects.filter(variant__item=item, state=P.PUBLISHED)
+        .select_related("variant", "account")
+        .order_by("account__platform", "account__handle", "variant__language", "pk")
+    )
+    return [(publication, adapter_for(publication.account.platform).supports_delete) for publication in published]
 
 
 def retractions_of(item: ContentItem) -> list[Retraction]:
@@ -77,9 +102,13 @@ def retractions_of(item: ContentItem) -> list[Retraction]:
     return list(found.select_related("decided_by", "publication__account", "publication__variant"))
 
 
-def _checked(organisation: object, actor: AbstractBaseUser, reason: str) -> str:
+def _check_role(organisation: object, actor: AbstractBaseUser) -> None:
     if role_in(actor, organisation) not in RETRACTING_ROLES:
         raise WorkflowError(_("Only a manager can retract a published post."), code="forbidden", status=403)
+
+
+def _checked(organisation: object, actor: AbstractBaseUser, reason: str) -> str:
+    _check_role(organisation, actor)
     if not (reason := reason.strip()):
         raise WorkflowError(
             _("Say why it is retracted: a reason is required, for the record."), code="reason_required", status=400

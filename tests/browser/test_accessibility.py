@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from campaigns import myths, partner_review, workflow
+from campaigns import corrections, myths, partner_review, workflow
 from campaigns.library import upload_to_library
+from publishing import retractions
 from publishing.models import Cadence, Freeze, Publication, Release
 from tests import axe, builders
 from tests.analytics.history import published_post
@@ -95,6 +96,17 @@ def desk(world):
         starts_on=now.date() + dt.timedelta(days=1),
     )  # fmt: skip
     world.cadence.accounts.set([world.account])
+    # A published item whose Instagram post could not be retracted and which is being corrected; another to correct.
+    hours = builders.make_item(world.campaign, "Clinic opening hours", author=world.editor, state="published")
+    published_post(builders.make_variant(hours), world.account, now - dt.timedelta(days=2))
+    instagram = builders.make_account(world.ministry, "instagram", handle="@health_ig")
+    on_instagram = published_post(builders.make_variant(hours, "instagram"), instagram, now - dt.timedelta(days=2))
+    retractions.retract(on_instagram, world.manager, "The hours were wrong.")  # refused: no request is sent
+    world.correction = corrections.draft_correction(hours, world.editor, "The hours were wrong.")
+    world.corrected = hours
+    world.to_correct = builders.make_item(
+        world.campaign, "Free jabs on Saturday", author=world.editor, state="published"
+    )
     return world
 
 
@@ -107,6 +119,9 @@ PAGES = [
     ("item in review", "item_detail", lambda d: {"pk": d.review_item.pk}, ""),
     ("approved item, to schedule", "item_schedule", lambda d: {"pk": d.approved_item.pk}, ""),
     ("item editor", "item_edit", lambda d: {"pk": d.item.pk}, ""),
+    ("corrected item", "item_detail", lambda d: {"pk": d.corrected.pk}, ""),
+    ("correction", "item_detail", lambda d: {"pk": d.correction.pk}, ""),
+    ("correct an item", "item_correct", lambda d: {"pk": d.to_correct.pk}, ""),
     ("media picker", "media_picker", lambda d: {"pk": d.item.pk, "variant_pk": d.variant.pk}, ""),
     ("review queue", "review_queue", lambda d: {}, ""),
     ("library", "library", lambda d: {}, ""),
@@ -143,7 +158,8 @@ PAGES = [
 ]
 # Named routes that are no page of their own: actions (POST, answered with a redirect or one of the pages above),
 # data (JSON, CSV, PDF), the OAuth return, the sandbox's timeline (the stand-in for the platforms' own sites, not a
-# page of the planner); and the pages of signing in, checked on the way in.
+# page of the planner); the pages of signing in, checked on the way in; and the retraction page, a manager's only
+# (the admin who walks these pages is refused it): test_the_retraction_pages_pass_axe checks it as a manager.
 NOT_PAGES = {
     "login", "logout", "health", "publication_decide", "freeze_lift", "account_connect_mastodon",
     "account_connect_bluesky", "account_connect_oauth", "account_callback", "account_disconnect", "calendar_data",
@@ -153,7 +169,7 @@ NOT_PAGES = {
     "two_factor_disable", "sign_in_unlock", "item_comment_edit", "item_comment_delete", "audit_export",
     "two_factor_verify", "javascript-catalog", "partner_link_create", "partner_link_revoke",
     "item_repeat", "item_repeat_again", "publication_skip", "cadence_apply", "observance_remove",
-    "account_quiet_hours", "release_move",
+    "account_quiet_hours", "release_move", "item_retract",
 }  # fmt: skip
 
 
@@ -234,5 +250,30 @@ def test_every_main_page_passes_axe(desk, live_server, module_browser, language,
     page.click("main form button[type=submit]")
     page.locator(".error").first.wait_for()
     check("new item refused")
+    page.context.close()
+    assert not report, f"axe-core {axe.VERSION} found WCAG 2.1 A/AA violations in {language}:\n" + "\n".join(report)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_retraction_pages_pass_axe(desk, live_server, module_browser, language, transactional_db):
+    """The manager's retraction page and, once confirmed, each post's outcome (Instagram's refused, Mastodon's
+    failed: the demo account's server does not answer)."""
+    source = axe.source_or_skip()
+    page = in_language(module_browser, live_server, language)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", desk.manager.username)
+    page.fill("#id_password", builders.PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{live_server.url}/")
+    report = []
+    response = page.goto(f"{live_server.url}{reverse('item_retract', args=[desk.corrected.pk])}")
+    assert response.status == 200
+    if found := axe.violations(page, source):
+        report.append(f"retraction page:\n{axe.describe(found)}")
+    page.fill("textarea[name=reason]", "The hours were wrong.")
+    page.click("main form button[type=submit]")
+    page.locator("#outcome").wait_for()
+    if found := axe.violations(page, source):
+        report.append(f"retraction outcome:\n{axe.describe(found)}")
     page.context.close()
     assert not report, f"axe-core {axe.VERSION} found WCAG 2.1 A/AA violations in {language}:\n" + "\n".join(report)

@@ -319,3 +319,31 @@ def test_the_demo_has_a_recurring_prevention_post_at_nine_in_the_ministrys_time(
     assert item.state == ContentItem.State.SCHEDULED
     assert publications.count() == TIMES
     assert {p.scheduled_at.astimezone(zone).time() for p in publications} == {dt.time(9, 0)}
+
+
+def test_the_demo_has_a_post_corrected_by_a_reviewed_reply_on_x_and_mastodon(seeded_demo: SeededDemo) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from campaigns.demo_corrections import CORRECTION_TITLE, ORIGINAL_TITLE
+    from campaigns.models import Correction
+    from publishing.sandbox.models import SandboxPost
+
+    link = Correction.objects.select_related("original", "correction").get(original__title=ORIGINAL_TITLE)
+    original, correction = link.original, link.correction
+    assert correction.title == CORRECTION_TITLE
+    assert original.state == correction.state == ContentItem.State.PUBLISHED
+    assert workflow.is_approved_version(correction) and correction.transitions.filter(action="approve").exists()
+    replies = Publication.objects.filter(variant__item=correction).select_related("account", "variant")
+    assert {p.account.platform for p in replies} == {Platform.X, Platform.MASTODON}
+    for reply in replies:
+        answered = Publication.objects.get(
+            variant__item=original, account=reply.account, variant__language=reply.variant.language
+        )
+        post = SandboxPost.objects.get(account__platform=reply.account.platform, remote_id=reply.remote_id)
+        assert post.reply_to == answered.remote_id, reply
+        assert answered.published_at < reply.published_at
+    client = Client()
+    client.force_login(link.decided_by)
+    assert f"Correction of “{ORIGINAL_TITLE}”" in client.get(reverse("item_detail", args=[correction.pk])).text
+    assert CORRECTION_TITLE in client.get(reverse("item_detail", args=[original.pk])).text

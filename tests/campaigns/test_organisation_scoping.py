@@ -20,6 +20,7 @@ from campaigns.models import (
     Campaign,
     Comment,
     ContentItem,
+    Correction,
     MediaAsset,
     Myth,
     MythDebunk,
@@ -31,7 +32,7 @@ from campaigns.models import (
     Variant,
     VariantMedia,
 )
-from publishing.models import Cadence, Freeze, Publication, Recurrence, Release, SocialAccount
+from publishing.models import Cadence, Freeze, Publication, Recurrence, Release, Retraction, SocialAccount
 from tests import builders
 
 # Every URL of the planner's own pages that takes an object: the model of that object and how to
@@ -81,6 +82,8 @@ OBJECT_URLS = {
     "myth_edit": (Myth, lambda m: {"pk": m.pk}),
     "myth_respond": (Myth, lambda m: {"pk": m.pk}),
     "partner_link_create": (ContentItem, lambda i: {"pk": i.pk}),
+    "item_correct": (ContentItem, lambda i: {"pk": i.pk}),
+    "item_retract": (ContentItem, lambda i: {"pk": i.pk}),
     "partner_link_revoke": (PartnerLink, lambda link: {"pk": link.item_id, "link_pk": link.pk}),
 }
 
@@ -125,7 +128,14 @@ def clinic_extras(world):
     media = builders.make_media(world.clinic, alt_text={"en": "Hands under a tap"})
     VariantMedia.objects.create(variant=world.clinic_variant, asset=media)
     Source.objects.create(item=world.clinic_item, url="https://www.who.int/hand-hygiene")
-    builders.make_publication(world.clinic_variant, world.clinic_account)
+    publication = builders.make_publication(world.clinic_variant, world.clinic_account)
+    Retraction.objects.create(
+        publication=publication, decided_by=world.outsider, reason="Their reason", state="refused", message="No."
+    )
+    their_correction = builders.make_item(world.clinic_campaign, "Correction: wash your hands")
+    Correction.objects.create(
+        original=world.clinic_item, correction=their_correction, decided_by=world.outsider, reason="Their reason"
+    )
     Recurrence.objects.create(
         item=world.clinic_item, frequency="daily", local_time="09:00", timezone="Europe/Paris", starts_on="2027-01-01",
         count=3, targets=[[world.clinic_variant.pk, world.clinic_account.pk]],

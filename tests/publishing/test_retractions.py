@@ -12,14 +12,18 @@ from campaigns.models import ContentItem
 from campaigns.workflow import WorkflowError
 from publishing.adapters import adapter_for
 from publishing.adapters.bluesky import BlueskyAdapter
+from publishing.adapters.facebook import FacebookAdapter
 from publishing.adapters.mastodon import MastodonAdapter
+from publishing.adapters.threads import ThreadsAdapter
 from publishing.adapters.x import XAdapter
 from publishing.corrections import original_post
 from publishing.models import MetricSchedule, Publication, Retraction
 from publishing.retractions import retract, retract_item
+from publishing.sandbox import services
+from publishing.sandbox.dialects.graph import user_id_for
 from publishing.sandbox.models import SandboxPost
 from tests import builders
-from tests.contracts.on_sandbox import fault, on_bluesky, on_platform, publication
+from tests.contracts.on_sandbox import fault, on_bluesky, on_meta_platform, on_platform, publication
 
 P = Publication.State
 REASON = "The dose given was wrong."
@@ -93,6 +97,18 @@ def test_a_correction_on_bluesky_names_the_original_as_root_and_parent(world, li
     assert record["reply"]["parent"]["cid"]
 
 
+def test_a_correction_on_threads_is_a_reply_to_the_original_thread(world, live_server, transactional_db, graph_sandbox):
+    on_meta_platform(world, live_server, "threads", "threads-token-of-the-ministry", "Flu jabs: two doses.")
+    original = published_original(world, ThreadsAdapter())
+    correction = correction_publication(world, "threads")
+
+    made = ThreadsAdapter().publish(correction)
+
+    post = SandboxPost.objects.get(remote_id=made.remote_id)
+    assert post.reply_to == original.remote_id
+    assert post.text.startswith("Correction:")
+
+
 def test_a_correction_to_an_account_the_original_never_went_to_is_a_new_post(on_mastodon, live_server):
     published_original(on_mastodon, MastodonAdapter())
     other = builders.make_account(
@@ -104,6 +120,24 @@ def test_a_correction_to_an_account_the_original_never_went_to_is_a_new_post(on_
     made = MastodonAdapter().publish(correction)
 
     assert SandboxPost.objects.get(remote_id=made.remote_id).reply_to == ""
+
+
+def test_a_correction_on_a_facebook_page_is_a_new_post_of_the_page(world, live_server, transactional_db, graph_sandbox):
+    token = "page-token-of-the-ministry"
+    world.account = builders.make_account(
+        world.ministry, platform="facebook", handle="Ministry of Health", api_base_url=f"{live_server.url}/sandbox/facebook/",
+        credentials={"access_token": token, "page_id": user_id_for(services.account_for("facebook", token))},
+    )  # fmt: skip
+    world.variant = builders.make_variant(world.item, platform="facebook", text="Flu jabs: two doses.")
+    world.publication = builders.make_publication(world.variant, world.account)
+    original = published_original(world, FacebookAdapter())
+    correction = correction_publication(world, "facebook")
+
+    made = FacebookAdapter().publish(correction)
+
+    assert made.remote_id != original.remote_id
+    post = SandboxPost.objects.get(remote_id=made.remote_id.rpartition("_")[2])
+    assert post.reply_to == "" and post.text.startswith("Correction:")  # a post of the Page, not a comment
 
 
 @pytest.mark.parametrize("platform", ["facebook", "instagram", "linkedin", "youtube"])
