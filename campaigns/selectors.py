@@ -68,7 +68,8 @@ def item_for_user(user: AbstractBaseUser, pk: int) -> ContentItem:
 
 
 def source_rows(item: ContentItem) -> list[dict[str, str]]:
-    return [{"url": url, "title": title} for url, title in item.sources.order_by("pk").values_list("url", "title")]
+    own = item.sources.filter(claim__isnull=True).order_by("pk")
+    return [{"url": url, "title": title} for url, title in own.values_list("url", "title")]
 
 
 def variants_with_feedback(item: ContentItem) -> list[dict[str, Any]]:
