@@ -2,6 +2,7 @@ from django.urls import path
 
 from campaigns import (
     card_views,
+    evidence_views,
     item_views,
     library_views,
     myth_views,
@@ -33,6 +34,17 @@ urlpatterns = [
     path(
         "items/<int:pk>/publications/<int:publication_pk>/move/", item_views.publication_move, name="publication_move"
     ),
+    path("items/<int:pk>/claims/", evidence_views.claim_add, name="claim_add"),
+    path("items/<int:pk>/claims/<int:claim_pk>/", evidence_views.claim_edit, name="claim_edit"),
+    path("items/<int:pk>/claims/<int:claim_pk>/remove/", evidence_views.claim_remove, name="claim_remove"),
+    path("items/<int:pk>/claims/<int:claim_pk>/sources/", evidence_views.claim_source_add, name="claim_source_add"),
+    path(
+        "items/<int:pk>/claims/<int:claim_pk>/sources/<int:source_pk>/remove/",
+        evidence_views.claim_source_remove,
+        name="claim_source_remove",
+    ),
+    path("items/<int:pk>/clinical-review/", evidence_views.clinical_review_sign, name="clinical_review_sign"),
+    path("reviews/expiring/", evidence_views.reviews_expiring, name="reviews_expiring"),
     path("items/<int:pk>/partner-links/", partner_views.partner_link_create, name="partner_link_create"),
     path(
         "items/<int:pk>/partner-links/<int:link_pk>/revoke/",

@@ -18,6 +18,7 @@ from analytics.models import CampaignTarget
 from campaigns.admin_access import scoped
 from campaigns.models import (
     Campaign,
+    Claim,
     Comment,
     ContentItem,
     MediaAsset,
@@ -82,6 +83,12 @@ OBJECT_URLS = {
     "myth_respond": (Myth, lambda m: {"pk": m.pk}),
     "partner_link_create": (ContentItem, lambda i: {"pk": i.pk}),
     "partner_link_revoke": (PartnerLink, lambda link: {"pk": link.item_id, "link_pk": link.pk}),
+    "claim_add": (ContentItem, lambda i: {"pk": i.pk}),
+    "claim_edit": (Claim, lambda c: {"pk": c.item_id, "claim_pk": c.pk}),
+    "claim_remove": (Claim, lambda c: {"pk": c.item_id, "claim_pk": c.pk}),
+    "claim_source_add": (Claim, lambda c: {"pk": c.item_id, "claim_pk": c.pk}),
+    "claim_source_remove": (Source, lambda s: {"pk": s.item_id, "claim_pk": s.claim_id or 0, "source_pk": s.pk}),
+    "clinical_review_sign": (ContentItem, lambda i: {"pk": i.pk}),
 }
 
 # Pages opened by a signed token rather than by membership: whoever holds the token reaches them, whatever their
@@ -125,6 +132,7 @@ def clinic_extras(world):
     media = builders.make_media(world.clinic, alt_text={"en": "Hands under a tap"})
     VariantMedia.objects.create(variant=world.clinic_variant, asset=media)
     Source.objects.create(item=world.clinic_item, url="https://www.who.int/hand-hygiene")
+    builders.make_evidence(world.clinic_item, reviewer=world.outsider)  # a claim, its source, a clinical review
     builders.make_publication(world.clinic_variant, world.clinic_account)
     Recurrence.objects.create(
         item=world.clinic_item, frequency="daily", local_time="09:00", timezone="Europe/Paris", starts_on="2027-01-01",
