@@ -150,7 +150,7 @@ def void_reviews(item: ContentItem) -> int:
 
 
 # Where a source's address says what it is (a myth's sources carry no type).
-KINDS_BY_HOST = {"who.int": Source.Kind.WHO}
+KINDS_BY_HOST = {"who.int": Source.Kind.WHO, "cdc.gov": Source.Kind.NATIONAL_AGENCY}
 
 
 def kind_of(url: str) -> str:
