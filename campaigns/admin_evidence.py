@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from campaigns.admin import ContentEditAdminMixin  # defined before campaigns/admin.py imports this module
 from campaigns.admin_access import ScopedAdmin, ScopedHistoryAdmin, ScopedTabularInline
 from campaigns.models import Claim, ClinicalReview, Source
 
@@ -20,7 +21,9 @@ class ClaimSourceInline(ScopedTabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ScopedHistoryAdmin):
+class ClaimAdmin(ContentEditAdminMixin, ScopedHistoryAdmin):
+    """A claim changed here is an edit of its item: approvals and the clinical review are voided."""
+
     list_display = ["text", "item", "position"]
     search_fields = ["text", "item__title"]
     fields = ["item", "text", "position"]

@@ -285,3 +285,36 @@ def test_the_page_is_paginated(world):
 
     assert len(first.context["page"]) == 25 and len(second.context["page"]) == 1
     assert "?page=2" in first.text
+
+
+# The admin site
+
+
+def test_an_admin_adds_a_source_to_a_claim_and_the_edit_voids_the_review(world, advice):
+    builders.make_evidence(advice, world.clinician)
+    claim, ecdc = advice.claims.get(), "https://www.ecdc.europa.eu/en/seasonal-influenza"
+    [source] = claim.sources.all()
+    rows = {"TOTAL_FORMS": 2, "INITIAL_FORMS": 1, "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000,
+            "0-id": source.pk, "0-claim": claim.pk, "0-url": source.url, "0-title": source.title, "0-kind": source.kind,
+            "1-claim": claim.pk, "1-url": ecdc, "1-title": "ECDC", "1-kind": "national_agency"}  # fmt: skip
+
+    response = logged_in(world.admin).post(
+        reverse("admin:campaigns_claim_change", args=[claim.pk]),
+        {"item": advice.pk, "text": claim.text, "position": 0, **{f"sources-{k}": v for k, v in rows.items()}},
+    )
+
+    assert response.status_code == 302
+    added = Source.objects.get(url=ecdc)
+    assert (added.item, added.claim, added.kind) == (advice, claim, "national_agency")
+    assert not ClinicalReview.objects.filter(item=advice, voided_at__isnull=True).exists()
+
+
+def test_the_admin_shows_clinical_reviews_read_only(world, advice):
+    review = builders.make_evidence(advice, world.clinician)
+    client = logged_in(world.admin)
+
+    page = client.get(reverse("admin:campaigns_clinicalreview_change", args=[review.pk]))
+    client.post(reverse("admin:campaigns_clinicalreview_change", args=[review.pk]), {"expires_on": "2099-01-01"})
+
+    assert page.status_code == 200 and "MD, public health" in page.text
+    assert ClinicalReview.objects.get(pk=review.pk).expires_on == review.expires_on
