@@ -22,7 +22,8 @@ EXPIRING_WITHIN = dt.timedelta(days=30)
 
 def panel(item: ContentItem, user: AbstractBaseUser, failed: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """The item's claims with their sources and its clinical review, with the forms `user` may use; `failed` holds
-    a refused form to show again with its errors (keyed "claim", "sign_off", or "claim-<pk>" / "source-<pk>")."""
+    a refused form to show again with its errors (keyed "claim", "sign_off", "remove", or "claim-<pk>" /
+    "source-<pk>")."""
     if not item.is_health_advice:
         return None
     failed = failed or {}
@@ -50,7 +51,7 @@ def panel(item: ContentItem, user: AbstractBaseUser, failed: dict[str, Any] | No
         "claims": rows,
         "can_edit": can_edit,
         "claim_form": failed.get("claim") or ClaimForm(initial={"version": item.version}),
-        "failed": failed,
+        "removal": failed.get("remove"),
         "review": latest,
         "review_stands": standing is not None and standing.covers(today),
         "review_expired": standing is not None and not standing.covers(today),

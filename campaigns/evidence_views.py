@@ -51,7 +51,7 @@ def claim_remove(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
     item = selectors.item_for_user(request.user, pk)
     claim = get_object_or_404(item.claims, pk=claim_pk)
     form = VersionForm(request.POST)
-    return _run(request, item, form, "claim", lambda data: editing.remove_claim(
+    return _run(request, item, form, "remove", lambda data: editing.remove_claim(
         claim, request.user, data["version"]
     ), _("Claim removed."))  # fmt: skip
 
@@ -73,7 +73,7 @@ def claim_source_remove(request: HttpRequest, pk: int, claim_pk: int, source_pk:
     item = selectors.item_for_user(request.user, pk)
     source = get_object_or_404(item.sources, pk=source_pk, claim_id=claim_pk)
     form = VersionForm(request.POST)
-    return _run(request, item, form, "claim", lambda data: editing.remove_claim_source(
+    return _run(request, item, form, "remove", lambda data: editing.remove_claim_source(
         source, request.user, data["version"]
     ), _("Source removed."))  # fmt: skip
 

@@ -318,3 +318,17 @@ def test_the_admin_shows_clinical_reviews_read_only(world, advice):
 
     assert page.status_code == 200 and "MD, public health" in page.text
     assert ClinicalReview.objects.get(pk=review.pk).expires_on == review.expires_on
+
+
+def test_removing_a_claim_from_a_stale_page_is_refused_with_the_reason_shown(world, advice):
+    builders.make_evidence(advice, world.clinician)
+    claim = advice.claims.get()
+
+    response = logged_in(world.editor).post(
+        reverse("claim_remove", args=[advice.pk, claim.pk]), {"version": advice.version - 1}
+    )
+
+    assert response.status_code == 409
+    assert "newer version" in response.text
+    assert 'name="text"' in response.text  # the form to add a claim is still whole
+    assert Claim.objects.filter(pk=claim.pk).exists()
