@@ -15,7 +15,7 @@ from typing import Any
 from analytics import figures
 from analytics.figures import Totals
 from analytics.reports import KINDS, PLATFORMS
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Source
 from publishing.engagement import ENGAGEMENT_PARTS
 
 BOM = "\ufeff"
@@ -30,7 +30,7 @@ METRIC_COLUMNS = ("impressions", "likes", "shares", "replies", "clicks", "video_
 PUBLICATION_HEADER = [
     "publication id", "item id", "item title", "kind", "campaign", "platform", "account handle", "language",
     "published at", "remote URL", "impressions", "likes", "shares", "replies", "clicks", "video views",
-    "watch time (s)", "engagement", "collected at",
+    "watch time (s)", "engagement", "collected at", "citations",
 ]  # fmt: skip
 TABLE_FIGURES = ("posts", "items", "reach", "likes", "shares", "replies", "clicks", "video_views", "watch_time_s",
                  "engagement")  # fmt: skip
@@ -75,6 +75,7 @@ def publication_rows(campaign: Campaign) -> Iterator[list[Any]]:
             *(f"latest__{column}" for column in METRIC_COLUMNS), "latest__collected_at",
         )
     )  # fmt: skip
+    cited = citations(campaign)
     yield PUBLICATION_HEADER
     for pk, item_id, title, kind, platform, handle, language, published_at, url, *collected in posts.iterator(
         chunk_size=CHUNK_ROWS
@@ -84,8 +85,25 @@ def publication_rows(campaign: Campaign) -> Iterator[list[Any]]:
         yield [
             pk, item_id, title, str(KINDS.get(kind, kind)), campaign.name, str(PLATFORMS.get(platform, platform)),
             handle, language, _local(published_at, zone), url, *metrics, _engagement(by_name),
-            _local(collected_at, zone),
+            _local(collected_at, zone), cited.get(item_id, ""),
         ]  # fmt: skip
+
+
+def citations(campaign: Campaign) -> dict[int, str]:
+    """Each item's claims with their sources, as one cell: “claim” — type: URL; type: URL | “next claim” — ...
+    One query for the whole campaign."""
+    rows = (
+        Source.objects.filter(item__campaign=campaign, claim__isnull=False)
+        .order_by("item_id", "claim__position", "claim_id", "pk")
+        .values_list("item_id", "claim_id", "claim__text", "kind", "url")
+    )
+    claims: dict[int, dict[int, tuple[str, list[str]]]] = {}
+    for item_id, claim_id, text, kind, url in rows:
+        claims.setdefault(item_id, {}).setdefault(claim_id, (text, []))[1].append(f"{Source.Kind(kind).label}: {url}")
+    return {
+        item_id: " | ".join(f"“{text}” — {'; '.join(sources)}" for text, sources in by_claim.values())
+        for item_id, by_claim in claims.items()
+    }
 
 
 def table_rows(report: dict[str, Any]) -> Iterator[list[Any]]:

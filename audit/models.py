@@ -23,6 +23,7 @@ class Action(models.TextChoices):
     ITEM_MARK_PUBLISHED = "item.mark_published", _("Published")
     ITEM_ARCHIVE = "item.archive", _("Archived")
     ITEM_CORRECTED = "item.corrected", _("Correction drafted")
+    ITEM_CLINICALLY_REVIEWED = "item.clinically_reviewed", _("Clinical review signed")
     CAMPAIGN_CREATED = "campaign.created", _("Campaign set up")
     CAMPAIGN_EDITED = "campaign.edited", _("Campaign edited")
     MEDIA_EDITED = "media.edited", _("Media description edited")

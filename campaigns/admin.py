@@ -83,7 +83,7 @@ def _record_member(actor: Any, action: str, membership: Membership, details: dic
 class MembershipInline(ScopedTabularInline):
     model = Membership
     autocomplete_fields = ["user"]
-    fields = ["user", "role", "created_at"]
+    fields = ["user", "role", "is_clinical_reviewer", "credentials", "created_at"]
     readonly_fields = ["created_at"]
 
 
@@ -145,7 +145,7 @@ class CampaignAdmin(ScopedHistoryAdmin):
 
 class SourceInline(ScopedTabularInline):
     model = Source
-    fields = ["url", "title"]
+    fields = ["url", "title", "kind"]
 
 
 class VariantInline(ScopedStackedInline):
@@ -307,7 +307,7 @@ admin.site.unregister(Group)
 class UserMembershipInline(ScopedTabularInline):
     model = Membership
     fk_name = "user"
-    fields = ["organisation", "role"]
+    fields = ["organisation", "role", "is_clinical_reviewer", "credentials"]
 
 
 @admin.register(User)
@@ -395,3 +395,7 @@ class PartnerLinkAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # the record of who opened what stays
+
+
+# The evidence models' admins, in their own module (this one is long enough).
+from campaigns import admin_evidence  # noqa: E402, F401

@@ -1,7 +1,7 @@
 """Correcting a published item: a new draft linked to it, reviewed like any item, and kept forever with its link.
 
 `draft_correction` copies the original's variants (platform, language, link, media) with a "Correction:" prefix in
-each variant's language for the editor to rewrite, and its sources. The correction then goes through the normal
+each variant's language for the editor to rewrite, and its claims and sources (not its clinical review). The correction then goes through the normal
 workflow; sent to an account where the original was published, it answers the original's post where the platform
 takes replies (publishing/corrections.py), else it is a new post. The original is never changed.
 """
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit import events
 from campaigns import workflow
-from campaigns.models import ContentItem, Correction, Source, Variant, VariantMedia
+from campaigns.models import Claim, ContentItem, Correction, Source, Variant, VariantMedia
 from campaigns.scoping import role_in
 from campaigns.workflow import WorkflowError
 
@@ -107,8 +107,13 @@ def _copy(original: ContentItem, author: AbstractBaseUser) -> ContentItem:
     )  # fmt: skip
     item._change_reason = "Drafted as a correction"
     item.save()
-    for source in original.sources.order_by("pk"):
-        Source.objects.create(item=item, url=source.url, title=source.title)
+    for source in original.sources.filter(claim__isnull=True).order_by("pk"):
+        Source.objects.create(item=item, url=source.url, title=source.title, kind=source.kind)
+    # The claims and their sources, for the clinical reviewer to review again: the original's review is not copied.
+    for claim in original.claims.prefetch_related("sources"):
+        copied = Claim.objects.create(item=item, text=claim.text, position=claim.position)
+        for source in claim.sources.all():
+            Source.objects.create(item=item, claim=copied, url=source.url, title=source.title, kind=source.kind)
     for variant in original.variants.prefetch_related("attachments").order_by("platform", "language"):
         copy = Variant(
             item=item, platform=variant.platform, language=variant.language, link=variant.link,

@@ -22,7 +22,15 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from PIL import Image, ImageDraw
 
-from campaigns import demo_corrections, demo_history, demo_myths, demo_partner_review, demo_recurring, workflow
+from campaigns import (
+    demo_corrections,
+    demo_evidence,
+    demo_history,
+    demo_myths,
+    demo_partner_review,
+    demo_recurring,
+    workflow,
+)
 from campaigns.demo_content import (
     ALERT_DEADLINE,
     CAMPAIGNS,
@@ -58,7 +66,6 @@ from campaigns.models import (
     Membership,
     Organisation,
     Role,
-    Source,
     Variant,
     VariantMedia,
 )
@@ -103,6 +110,7 @@ def build_demo(today: date | None = None) -> list[Login]:
         }
         days = {slug: today or organisation.today() for slug, organisation in organisations.items()}
         users, logins = _people(organisations)
+        demo_evidence.make_clinicians(users)
         for organisation in organisations.values():
             _logo(organisation)
         campaigns = {
@@ -222,7 +230,7 @@ def _item(
     before = content_hash(item) if reviewed else ""
     item = _content(spec, campaign, users)
     if not reviewed:
-        item = _review(item, spec, users)
+        item = _review(item, spec, users, today)
     elif content_hash(item) != before:
         # The demo's data changed since the last run: an edit like any other (listed as such in the
         # item's timeline), so the workflow reacts.
@@ -241,8 +249,8 @@ def _content(spec: ItemSpec, campaign: Campaign, users: dict[str, AbstractUser])
     author = users[spec.author]
     values = {"kind": spec.kind, "brief": spec.brief, "is_health_advice": bool(spec.sources), "author": author}
     item = _upsert(ContentItem, {"campaign": campaign, "title": spec.title}, values)
-    for url, title in spec.sources:
-        _upsert(Source, {"item": item, "url": url}, {"title": title})
+    if spec.sources:
+        demo_evidence.claim_with_sources(item, spec)
     for username, body in spec.comments:
         _upsert(Comment, {"item": item, "author": users[username], "body": body}, {})
     cards = _cards(spec, campaign, author)
@@ -261,7 +269,7 @@ def _content(spec: ItemSpec, campaign: Campaign, users: dict[str, AbstractUser])
     return item
 
 
-def _review(item: ContentItem, spec: ItemSpec, users: dict[str, AbstractUser]) -> ContentItem:
+def _review(item: ContentItem, spec: ItemSpec, users: dict[str, AbstractUser], today: date) -> ContentItem:
     """Walk a new draft to its demo state through the workflow, each move made by the person who would make it."""
     if item.state != State.DRAFT:
         raise CommandError(
@@ -272,6 +280,8 @@ def _review(item: ContentItem, spec: ItemSpec, users: dict[str, AbstractUser]) -
     actors = {"submit": users[spec.author], "schedule": users[LEADS[organisation]], "mark_published": None}
     for action in PATHS[spec.state]:
         if action == "approve":
+            if item.is_health_advice:
+                demo_evidence.sign_off(item, users, today)
             reviewers = [users[name] for name in REVIEWERS[organisation] if name != spec.author]
             for reviewer in reviewers[: workflow.approvals_needed(item)]:
                 item = workflow.perform(item, action, reviewer)

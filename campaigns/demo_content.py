@@ -35,12 +35,14 @@ LOCAL_NAMES = {MINISTRY: {"fr": "Ministère de la Santé publique", "ar": "وز�
 # username, first name, last name, organisation, role (None: the superuser, who belongs to none)
 PEOPLE: list[tuple[str, str, str, str | None, Role | None]] = [
     ("contributor", "Yasmine", "Alaoui", MINISTRY, Role.CONTRIBUTOR),
+    ("clinician", "Amina", "Tazi", MINISTRY, Role.CONTRIBUTOR),
     ("editor", "Karim", "Haddad", MINISTRY, Role.EDITOR),
     ("manager", "Nadia", "El Amrani", MINISTRY, Role.MANAGER),
     ("manager2", "Thomas", "Martin", MINISTRY, Role.MANAGER),
     ("admin", "Leila", "Bennani", MINISTRY, Role.ADMIN),
     ("hospital.editor", "Sarah", "Collins", HOSPITAL, Role.EDITOR),
     ("hospital.manager", "David", "Okafor", HOSPITAL, Role.MANAGER),
+    ("hospital.clinician", "Grace", "Mensah", HOSPITAL, Role.CONTRIBUTOR),
     (SUPERUSER, "Demo", "Root", None, None),
 ]
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from audit import events
 from campaigns import workflow
 from campaigns.media import discard_files, store_upload
-from campaigns.models import Campaign, ContentItem, MediaAsset, Role, Source, Variant, VariantMedia
+from campaigns.models import Campaign, Claim, ContentItem, MediaAsset, Role, Source, Variant, VariantMedia
 from campaigns.scoping import role_in
 from campaigns.workflow import WorkflowError
 
@@ -96,10 +96,11 @@ def replace_sources(
     """Make the item's source links exactly `sources` ((url, title) pairs, in order)."""
 
     def change(locked: ContentItem) -> tuple[list[str], bool]:
-        current = list(locked.sources.order_by("pk").values_list("url", "title"))
+        own = locked.sources.filter(claim__isnull=True)  # a claim's sources are edited with the claim
+        current = list(own.order_by("pk").values_list("url", "title"))
         if current == sources:
             return [], False
-        locked.sources.all().delete()
+        own.delete()
         for url, title in sources:
             source = Source(item=locked, url=url, title=title)
             source.full_clean()
@@ -107,6 +108,80 @@ def replace_sources(
         return [], True
 
     return _edit(item, editor, expected_version, change, {"change": "sources", "sources": [url for url, _ in sources]})
+
+
+def add_claim(
+    item: ContentItem, editor: AbstractBaseUser, expected_version: int, text: str, source: tuple[str, str, str]
+) -> Claim:
+    """Add a claim after the item's others, with its first source ((url, title, kind))."""
+    created: list[Claim] = []
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        last = locked.claims.aggregate(last=models.Max("position"))["last"]
+        claim = Claim(item=locked, text=text.strip(), position=0 if last is None else last + 1)
+        claim.full_clean()
+        claim.save()
+        _add_source(claim, *source)
+        created.append(claim)
+        return [], True
+
+    _edit(item, editor, expected_version, change, {"change": "claim_added", "claim": text.strip(), "url": source[0]})
+    return created[0]
+
+
+def edit_claim(claim: Claim, editor: AbstractBaseUser, expected_version: int, text: str) -> ContentItem:
+    """Reword a claim (its sources stay)."""
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        target = Claim.objects.select_for_update().get(pk=claim.pk, item=locked)
+        if target.text == text.strip():
+            return [], False
+        target.text = text.strip()
+        target.full_clean()
+        target.save(update_fields=["text"])
+        return [], True
+
+    return _edit(claim.item, editor, expected_version, change, {"change": "claim_edited", "claim": text.strip()})
+
+
+def remove_claim(claim: Claim, editor: AbstractBaseUser, expected_version: int) -> ContentItem:
+    """Remove a claim and its sources."""
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        deleted, _kinds = Claim.objects.filter(pk=claim.pk, item=locked).delete()
+        return [], bool(deleted)
+
+    return _edit(claim.item, editor, expected_version, change, {"change": "claim_removed", "claim": claim.text})
+
+
+def add_claim_source(
+    claim: Claim, editor: AbstractBaseUser, expected_version: int, url: str, title: str, kind: str
+) -> ContentItem:
+    """Back a claim with one more source."""
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        _add_source(Claim.objects.get(pk=claim.pk, item=locked), url, title, kind)
+        return [], True
+
+    details = {"change": "claim_source_added", "claim": claim.text, "url": url, "kind": kind}
+    return _edit(claim.item, editor, expected_version, change, details)
+
+
+def remove_claim_source(source: Source, editor: AbstractBaseUser, expected_version: int) -> ContentItem:
+    """Remove one source of a claim."""
+
+    def change(locked: ContentItem) -> tuple[list[str], bool]:
+        deleted, _kinds = Source.objects.filter(pk=source.pk, item=locked, claim__isnull=False).delete()
+        return [], bool(deleted)
+
+    return _edit(source.item, editor, expected_version, change, {"change": "claim_source_removed", "url": source.url})
+
+
+def _add_source(claim: Claim, url: str, title: str, kind: str) -> Source:
+    source = Source(item_id=claim.item_id, claim=claim, url=url, title=title, kind=kind)
+    source.full_clean()
+    source.save()
+    return source
 
 
 def attach_media(variant: Variant, editor: AbstractBaseUser, expected_version: int, asset: MediaAsset) -> ContentItem:

@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit import events
-from campaigns import editing, workflow
+from campaigns import editing, evidence, workflow
 from campaigns.languages import language_name
 from campaigns.models import (
     Campaign,
+    Claim,
     ContentItem,
     Myth,
     MythDebunk,
@@ -30,6 +31,7 @@ from campaigns.models import (
     Source,
     Variant,
 )
+from campaigns.models.evidence import CLAIM_MAX_CHARS
 from campaigns.row_changes import save_changes
 from campaigns.scoping import role_in
 from campaigns.workflow import WorkflowError
@@ -132,10 +134,13 @@ def respond(
                 )  # fmt: skip
                 variant.full_clean()
                 variant.save()
-        for url, source_title in sources:
-            source = Source(item=item, url=url, title=source_title)
-            source.full_clean()
-            source.save()
+        if sources:
+            # The debunk is what the item states as fact; the myth's sources back it.
+            claim = Claim.objects.create(item=item, text=debunks[languages[0]][:CLAIM_MAX_CHARS], position=0)
+            for url, source_title in sources:
+                source = Source(item=item, claim=claim, url=url, title=source_title, kind=evidence.kind_of(url))
+                source.full_clean()
+                source.save()
         MythResponse.objects.create(myth=myth, item=item, created_by=actor)
         events.record(
             myth.organisation, actor, "myth.responded", "myth", myth.pk, myth.claim,

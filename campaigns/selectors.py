@@ -9,7 +9,7 @@ from django.db.models import Case, Count, Exists, Max, OuterRef, Prefetch, Q, Qu
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from campaigns import comments, correction_selectors, partner_selectors, workflow
+from campaigns import comments, correction_selectors, evidence_selectors, partner_selectors, workflow
 from campaigns.checks import check_item, check_variant, has_errors
 from campaigns.editing import check_can_edit
 from campaigns.editor_forms import (
@@ -68,7 +68,8 @@ def item_for_user(user: AbstractBaseUser, pk: int) -> ContentItem:
 
 
 def source_rows(item: ContentItem) -> list[dict[str, str]]:
-    return [{"url": url, "title": title} for url, title in item.sources.order_by("pk").values_list("url", "title")]
+    own = item.sources.filter(claim__isnull=True).order_by("pk")
+    return [{"url": url, "title": title} for url, title in own.values_list("url", "title")]
 
 
 def variants_with_feedback(item: ContentItem) -> list[dict[str, Any]]:
@@ -153,7 +154,8 @@ def item_page(
         "approved_since": approved_since,
         "changes": changes,
         "can_edit": can_edit(item, user),
-        "sources": item.sources.order_by("pk"),
+        "sources": item.sources.filter(claim__isnull=True).order_by("pk"),
+        "evidence": evidence_selectors.panel(item, user),
         "publications": publications_of(item),
         "schedule_form": schedule_form or (_schedule_form_if_allowed(item, user)),
         "partner": partner_selectors.panel(item, user),
@@ -193,6 +195,7 @@ def editor_page(
         "sources": sources or SourceFormSet(prefix="sources", initial=source_rows(item)),
         "variants": rows,
         "add_form": add_form or AddVariantForm(item=item),
+        "evidence": evidence_selectors.panel(item, user),
         "can_edit": can_edit(item, user),
         "moves": workflow.allowed_moves(item, user),
     }

@@ -3,6 +3,7 @@ from django.urls import path
 from campaigns import (
     card_views,
     correction_views,
+    evidence_views,
     item_views,
     library_views,
     myth_views,
@@ -36,6 +37,17 @@ urlpatterns = [
     ),
     path("items/<int:pk>/correct/", correction_views.item_correct, name="item_correct"),
     path("items/<int:pk>/retract/", correction_views.item_retract, name="item_retract"),
+    path("items/<int:pk>/claims/", evidence_views.claim_add, name="claim_add"),
+    path("items/<int:pk>/claims/<int:claim_pk>/", evidence_views.claim_edit, name="claim_edit"),
+    path("items/<int:pk>/claims/<int:claim_pk>/remove/", evidence_views.claim_remove, name="claim_remove"),
+    path("items/<int:pk>/claims/<int:claim_pk>/sources/", evidence_views.claim_source_add, name="claim_source_add"),
+    path(
+        "items/<int:pk>/claims/<int:claim_pk>/sources/<int:source_pk>/remove/",
+        evidence_views.claim_source_remove,
+        name="claim_source_remove",
+    ),
+    path("items/<int:pk>/clinical-review/", evidence_views.clinical_review_sign, name="clinical_review_sign"),
+    path("reviews/expiring/", evidence_views.reviews_expiring, name="reviews_expiring"),
     path("items/<int:pk>/partner-links/", partner_views.partner_link_create, name="partner_link_create"),
     path(
         "items/<int:pk>/partner-links/<int:link_pk>/revoke/",

@@ -1,6 +1,6 @@
 """The fingerprint of an item's content: what an approval is bound to.
 
-Everything that reaches the public is in it: the item's texts and flags, its sources, and every
+Everything that reaches the public is in it: the item's texts and flags, its claims and sources, and every
 variant's text, link, first comment and media (with the alt text in the variant's language). Any
 change to any of these gives another fingerprint, which voids earlier approvals.
 """
@@ -38,4 +38,20 @@ def content_hash(item: ContentItem) -> str:
         "sources": sorted(item.sources.values_list("url", flat=True)),
         "variants": list(variants.values()),
     }
+    # Only when there are claims: the fingerprints of items without any, and the approvals bound to them, stay as
+    # they were before claims existed.
+    if claims := _claims(item):
+        document["claims"] = claims
     return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _claims(item: ContentItem) -> list[dict]:
+    claims: dict[int, dict] = {}
+    rows = item.claims.order_by("position", "pk", "sources__url").values_list(
+        "pk", "text", "sources__url", "sources__kind"
+    )
+    for pk, text, url, kind in rows:
+        claim = claims.setdefault(pk, {"text": text, "sources": []})
+        if url is not None:
+            claim["sources"].append([url, kind])
+    return list(claims.values())

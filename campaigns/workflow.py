@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from api import webhooks
 from audit import events
+from campaigns import evidence
 from campaigns.checks import Problem, check_item, has_errors
 from campaigns.models import Approval, ContentItem, Notification, Role, Transition
 from campaigns.myth_answers import mark_answered
@@ -94,6 +95,12 @@ def perform(
             raise WorkflowError(
                 _("The checks found errors to fix first."), code="checks_failed", status=422, problems=problems
             )
+        if action == "approve" and (missing := evidence.approval_problems(locked)):
+            raise WorkflowError(
+                _("Health advice is approved with its evidence: %(missing)s")
+                % {"missing": " ".join(problem.message for problem in missing)},
+                code="evidence_missing", status=422, problems=missing,
+            )  # fmt: skip
         fingerprint = content_hash(locked)
         target = _record_approval(locked, actor, fingerprint, comment) if action == "approve" else move.target
         from_state = locked.state
@@ -182,8 +189,8 @@ def is_approved_version(item: ContentItem) -> bool:
 def record_edit(
     item: ContentItem, editor: AbstractBaseUser, details: Mapping[str, object] | None = None
 ) -> ContentItem:
-    """After a content edit: it goes to the audit trail (with `details`, what changed), approvals are void, and
-    approved or scheduled content goes back to review."""
+    """After a content edit: it goes to the audit trail (with `details`, what changed), approvals and the clinical
+    review are void, and approved or scheduled content goes back to review."""
     with transaction.atomic():
         locked = ContentItem.objects.select_for_update().select_related("campaign__organisation").get(pk=item.pk)
         events.record(
@@ -191,6 +198,7 @@ def record_edit(
             {"version": locked.version, **(details or {})},
         )  # fmt: skip
         standing_approvals(locked).update(voided_at=timezone.now())
+        evidence.void_reviews(locked)
         if locked.state in TRANSITIONS["return_to_review"].sources:
             return perform(locked, "return_to_review", editor, "Edited after approval.")
         if locked.state == S.CHANGES_REQUESTED:

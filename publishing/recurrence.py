@@ -171,6 +171,8 @@ def _apply(
                 created.append(publication)
             elif known.state == P.CANCELLED and known.skipped_at is None and known.scheduled_at > now:
                 revived.append(known.pk)
+    if times := [p.scheduled_at for p in created] + [p.scheduled_at for p in existing.values() if p.pk in revived]:
+        scheduling.check_evidence(item, max(times))  # a review that covers the last occurrence covers them all
     if not created and not revived:
         raise workflow.WorkflowError(
             _("No occurrence of this rule is left to schedule: each has passed or is already scheduled."),

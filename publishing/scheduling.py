@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from api import webhooks
 from api.models import WebhookEvent
 from audit import events
-from campaigns import checks, workflow
+from campaigns import checks, evidence, workflow
 from campaigns.models import ContentItem, Organisation, Variant
 from publishing import engagement, metrics, quiet_hours
 from publishing.engagement import PostingTime
@@ -118,6 +118,7 @@ def schedule(
             raise workflow.WorkflowError(
                 _("Only the approved version can be scheduled."), code="not_approved", status=409
             )
+        _check_evidence(locked, when)
         if release is not None and release.organisation_id != locked.campaign.organisation_id:
             raise workflow.WorkflowError(
                 _("This release belongs to another organisation."), code="invalid_target", status=400
@@ -188,6 +189,7 @@ def reschedule(publication: Publication, actor: AbstractBaseUser, when: dt.datet
             % {"release": publication.release.name}, code="in_release", status=409,
         )  # fmt: skip
     _check_quiet_hours(publication.variant.item, publication.account, when)
+    _check_evidence(publication.variant.item, when)
     cutoff = late_cutoff(publication.variant.item)
     before = publication.scheduled_at
     try:
@@ -270,6 +272,11 @@ def _check_quiet_hours(item: ContentItem, account: SocialAccount, when: dt.datet
         raise workflow.WorkflowError(refusal, code="quiet_hours", status=400)
 
 
+def _check_evidence(item: ContentItem, when: dt.datetime) -> None:
+    if refusal := evidence.publishing_refusal(item, when):
+        raise workflow.WorkflowError(refusal, code="review_expired", status=409)
+
+
 def move_release(release: Release, actor: AbstractBaseUser, when: dt.datetime) -> Release:
     """Move a release and every publication of it still to be sent to another instant, all or none."""
     _require_planner_in(release.organisation, actor)
@@ -290,6 +297,7 @@ def move_release(release: Release, actor: AbstractBaseUser, when: dt.datetime) -
                 )
             for publication in waiting:
                 _check_quiet_hours(publication.variant.item, publication.account, when)
+                _check_evidence(publication.variant.item, when)
             before, delta = locked.instant, when - locked.instant
             # Each keeps its own latest acceptable time after the instant (an alert's is shorter).
             Publication.objects.filter(pk__in=[p.pk for p in waiting], state__in=MOVABLE_STATES).update(
@@ -476,6 +484,7 @@ def retry_now(publication: Publication, actor: AbstractBaseUser) -> Publication:
     """Send a failed, expired or unconfirmed-and-not-sent publication again, now."""
     _require_planner(publication, actor)
     now = timezone.now()
+    _check_evidence(publication.variant.item, now)
     moved = Publication.objects.filter(pk=publication.pk, state__in=NEEDS_A_PERSON).update(
         state=P.SCHEDULED, scheduled_at=now, latest_acceptable_at=now + late_cutoff(publication.variant.item),
         next_attempt_at=None, last_error=f"Sent again by {actor.get_username()}.",
@@ -530,3 +539,4 @@ def _require_planner_in(organisation: Organisation, actor: AbstractBaseUser) -> 
 # schedule()'s guards, for the other service that creates publications (publishing/recurrence.py's occurrences).
 check_target = _check_target
 check_accounts_take = _check_accounts_take
+check_evidence = _check_evidence

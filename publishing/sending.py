@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from api import webhooks
 from api.models import WebhookEvent
-from campaigns import workflow
+from campaigns import evidence, workflow
 from campaigns.models import ContentItem
 from publishing import freezes, metrics, quiet_hours, rate_limits, scheduling
 from publishing.adapters import adapter_for
@@ -224,6 +224,9 @@ def _refusal(publication: Publication, now: dt.datetime) -> tuple[str, str]:
         return P.CANCELLED, "Cancelled: the content is not the approved version."
     if freezes.is_frozen(publication) and not freezes.may_pass_freeze(item):
         return P.SCHEDULED, "Held: publishing is frozen."
+    if refusal := evidence.publishing_refusal(item, now):
+        # Stale health advice is never sent on its own: it waits, expired, for a re-review and a person's decision.
+        return P.EXPIRED, f"Held, not sent: {refusal}"
     if publication.latest_acceptable_at and now > publication.latest_acceptable_at:
         return P.EXPIRED, "Not sent: the latest acceptable time had passed. A person decides."
     return "", ""

@@ -9,7 +9,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.utils import timezone
 
-from campaigns.models import Campaign, ContentItem, MediaAsset, Membership, Organisation, Variant
+from campaigns.models import (
+    Campaign,
+    Claim,
+    ClinicalReview,
+    ContentItem,
+    MediaAsset,
+    Membership,
+    Organisation,
+    Source,
+    Variant,
+)
+from campaigns.versions import content_hash
 from publishing.models import Publication, SocialAccount
 
 PASSWORD = "correct-horse-battery-staple"
@@ -65,3 +76,44 @@ def make_media(organisation: Organisation, title: str = "Flu card", **fields: An
 def make_publication(variant: Variant, account: SocialAccount, **fields: Any) -> Publication:
     defaults = {"scheduled_at": timezone.now() + dt.timedelta(days=1)}
     return Publication.objects.create(variant=variant, account=account, **(defaults | fields))
+
+
+def make_clinical_reviewer(
+    organisation: Organisation, username: str = "clinician", credentials: str = "MD, public health", **fields: Any
+) -> AbstractUser:
+    """A member the admin made a clinical reviewer (a contributor by default: sign-off is not a workflow role)."""
+    user = make_member(organisation, username, fields.pop("role", "contributor"), **fields)
+    Membership.objects.filter(user=user, organisation=organisation).update(
+        is_clinical_reviewer=True, credentials=credentials
+    )
+    return user
+
+
+def make_evidence(
+    item: ContentItem, reviewer: AbstractUser | None = None, expires_on: dt.date | None = None,
+    claims: tuple[str, ...] = ("The flu vaccine is safe and free for everyone over 65.",),
+) -> ClinicalReview:  # fmt: skip
+    """Claims with a WHO source each and a clinical review of the item as it is now (make it after its variants:
+    a later edit voids the review). `reviewer` is made a clinical reviewer if they are not one yet."""
+    organisation = item.campaign.organisation
+    if reviewer is None:
+        known = Membership.objects.filter(organisation=organisation, is_clinical_reviewer=True).first()
+        reviewer = known.user if known else make_clinical_reviewer(organisation, f"clinician-{organisation.pk}")
+    else:
+        Membership.objects.filter(user=reviewer, organisation=organisation, is_clinical_reviewer=False).update(
+            is_clinical_reviewer=True, credentials="MD, public health"
+        )
+    start = item.claims.count()
+    for position, text in enumerate(claims, start=start):
+        claim = Claim.objects.create(item=item, text=text, position=position)
+        Source.objects.create(
+            item=item, claim=claim, url=f"https://www.who.int/news-room/fact-sheets/detail/claim-{item.pk}-{position}",
+            title="WHO fact sheet", kind=Source.Kind.WHO,
+        )  # fmt: skip
+    ClinicalReview.objects.filter(item=item, voided_at__isnull=True).update(voided_at=timezone.now())
+    return ClinicalReview.objects.create(
+        item=item, reviewer=reviewer, reviewer_name=reviewer.get_full_name() or reviewer.get_username(),
+        credentials="MD, public health", signed_at=timezone.now(),
+        expires_on=expires_on or organisation.today() + dt.timedelta(days=365),
+        content_hash=content_hash(item), item_version=item.version,
+    )  # fmt: skip

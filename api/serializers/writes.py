@@ -122,7 +122,9 @@ class SourceSerializer(serializers.Serializer):
 
 class SourcesSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version you read: a newer one saved since answers 409.")
-    sources = SourceSerializer(many=True, help_text="The item's sources, in order; they replace the ones it has.")
+    sources = SourceSerializer(
+        many=True, help_text="The item's own sources (not its claims'), in order; they replace the ones it has."
+    )
 
 
 class AttachSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@
 from campaigns.models.campaign import COLOUR_PATTERN, HASHTAG_PATTERN, Campaign, Priority
 from campaigns.models.content import Comment, ContentItem, Source, Variant, VariantMedia
 from campaigns.models.corrections import Correction
+from campaigns.models.evidence import Claim, ClinicalReview
 from campaigns.models.media import MediaAsset, Rendition
 from campaigns.models.myths import Myth, MythDebunk, MythResponse, MythSource
 from campaigns.models.observances import Observance
@@ -15,6 +16,8 @@ __all__ = [
     "HASHTAG_PATTERN",
     "Approval",
     "Campaign",
+    "Claim",
+    "ClinicalReview",
     "Comment",
     "ContentItem",
     "Correction",

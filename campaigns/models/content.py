@@ -100,11 +100,24 @@ class ContentItem(models.Model):
 
 
 class Source(models.Model):
-    """A link that backs a health claim made by an item."""
+    """A link that backs a health claim made by an item: one of its claims' (campaigns/models/evidence.py), or the
+    item's as a whole when `claim` is empty."""
+
+    class Kind(models.TextChoices):
+        WHO = "who", _("World Health Organization")
+        NATIONAL_AGENCY = "national_agency", _("National public-health agency")
+        PEER_REVIEWED = "peer_reviewed", _("Peer-reviewed publication")
+        MINISTRY_GUIDANCE = "ministry_guidance", _("Ministry guidance")
+        OTHER = "other", _("Other")
 
     item = models.ForeignKey(
         ContentItem, on_delete=models.CASCADE, related_name="sources", verbose_name=_("content item")
     )
+    claim = models.ForeignKey(
+        "campaigns.Claim", null=True, blank=True, on_delete=models.CASCADE, related_name="sources",
+        verbose_name=_("claim"),
+    )  # fmt: skip
+    kind = models.CharField(_("type of source"), max_length=24, choices=Kind.choices, default=Kind.OTHER)
     url = models.URLField(_("address"), max_length=500)
     title = models.CharField(
         _("title"), max_length=300, blank=True, help_text=_("e.g. WHO fact sheet: Influenza (seasonal).")
@@ -117,11 +130,20 @@ class Source(models.Model):
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["item", "url"], name="source_once_per_item",
+                fields=["item", "url"], condition=Q(claim__isnull=True), name="source_once_per_item",
                 violation_error_message=_("This source is already listed for the item."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "url"], condition=Q(claim__isnull=False), name="source_once_per_claim",
+                violation_error_message=_("This source is already listed for the claim."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["who", "national_agency", "peer_reviewed", "ministry_guidance", "other"]),
+                name="source_kind_known",
+            ),
         ]  # fmt: skip
 
     def __str__(self) -> str:

@@ -98,6 +98,14 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CONTRIBUTOR)
+    # Set by the organisation's admin: clinical sign-off is a qualification, not a role in the workflow.
+    is_clinical_reviewer = models.BooleanField(
+        _("clinical reviewer"), default=False, help_text=_("May sign off the claims of health advice.")
+    )
+    credentials = models.CharField(
+        _("credentials"), max_length=200, blank=True,
+        help_text=_("Shown with their sign-off, e.g. “MD, consultant in infectious diseases”."),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("member since"), auto_now_add=True)
 
     organisation_path = "organisation"
@@ -112,6 +120,10 @@ class Membership(models.Model):
                 violation_error_message=_("This person is already a member of the organisation."),
             ),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_known"),
+            models.CheckConstraint(
+                condition=Q(is_clinical_reviewer=False) | ~Q(credentials=""), name="clinical_reviewer_has_credentials",
+                violation_error_message=_("A clinical reviewer's credentials are shown with their sign-off: give them."),
+            ),
         ]  # fmt: skip
 
     def __str__(self) -> str:

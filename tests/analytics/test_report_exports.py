@@ -102,7 +102,7 @@ def test_the_publications_csv_reads_back_with_every_column(world, history):
         "language": "en", "published at": "2026-11-02T09:00:00+01:00",
         "remote URL": "https://x.com/moh_x/status/1", "impressions": "12500", "likes": "400", "shares": "100",
         "replies": "50", "clicks": "200", "video views": "", "watch time (s)": "", "engagement": "750",
-        "collected at": "2026-11-04T09:00:00+01:00",
+        "collected at": "2026-11-04T09:00:00+01:00", "citations": "",
     }  # fmt: skip
     assert arabic["item title"] == ARABIC_TITLE
     assert (arabic["kind"], arabic["platform"], arabic["language"]) == ("Infographic", "Mastodon", "ar")
@@ -122,8 +122,8 @@ def test_the_publications_csv_reads_the_same_few_queries_whatever_the_campaign_h
         published_post(world.variant, world.account, start + dt.timedelta(hours=n), [{"likes": n}])
     client = logged_in(world.editor)
 
-    # session, user, their language and zone, whether they owe a second factor, campaign, the rows
-    with django_assert_max_num_queries(6):
+    # session, user, their language and zone, whether they owe a second factor, campaign, the citations, the rows
+    with django_assert_max_num_queries(7):
         rows = read_csv(client.get(reverse("report_publications_csv", args=[world.campaign.pk])))
 
     assert len(rows) == count

@@ -81,7 +81,9 @@ def desk(world):
         world.ministry, world.editor, {"claim": "Vaccines cause flu", "first_seen": now.date(), "status": "circulating"},
         {"en": "They do not.", "ar": "لا يسببون الإنفلونزا."}, [("https://www.who.int/", "WHO")],
     )  # fmt: skip
-    myths.respond(world.myth, world.campaign, ["mastodon"], world.editor)
+    world.advice_item = myths.respond(world.myth, world.campaign, ["mastodon"], world.editor)
+    # Its claim is the myth's debunk; signed off, the review runs out within the month (the expiring page lists it).
+    builders.make_evidence(world.advice_item, expires_on=world.ministry.today() + dt.timedelta(days=10), claims=())
     release = Release.objects.create(
         organisation=world.ministry, name="Measles figures", instant=now + dt.timedelta(days=1)
     )
@@ -118,6 +120,8 @@ PAGES = [
     ("new item", "item_new", lambda d: {"campaign_pk": d.campaign.pk}, ""),
     ("item detail", "item_detail", lambda d: {"pk": d.item.pk}, ""),
     ("item in review", "item_detail", lambda d: {"pk": d.review_item.pk}, ""),
+    ("health advice with its evidence", "item_detail", lambda d: {"pk": d.advice_item.pk}, ""),
+    ("reviews expiring", "reviews_expiring", lambda d: {}, ""),
     ("approved item, to schedule", "item_schedule", lambda d: {"pk": d.approved_item.pk}, ""),
     ("item editor", "item_edit", lambda d: {"pk": d.item.pk}, ""),
     ("corrected item", "item_detail", lambda d: {"pk": d.corrected.pk}, ""),
@@ -170,7 +174,8 @@ NOT_PAGES = {
     "two_factor_disable", "sign_in_unlock", "item_comment_edit", "item_comment_delete", "audit_export",
     "two_factor_verify", "javascript-catalog", "partner_link_create", "partner_link_revoke",
     "item_repeat", "item_repeat_again", "publication_skip", "cadence_apply", "observance_remove",
-    "account_quiet_hours", "release_move", "item_retract",
+    "account_quiet_hours", "release_move", "item_retract", "claim_add", "claim_edit", "claim_remove",
+    "claim_source_add", "claim_source_remove", "clinical_review_sign",
 }  # fmt: skip
 
 

@@ -9,16 +9,17 @@ from io import BytesIO, StringIO
 from typing import Any, NamedTuple
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
 from PIL import Image
 
 from analytics import figures
 from analytics.models import CampaignTarget
-from campaigns import workflow
+from campaigns import evidence, workflow
 from campaigns.demo import demo_password
 from campaigns.demo_content import CAMPAIGNS, ITEMS, MINISTRY, PEOPLE
 from campaigns.demo_history import HISTORY_BRIEF
@@ -347,3 +348,24 @@ def test_the_demo_has_a_post_corrected_by_a_reviewed_reply_on_x_and_mastodon(see
     client.force_login(link.decided_by)
     assert f"Correction of “{ORIGINAL_TITLE}”" in client.get(reverse("item_detail", args=[correction.pk])).text
     assert CORRECTION_TITLE in client.get(reverse("item_detail", args=[original.pk])).text
+
+
+def test_health_advice_past_review_states_its_claims_with_sources_and_a_current_clinical_review(
+    seeded_demo: SeededDemo,
+) -> None:
+    past_review = (ContentItem.State.APPROVED, ContentItem.State.SCHEDULED, ContentItem.State.PUBLISHED)
+    for spec in (s for s in ITEMS if s.sources and s.state in past_review):
+        item = ContentItem.objects.get(title=spec.title)
+        assert item.claims.exists() and all(claim.sources.exists() for claim in item.claims.all()), item
+        review = evidence.standing_review(item)
+        assert review is not None and review.credentials, item
+        assert review.reviewer_id != item.author_id
+
+
+def test_one_demo_review_expires_within_the_month_so_the_expiring_page_lists_it(seeded_demo: SeededDemo) -> None:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="editor"))
+
+    page = client.get(reverse("reviews_expiring")).context["page"]
+
+    assert [review.item.title for review in page] == ["Who can give blood? Eligibility in 60 seconds"]

@@ -342,6 +342,7 @@ def test_a_response_goes_through_review_is_published_on_the_sandbox_and_its_enga
     editor = logged_in(world.editor)
     editor.post(reverse("myth_respond", args=[myth.pk]), {"campaign": world.campaign.pk, "platforms": ["x"]})
     item = MythResponse.objects.get(myth=myth).item
+    builders.make_evidence(item, claims=())  # the claim is the debunk, backed by the myth's sources
 
     perform(item, "submit", world.editor)
     perform(item, "approve", world.manager)  # a manager who did not write it

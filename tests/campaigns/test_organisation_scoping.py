@@ -18,6 +18,7 @@ from analytics.models import CampaignTarget
 from campaigns.admin_access import scoped
 from campaigns.models import (
     Campaign,
+    Claim,
     Comment,
     ContentItem,
     Correction,
@@ -85,6 +86,12 @@ OBJECT_URLS = {
     "item_correct": (ContentItem, lambda i: {"pk": i.pk}),
     "item_retract": (ContentItem, lambda i: {"pk": i.pk}),
     "partner_link_revoke": (PartnerLink, lambda link: {"pk": link.item_id, "link_pk": link.pk}),
+    "claim_add": (ContentItem, lambda i: {"pk": i.pk}),
+    "claim_edit": (Claim, lambda c: {"pk": c.item_id, "claim_pk": c.pk}),
+    "claim_remove": (Claim, lambda c: {"pk": c.item_id, "claim_pk": c.pk}),
+    "claim_source_add": (Claim, lambda c: {"pk": c.item_id, "claim_pk": c.pk}),
+    "claim_source_remove": (Source, lambda s: {"pk": s.item_id, "claim_pk": s.claim_id or 0, "source_pk": s.pk}),
+    "clinical_review_sign": (ContentItem, lambda i: {"pk": i.pk}),
 }
 
 # Pages opened by a signed token rather than by membership: whoever holds the token reaches them, whatever their
@@ -128,6 +135,7 @@ def clinic_extras(world):
     media = builders.make_media(world.clinic, alt_text={"en": "Hands under a tap"})
     VariantMedia.objects.create(variant=world.clinic_variant, asset=media)
     Source.objects.create(item=world.clinic_item, url="https://www.who.int/hand-hygiene")
+    builders.make_evidence(world.clinic_item, reviewer=world.outsider)  # a claim, its source, a clinical review
     publication = builders.make_publication(world.clinic_variant, world.clinic_account)
     Retraction.objects.create(
         publication=publication, decided_by=world.outsider, reason="Their reason", state="refused", message="No."
