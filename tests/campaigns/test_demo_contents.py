@@ -9,7 +9,7 @@ from io import BytesIO, StringIO
 from typing import Any, NamedTuple
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
@@ -24,10 +24,12 @@ from campaigns.demo_content import CAMPAIGNS, ITEMS, MINISTRY, PEOPLE
 from campaigns.demo_history import HISTORY_BRIEF
 from campaigns.demo_history_content import GOOD_HOURS
 from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Role, Variant
+from campaigns.plan_import_views import SAMPLE_PLAN
 from campaigns.scoping import role_in
 from publishing import engagement, metrics
 from publishing.models import Metric, MetricSchedule, Publication, SocialAccount
 from publishing.platforms import Platform
+from tests.campaigns.plan_files import imported
 
 # Rough limits of the short-text platforms; X counts every link as 23 characters (t.co), the others in full.
 TEXT_LIMITS = {Platform.X: 280, Platform.BLUESKY: 300, Platform.MASTODON: 500, Platform.THREADS: 500}
@@ -319,3 +321,17 @@ def test_the_demo_has_a_recurring_prevention_post_at_nine_in_the_ministrys_time(
     assert item.state == ContentItem.State.SCHEDULED
     assert publications.count() == TIMES
     assert {p.scheduled_at.astimezone(zone).time() for p in publications} == {dt.time(9, 0)}
+
+
+def test_the_sample_plan_of_the_import_page_imports_into_the_ministry_without_a_problem(
+    seeded_demo: SeededDemo,
+) -> None:
+    ministry = Organisation.objects.get(slug=MINISTRY)
+    editor = get_user_model().objects.get(username="editor")
+    rows = len(SAMPLE_PLAN.read_text(encoding="utf-8").strip().splitlines()) - 1
+
+    plan = imported(ministry, editor, SAMPLE_PLAN.read_bytes())
+
+    assert list(plan.problems.values_list("row_number", "rule", "message")) == []
+    assert (plan.valid_rows, plan.imported_rows) == (rows, rows)
+    assert set(ContentItem.objects.filter(import_key__isnull=False).values_list("state", flat=True)) == {"draft"}
