@@ -1,5 +1,5 @@
 """Importing a content plan from CSV: the upload, the preview (every row checked, nothing written) and the import
-of the valid rows as drafts, on confirmation.
+of the rows it found valid as drafts, on confirmation.
 
 Streamed: the stored file is read as a text stream, a batch of rows at a time; the problems go to the database per
 batch, and nothing grows with the file but the counters. Idempotent: each item keeps its row's key
@@ -203,7 +203,8 @@ def preview(plan_id: int) -> PlanImport | None:
 
 
 def import_valid_rows(plan_id: int) -> PlanImport | None:
-    """Check every row again (the library may have changed) and import the valid ones as drafts."""
+    """Import as drafts the rows the preview found valid, each read again against the organisation as it is now
+    (a campaign renamed or a file removed since is reported), none already imported."""
     return _run(plan_id, (State.IMPORTING,), State.IMPORTING, State.DONE, write=True)
 
 
@@ -238,7 +239,8 @@ def _claim(plan_id: int, sources: tuple[str, ...], running: str) -> bool:
 
 
 def _pass(plan: PlanImport, *, write: bool) -> Counts:
-    PlanImportProblem.objects.filter(plan_import=plan).delete()  # a pass records its own findings
+    if not write:
+        PlanImportProblem.objects.filter(plan_import=plan).delete()  # a preview run again finds them again
     reader = RowReader(plan.organisation, plan.uploaded_by)
     counts = Counts()
     with plan.file.open("rb") as binary:
@@ -259,9 +261,15 @@ def _batch(plan: PlanImport, reader: RowReader, batch: list[Row], counts: Counts
             for p in problems
         )  # fmt: skip
 
+    # The import takes the rows the preview found valid (what was confirmed), without running the editor's checks
+    # again: they run again at review. Each row is read again against the campaigns and library as they are now.
+    earlier = _earlier_findings(plan, batch) if write else {}
     candidates: list[PlannedRow] = []
     for row in batch:
-        planned, problems = reader.read(row.number, row.cells)
+        if Severity.ERROR in earlier.get(row.number, ()):
+            counts.problem_rows += 1
+            continue
+        planned, problems = reader.read(row.number, row.cells, check=not write)
         if row.extra:
             message = _("The row has more cells than the header: %(cells)s.") % {"cells": " | ".join(row.extra)}
             problems = [*problems, RowProblem("", "extra_cells", message)]
@@ -278,7 +286,8 @@ def _batch(plan: PlanImport, reader: RowReader, batch: list[Row], counts: Counts
     for planned in candidates:
         if planned.key in known or planned.key in first_of:
             counts.duplicate_rows += 1
-            note(planned.number, [_duplicate(first_of.get(planned.key))])
+            if Severity.DUPLICATE not in earlier.get(planned.number, ()):
+                note(planned.number, [_duplicate(first_of.get(planned.key))])
             continue
         first_of[planned.key] = planned.number
         counts.valid_rows += 1
@@ -294,6 +303,17 @@ def _batch(plan: PlanImport, reader: RowReader, batch: list[Row], counts: Counts
                 note(planned.number, [_duplicate(None)])
     counts.checked_rows += len(batch)
     PlanImportProblem.objects.bulk_create(found)
+
+
+def _earlier_findings(plan: PlanImport, batch: list[Row]) -> dict[int, set[str]]:
+    """The severities the preview recorded for each row of the batch."""
+    found: dict[int, set[str]] = {}
+    rows = PlanImportProblem.objects.filter(
+        plan_import=plan, row_number__gte=batch[0].number, row_number__lte=batch[-1].number
+    ).values_list("row_number", "severity")
+    for number, severity in rows:
+        found.setdefault(number, set()).add(severity)
+    return found
 
 
 def _duplicate(earlier_row: int | None) -> RowProblem:

@@ -83,8 +83,11 @@ class RowReader:
             self.assets[PurePath(asset.file.name).name.casefold()].append(asset)
         self.accounts = checks._active_accounts(organisation.pk)
 
-    def read(self, number: int, row: Mapping[str, str]) -> tuple[PlannedRow | None, list[RowProblem]]:
-        """The row numbered `number` (the file's line; the header is 1) as an item, and what is wrong with it."""
+    def read(
+        self, number: int, row: Mapping[str, str], *, check: bool = True
+    ) -> tuple[PlannedRow | None, list[RowProblem]]:
+        """The row numbered `number` (the file's line; the header is 1) as an item, and what is wrong with it:
+        in its cells, and unless `check` is false, what the editor's checks find in the item it describes."""
         cells = {name: plan_columns.plain(row.get(name) or "").strip() for name in plan_columns.NAMES}
         problems: list[RowProblem] = []
         for name in sorted(plan_columns.REQUIRED, key=plan_columns.NAMES.index):
@@ -118,7 +121,7 @@ class RowReader:
         sources = [Source(item=item, url=url) for url in links]
         key = import_key(self.organisation, item, platforms, languages, assets, links)
         planned = PlannedRow(number, item, variants, attachments, sources, key, problems)
-        if not problems:
+        if check and not problems:
             planned.problems += self._check(planned)
         return planned, planned.problems
 
