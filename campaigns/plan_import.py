@@ -151,8 +151,9 @@ def count_rows(upload: Any) -> int:
 # -- the services -----------------------------------------------------------------------------------------------
 
 
-def upload_plan(organisation: Organisation, user: AbstractBaseUser, upload: Any) -> PlanImport:
-    """Store an uploaded plan and have its rows checked; the upload was read by `count_rows` (the form)."""
+def upload_plan(organisation: Organisation, user: AbstractBaseUser, upload: Any, *, enqueue: bool = True) -> PlanImport:
+    """Store an uploaded plan (refused by `count_rows` if it cannot be one) and have a worker check its rows;
+    with `enqueue` false the caller runs `preview` itself (the management command, the benchmark)."""
     check_can_import(user, organisation)
     from campaigns.tasks import preview_plan_import
 
@@ -161,12 +162,14 @@ def upload_plan(organisation: Organisation, user: AbstractBaseUser, upload: Any)
         plan.total_rows = count_rows(upload)
         plan.file.save(upload.name, upload, save=False)
         plan.save()
-        preview_plan_import.delay_on_commit(plan.pk)
+        if enqueue:
+            preview_plan_import.delay_on_commit(plan.pk)
     return plan
 
 
-def confirm(plan: PlanImport, user: AbstractBaseUser) -> PlanImport:
-    """Import the valid rows of a checked plan (on the worker); refused unless it was checked and has some."""
+def confirm(plan: PlanImport, user: AbstractBaseUser, *, enqueue: bool = True) -> PlanImport:
+    """Have a worker import the valid rows of a checked plan (with `enqueue` false the caller runs
+    `import_valid_rows`); refused unless the plan was checked and has some."""
     check_can_import(user, plan.organisation)
     from campaigns.tasks import import_plan
 
@@ -181,7 +184,8 @@ def confirm(plan: PlanImport, user: AbstractBaseUser) -> PlanImport:
             raise WorkflowError(_("No row of this plan can be imported."), code="nothing_to_import", status=409)
         locked.state, locked.progress_at = State.IMPORTING, None
         locked.save(update_fields=["state", "progress_at"])
-        import_plan.delay_on_commit(locked.pk)
+        if enqueue:
+            import_plan.delay_on_commit(locked.pk)
     return locked
 
 

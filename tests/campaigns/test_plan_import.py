@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -389,3 +390,26 @@ def test_the_sample_plan_can_be_downloaded_from_the_import_page(world):
 
     assert reverse("plan_sample") in page.text and reverse("plan_template") in page.text
     assert b"".join(sample.streaming_content).startswith(b"campaign,kind,planned_at")
+
+
+def test_the_management_command_checks_a_plan_and_imports_its_valid_rows_when_confirmed(world, tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_bytes(plan_bytes([GOOD, GOOD | {"kind": "podcast"}]))
+    out = io.StringIO()
+    arguments = {"organisation": world.ministry.slug, "user": world.editor.username, "stdout": out}
+
+    call_command("import_plan", str(path), **arguments)
+    assert not ContentItem.objects.filter(import_key__isnull=False).exists()
+    call_command("import_plan", str(path), confirm=True, **arguments)
+
+    assert ContentItem.objects.filter(import_key__isnull=False).count() == 1
+    assert "row 3, kind: [error unknown_kind]" in out.getvalue()
+    assert "1 imported." in out.getvalue()
+
+
+def test_the_management_command_refuses_a_contributor(world, tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_bytes(plan_bytes([GOOD]))
+
+    with pytest.raises(CommandError, match="editors, managers and admins"):
+        call_command("import_plan", str(path), organisation=world.ministry.slug, user=world.contributor.username)
