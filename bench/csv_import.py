@@ -5,7 +5,8 @@ Run from the project root:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/planner_bench .venv/bin/python bench/csv_import.py [--rows 20000]
 
 Each phase imports into an organisation of its own, made for the run and removed after it. Phases, each timed
-without tracemalloc (it slows Python several times), then run again under tracemalloc for its peak:
+without tracemalloc (it slows Python several times) in turns over 2 rounds (the best of each kept), then run again
+under tracemalloc for its peak:
 - baseline: csv.reader over the file, each row made into an item, its variants and sources, bulk-inserted per
   batch of `plan_import.BATCH_ROWS`, no check, no history;
 - preview: `plan_import.preview` (every row read and checked as the editor checks an item, nothing written);
@@ -191,6 +192,7 @@ def remove(organisation: Organisation) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20000, help="rows of the timed plan (default 20,000)")
+    parser.add_argument("--rounds", type=int, default=2, help="timed rounds of every phase, the best kept")
     parser.add_argument("--memory-rows", type=int, nargs=2, default=MEMORY_ROWS, help="the two sizes traced")
     args = parser.parse_args()
     memory_rows = tuple(args.memory_rows)
@@ -205,11 +207,16 @@ def main() -> int:
         for rows, path in plans.items():
             write_plan(path, rows)
         print(f"\n{args.rows:,} rows ({plans[args.rows].stat().st_size / 2**20:.1f} MB), 4 variants and a source each:")
-        speeds = {}
-        for phase in PHASES:
-            rows, seconds, _ = run(phase, plans[args.rows], traced=False)
-            speeds[phase] = rows / seconds
-            print(f"  {phase:<9} {rows:>7,} rows in {seconds:6.1f} s: {speeds[phase]:8,.0f} rows/s")
+        speeds: dict[str, float] = {}
+        # The phases take turns, and each keeps its best round: the machine's other work comes and goes.
+        for round_number in range(1, args.rounds + 1):
+            for phase in PHASES:
+                rows, seconds, _ = run(phase, plans[args.rows], traced=False)
+                speeds[phase] = max(speeds.get(phase, 0), rows / seconds)
+                print(
+                    f"  round {round_number} {phase:<9} {rows:>7,} rows in {seconds:6.1f} s: {rows / seconds:8,.0f} rows/s"
+                )
+        print("  best: " + ", ".join(f"{phase} {speed:,.0f} rows/s" for phase, speed in speeds.items()))
         ratio = speeds["import"] / speeds["baseline"]
         met = "met" if ratio >= GOAL_RATIO else "NOT met"
         both = 1 / (1 / speeds["preview"] + 1 / speeds["import"])

@@ -35,20 +35,19 @@ from campaigns.models import (
     Organisation,
     PlanImport,
     PlanImportProblem,
-    Role,
     Source,
     Variant,
     VariantMedia,
 )
 from campaigns.plan_rows import PlannedRow, RowProblem, RowReader
 from campaigns.scoping import role_in
-from campaigns.workflow import WorkflowError
+from campaigns.workflow import PLANNING_ROLES, WorkflowError
 
 log = logging.getLogger(__name__)
 State = PlanImport.State
 Severity = PlanImportProblem.Severity
 
-IMPORTING_ROLES = frozenset({Role.EDITOR, Role.MANAGER, Role.ADMIN})
+IMPORTING_ROLES = PLANNING_ROLES  # editors, managers and admins: those who plan and schedule
 # Rows read, checked and written per round trip, and the progress shown, per batch: 500 rows of two variants are
 # ~2,500 inserts in one transaction and a few MB of objects; larger batches were no faster on SQLite or PostgreSQL
 # (bench/csv_import.py), smaller ones make the progress bar move more often but cost a round trip each.
