@@ -64,8 +64,10 @@ def check_text(platform: str, text: str, media_kinds: Sequence[str] = (), langua
 def check_variant(variant: Variant, accounts: Sequence[SocialAccount] | None = None) -> list[Problem]:
     """Problems of one variant: its text and media on the accounts it may go to (see `platform_problems`),
     first comment, alt text and campaign hashtags."""
-    prefetch_related_objects([variant], ATTACHMENTS_WITH_ASSETS)  # a no-op when check_item did it
-    assets = [attachment.asset for attachment in variant.attachments.all()]
+    from publishing.adapters.base import attached_assets
+
+    prefetch_related_objects([variant], ATTACHMENTS_WITH_ASSETS)  # a no-op when check_item (or the caller) did it
+    assets = attached_assets(variant)
     problems = check_text(variant.platform, variant.text, [asset.kind for asset in assets], variant.language)
     problems += _personal_data_problems("first_comment", variant.first_comment)
     if rules_for(variant.platform).alt_text_required:
@@ -109,18 +111,27 @@ def _merged(general: list[Problem], from_platform: list[Problem]) -> list[Proble
 
 def check_item(item: ContentItem) -> list[Problem]:
     """Problems of a content item and of every one of its variants."""
-    problems = []
     variants = list(item.variants.all())
     prefetch_related_objects(variants, ATTACHMENTS_WITH_ASSETS)
+    has_sources = item.is_health_advice and item.sources.exists()  # only health advice needs them
+    return check_parts(item, variants, has_sources, _active_accounts(item.campaign.organisation_id))
+
+
+def check_parts(
+    item: ContentItem, variants: Sequence[Variant], has_sources: bool, accounts: Sequence[SocialAccount]
+) -> list[Problem]:
+    """`check_item` on an item's parts, saved or not: its variants (their attachments prefetched, or set in
+    memory as `_prefetched_objects_cache["attachments"]`), whether it has sources, the organisation's active
+    accounts. The CSV import checks each row with it before it writes anything."""
+    problems = []
     if not variants:
         problems.append(
             Problem("variants", "variant_required", _("Add at least one variant: a platform and a language."), ERROR)
         )
-    if item.is_health_advice and not item.sources.exists():
+    if item.is_health_advice and not has_sources:
         problems.append(
             Problem("sources", "source_required", _("Health advice needs at least one source link."), ERROR)
         )
-    accounts = _active_accounts(item.campaign.organisation_id)
     for variant in variants:
         problems += check_variant(variant, [a for a in accounts if a.platform == variant.platform])
     return problems

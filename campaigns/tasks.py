@@ -46,3 +46,19 @@ def make_renditions(*asset_ids: int) -> int:
 
     # An asset deleted since is simply not found: nothing to do for it.
     return sum(make(asset) for asset in MediaAsset.objects.select_related("organisation").filter(pk__in=asset_ids))
+
+
+@shared_task(ignore_result=True)
+def preview_plan_import(plan_import_id: int) -> None:
+    """Check every row of an uploaded plan (nothing is written but its problems); a second delivery does nothing."""
+    from campaigns.plan_import import preview
+
+    preview(plan_import_id)
+
+
+@shared_task(ignore_result=True)
+def import_plan(plan_import_id: int) -> None:
+    """Import the valid rows of a confirmed plan as drafts; rows imported once are never imported again."""
+    from campaigns.plan_import import import_valid_rows
+
+    import_valid_rows(plan_import_id)

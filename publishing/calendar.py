@@ -140,17 +140,32 @@ def calendar_for(user: AbstractBaseUser, params: CalendarParams, zone_name: str 
     organisations = organisations_of(user)
     if not organisations:
         return None
+    organisation, span, zone = _asked(user, organisations, params, zone_name)
+    # The installation's operator acts as an admin where they hold no membership (as `role_in` says).
+    role = organisation.role or (Role.ADMIN if user.is_superuser else None)
+    entries = publications_in(user, organisation, span, params.filters, zone)
+    return Calendar(organisation, organisations, role, span, params.filters, entries, zone)
+
+
+def span_for(user: AbstractBaseUser, params: CalendarParams, zone_name: str = "") -> tuple[Organisation, Span] | None:
+    """The organisation and the span `params` ask for, as `calendar_for` finds them, without the publications."""
+    organisations = organisations_of(user)
+    if not organisations:
+        return None
+    organisation, span, _zone = _asked(user, organisations, params, zone_name)
+    return organisation, span
+
+
+def _asked(
+    user: AbstractBaseUser, organisations: list[Organisation], params: CalendarParams, zone_name: str
+) -> tuple[Organisation, Span, zoneinfo.ZoneInfo]:
     organisation = organisations[0]
     if params.organisation:
         organisation = next((o for o in organisations if o.slug == params.organisation), None)
         if organisation is None:
             raise Http404("You are not a member of this organisation.")
-    # The installation's operator acts as an admin where they hold no membership (as `role_in` says).
-    role = organisation.role or (Role.ADMIN if user.is_superuser else None)
     zone = zoneinfo.ZoneInfo(zone_name) if zone_name else organisation.zone
-    span = span_of(params.view, params.day or timezone.localdate(timezone=zone), zone)
-    entries = publications_in(user, organisation, span, params.filters, zone)
-    return Calendar(organisation, organisations, role, span, params.filters, entries, zone)
+    return organisation, span_of(params.view, params.day or timezone.localdate(timezone=zone), zone), zone
 
 
 def publications_in(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from campaigns import observances
+from analytics.exports import csv_lines
+from campaigns import observances, plan_export
 from campaigns.scoping import role_in
 from campaigns.workflow import PLANNING_ROLES, WorkflowError
 from people.preferences import own_zone_name, zone_for
@@ -17,6 +18,8 @@ from publishing import calendar, calendar_layout, scheduling
 from publishing.calendar_forms import CalendarQuery, MoveForm
 from publishing.models import Publication
 from publishing.platforms import Platform
+
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
 @login_required
@@ -64,6 +67,25 @@ def calendar_data(request: HttpRequest) -> JsonResponse:
     if found is None:
         raise Http404("You are not a member of any organisation.")
     return JsonResponse(calendar.as_json(found))
+
+
+@login_required
+@require_GET
+def calendar_export(request: HttpRequest) -> HttpResponse:
+    """The items of the asked view, with its filters, as a plan in CSV that imports back (campaigns/plan_export.py)."""
+    query = CalendarQuery(request.GET)
+    params = query.params()
+    if query.errors:
+        return JsonResponse({"errors": query.errors.get_json_data()}, status=400)
+    found = calendar.span_for(request.user, params, own_zone_name(request))
+    if found is None:
+        raise Http404("You are not a member of any organisation.")
+    organisation, span = found
+    items = plan_export.calendar_items(request.user, organisation, span.start, span.end, params.filters)
+    response = StreamingHttpResponse(csv_lines(plan_export.plan_rows(items, organisation)), content_type=CSV_TYPE)
+    name = f"plan-{organisation.slug}-{span.first:%Y-%m-%d}-{span.last:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

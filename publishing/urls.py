@@ -37,6 +37,7 @@ urlpatterns = [
     path("releases/<int:pk>/move/", release_views.release_move, name="release_move"),
     path("calendar/", calendar_views.calendar_page, name="calendar"),
     path("calendar/data.json", calendar_views.calendar_data, name="calendar_data"),
+    path("calendar/export.csv", calendar_views.calendar_export, name="calendar_export"),
     path("calendar/publications/<int:pk>/move/", calendar_views.move_publication, name="calendar_move"),
     path("items/<int:pk>/repeat/", recurrence_views.item_repeat, name="item_repeat"),
     path("items/<int:pk>/repeat/again/", recurrence_views.item_repeat_again, name="item_repeat_again"),

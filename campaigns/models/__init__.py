@@ -9,6 +9,7 @@ from campaigns.models.myths import Myth, MythDebunk, MythResponse, MythSource
 from campaigns.models.observances import Observance
 from campaigns.models.organisations import Membership, Organisation, Role, validate_timezone
 from campaigns.models.partner_review import PartnerFeedback, PartnerLink, PartnerLinkUse
+from campaigns.models.plan_imports import PlanImport, PlanImportProblem
 from campaigns.models.review import Approval, Notification, Transition
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "PartnerFeedback",
     "PartnerLink",
     "PartnerLinkUse",
+    "PlanImport",
+    "PlanImportProblem",
     "Priority",
     "Rendition",
     "Role",

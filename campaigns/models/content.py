@@ -64,6 +64,8 @@ class ContentItem(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False, help_text=_("Raised on every save; a stale save is refused.")
     )
+    # A hash of the CSV row it was imported from and of its organisation: the same row is never imported twice.
+    import_key = models.CharField(_("import key"), max_length=64, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -81,6 +83,7 @@ class ContentItem(models.Model):
                 condition=Q(state__in=["draft", "in_review", "changes_requested", "approved", "scheduled", "published", "archived"]),
                 name="item_state_known",
             ),
+            models.UniqueConstraint(fields=["import_key"], name="item_imported_once"),
         ]  # fmt: skip
         indexes = [models.Index(fields=["campaign", "state"], name="item_campaign_state")]
 

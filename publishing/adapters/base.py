@@ -290,8 +290,10 @@ class Adapter:
 def attached_assets(variant: Variant) -> list[MediaAsset]:
     """The variant's media in their order; from its prefetched attachments when the caller prefetched them (the
     checks of a whole item), so that validating many variants costs no query each."""
-    if "attachments" in getattr(variant, "_prefetched_objects_cache", {}):
-        return [a.asset for a in sorted(variant.attachments.all(), key=lambda attachment: attachment.position)]
+    # Read from the cache itself rather than through `variant.attachments`, which refuses an unsaved variant: the
+    # CSV import checks its rows' variants before saving them, their attachments set in memory.
+    if (prefetched := getattr(variant, "_prefetched_objects_cache", {}).get("attachments")) is not None:
+        return [a.asset for a in sorted(prefetched, key=lambda attachment: attachment.position)]
     return [a.asset for a in variant.attachments.select_related("asset").order_by("position")]
 
 

@@ -27,6 +27,7 @@ from tests import axe, builders
 from tests.analytics.history import published_post
 from tests.browser.chromium import CHROMIUM
 from tests.browser.conftest import watched_chromium
+from tests.campaigns.plan_files import GOOD, plan_bytes, previewed
 from tests.campaigns.test_organisation_scoping import planner_patterns
 from tests.security.signing_in import authenticator_of
 
@@ -110,6 +111,12 @@ def desk(world):
     world.to_correct = builders.make_item(
         world.campaign, "Free jabs on Saturday", author=world.editor, state="published"
     )
+    rows = [
+        GOOD,
+        GOOD | {"kind": "podcast"},
+        GOOD | {"hashtags": "", "languages": "ar", "text": "لقاح الإنفلونزا مجاني."},
+    ]
+    world.plan = previewed(world.ministry, world.editor, plan_bytes(rows))
     return world
 
 
@@ -137,6 +144,8 @@ PAGES = [
     ("new cadence", "cadence_new", lambda d: {"campaign_pk": d.campaign.pk}, ""),
     ("cadence plan", "cadence_preview", lambda d: {"pk": d.cadence.pk}, ""),
     ("observances", "observances", lambda d: {}, ""),
+    ("plan import", "plan_imports", lambda d: {}, ""),
+    ("plan import checked", "plan_import_detail", lambda d: {"pk": d.plan.pk}, ""),
     ("myth register", "myth_list", lambda d: {}, ""),
     ("new myth", "myth_new", lambda d: {}, ""),
     ("myth", "myth_detail", lambda d: {"pk": d.myth.pk}, ""),
@@ -175,7 +184,8 @@ NOT_PAGES = {
     "two_factor_verify", "javascript-catalog", "partner_link_create", "partner_link_revoke",
     "item_repeat", "item_repeat_again", "publication_skip", "cadence_apply", "observance_remove",
     "account_quiet_hours", "release_move", "item_retract", "claim_add", "claim_edit", "claim_remove",
-    "claim_source_add", "claim_source_remove", "clinical_review_sign",
+    "claim_source_add", "claim_source_remove", "clinical_review_sign", "plan_import_status", "plan_import_confirm",
+    "plan_template", "plan_sample", "calendar_export",
 }  # fmt: skip
 
 

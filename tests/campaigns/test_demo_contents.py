@@ -25,10 +25,12 @@ from campaigns.demo_content import CAMPAIGNS, ITEMS, MINISTRY, PEOPLE
 from campaigns.demo_history import HISTORY_BRIEF
 from campaigns.demo_history_content import GOOD_HOURS
 from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Role, Variant
+from campaigns.plan_import_views import SAMPLE_PLAN
 from campaigns.scoping import role_in
 from publishing import engagement, metrics
 from publishing.models import Metric, MetricSchedule, Publication, SocialAccount
 from publishing.platforms import Platform
+from tests.campaigns.plan_files import imported
 
 # Rough limits of the short-text platforms; X counts every link as 23 characters (t.co), the others in full.
 TEXT_LIMITS = {Platform.X: 280, Platform.BLUESKY: 300, Platform.MASTODON: 500, Platform.THREADS: 500}
@@ -369,3 +371,17 @@ def test_one_demo_review_expires_within_the_month_so_the_expiring_page_lists_it(
     page = client.get(reverse("reviews_expiring")).context["page"]
 
     assert [review.item.title for review in page] == ["Who can give blood? Eligibility in 60 seconds"]
+
+
+def test_the_sample_plan_of_the_import_page_imports_into_the_ministry_without_a_problem(
+    seeded_demo: SeededDemo,
+) -> None:
+    ministry = Organisation.objects.get(slug=MINISTRY)
+    editor = get_user_model().objects.get(username="editor")
+    rows = len(SAMPLE_PLAN.read_text(encoding="utf-8").strip().splitlines()) - 1
+
+    plan = imported(ministry, editor, SAMPLE_PLAN.read_bytes())
+
+    assert list(plan.problems.values_list("row_number", "rule", "message")) == []
+    assert (plan.valid_rows, plan.imported_rows) == (rows, rows)
+    assert set(ContentItem.objects.filter(import_key__isnull=False).values_list("state", flat=True)) == {"draft"}

@@ -29,6 +29,8 @@ from campaigns.models import (
     Observance,
     Organisation,
     PartnerLink,
+    PlanImport,
+    PlanImportProblem,
     Source,
     Variant,
     VariantMedia,
@@ -92,6 +94,9 @@ OBJECT_URLS = {
     "claim_source_add": (Claim, lambda c: {"pk": c.item_id, "claim_pk": c.pk}),
     "claim_source_remove": (Source, lambda s: {"pk": s.item_id, "claim_pk": s.claim_id or 0, "source_pk": s.pk}),
     "clinical_review_sign": (ContentItem, lambda i: {"pk": i.pk}),
+    "plan_import_detail": (PlanImport, lambda p: {"pk": p.pk}),
+    "plan_import_status": (PlanImport, lambda p: {"pk": p.pk}),
+    "plan_import_confirm": (PlanImport, lambda p: {"pk": p.pk}),
 }
 
 # Pages opened by a signed token rather than by membership: whoever holds the token reaches them, whatever their
@@ -164,6 +169,11 @@ def clinic_extras(world):
         item=world.clinic_item, partner_name="Their partner", partner_email="partner@clinic.example",
         nonce=secrets.token_hex(16), created_by=world.outsider, expires_at=timezone.now() + dt.timedelta(days=7),
     )  # fmt: skip
+    plan = PlanImport.objects.create(
+        organisation=world.clinic, uploaded_by=world.outsider, file="plan_imports/theirs.csv", file_name="theirs.csv",
+        state=PlanImport.State.PREVIEWED, total_rows=1, checked_rows=1, valid_rows=1,
+    )  # fmt: skip
+    PlanImportProblem.objects.create(plan_import=plan, row_number=2, rule="hashtags_missing", message="Theirs")
     world.clinic_campaign.name = "Clinic hand hygiene (edited)"
     world.clinic_campaign.save()
     return world
