@@ -13,6 +13,7 @@ from campaigns.models import ContentItem
 from campaigns.workflow import WorkflowError, perform
 from publishing import freezes, scheduling
 from publishing.models import Publication, PublicationAttempt, Release
+from publishing.release_sending import send_together
 from publishing.sandbox.models import SandboxPost
 from tests import builders, loopback, processes
 
@@ -76,6 +77,34 @@ def test_a_freeze_on_one_account_holds_the_whole_release(world):
 
     assert scheduling.claim_due(when + dt.timedelta(seconds=1), limit=100) == ([], [])
     assert release.publications.filter(state=P.SCHEDULED).count() == 8
+
+
+def test_a_release_is_claimed_a_little_before_its_instant_and_not_earlier(world):
+    when = timezone.now() + dt.timedelta(minutes=5)
+    release = release_of(world, 4, when)
+
+    assert scheduling.claim_due(when - scheduling.RELEASE_CLAIM_AHEAD - dt.timedelta(seconds=1), limit=10) == ([], [])
+    queued, _ = scheduling.claim_due(when - scheduling.RELEASE_CLAIM_AHEAD, limit=10)
+
+    assert sorted(queued) == sorted(release.publications.values_list("pk", flat=True))
+
+
+def test_a_freeze_on_one_account_after_the_claim_holds_the_whole_release_and_nothing_is_posted(
+    world, live_server, transactional_db
+):
+    when = timezone.now() + dt.timedelta(seconds=2)
+    release = release_of(world, 6, when, base=f"{live_server.url}/sandbox/mastodon/")
+    queued, _ = scheduling.claim_due(when, limit=100)
+    freezes.start_freeze(
+        world.ministry, world.manager, "Figures disputed", account=release.publications.first().account
+    )
+
+    states = send_together(queued)
+
+    assert set(states.values()) == {P.SCHEDULED} and len(states) == 6
+    assert release.publications.filter(state=P.SCHEDULED).count() == 6
+    assert not SandboxPost.objects.exists()
+    processes.wait_for_other_sessions()
 
 
 def test_moving_the_release_moves_all_its_publications(world):
