@@ -55,7 +55,13 @@ def send_together(publication_ids: list[int]) -> dict[int, str | None]:
     states: dict[int, str | None] = {}
     ready: list[Prepared] = []
     for publication_id in publication_ids:
-        prepared = prepare(publication_id, timezone.now(), lease)
+        try:
+            prepared = prepare(publication_id, timezone.now(), lease)
+        except Exception:
+            # As a worker dying on it: its lease runs out (or, still queued, it is handed over again) and it is
+            # reconciled with the platform; the rest of the release goes on.
+            logger.exception("preparing %s failed", publication_id)
+            continue
         if isinstance(prepared, Prepared):
             ready.append(prepared)
         else:
