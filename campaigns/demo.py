@@ -29,6 +29,7 @@ from campaigns import (
     demo_myths,
     demo_partner_review,
     demo_recurring,
+    demo_release,
     workflow,
 )
 from campaigns.demo_content import (
@@ -127,6 +128,9 @@ def build_demo(today: date | None = None) -> list[Login]:
         demo_recurring.build_recurring(campaigns, accounts, users, days)
         demo_myths.build_myths(campaigns, users, accounts, days, _item)
         demo_corrections.build_corrections(campaigns, users, accounts, days, _item)
+        demo_release.build_release(campaigns, accounts, users, days)
+        demo_release.build_outbreak_cadence(campaigns, accounts, users, days)
+        demo_release.build_observances(organisations[MINISTRY], users)
         # Made here rather than by a worker, so that the library shows them as soon as the demo starts.
         for asset in MediaAsset.objects.filter(organisation__in=organisations.values()):
             make_renditions(asset)

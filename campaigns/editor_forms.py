@@ -13,6 +13,7 @@ from campaigns.alt_text import validate_alt_text
 from campaigns.languages import language_name
 from campaigns.models import Campaign, ContentItem, MediaAsset, Organisation, Variant
 from publishing import scheduling
+from publishing.models import Release
 from publishing.platforms import Platform
 
 
@@ -155,16 +156,36 @@ class DecisionForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    """When, and on which accounts: a variant goes to the accounts of its platform."""
+    """When, and on which accounts: a variant goes to the accounts of its platform; or together with others, in a
+    coordinated release (an existing one, or a new one at that time)."""
 
     when = forms.DateTimeField(label=_("Publish at"))
     targets = forms.MultipleChoiceField(label=_("Variants and accounts"), widget=forms.CheckboxSelectMultiple)
+    release = forms.ModelChoiceField(
+        label=_("Release together with"), queryset=Release.objects.none(), required=False,
+        empty_label=_("No: on its own"),
+        help_text=_("Its publications then go out at the release's instant, with the others, whatever the time above."),
+    )  # fmt: skip
+    new_release_name = forms.CharField(
+        label=_("Or in a new release, named"), max_length=200, required=False,
+        help_text=_("e.g. Measles figures: everything in it goes out together at the time above."),
+    )  # fmt: skip
+    new_release_note = forms.CharField(
+        label=_("Embargo note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What may not be said before the instant, and who agreed it."),
+    )  # fmt: skip
 
-    def __init__(self, *args: Any, item: ContentItem, accounts: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, item: ContentItem, accounts: list[Any], releases: list[Release] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         zone = reading_zone()
         self.fields["when"] = LocalDateTimeField(
-            zone, label=_("Publish at"), help_text=_("In %(zone)s time.") % {"zone": zone.key}
+            zone, label=_("Publish at"), required=False, help_text=_("In %(zone)s time.") % {"zone": zone.key}
+        )
+        self.fields["release"].queryset = Release.objects.filter(pk__in=[release.pk for release in releases])
+        self.fields["release"].label_from_instance = lambda release: (
+            f"{release.name} · {timezone.localtime(release.instant, zone):%Y-%m-%d %H:%M}"
         )
         self.pairs = {
             f"{variant.pk}:{account.pk}": (variant, account)
@@ -177,11 +198,23 @@ class ScheduleForm(forms.Form):
             for key, (variant, account) in self.pairs.items()
         ]
 
-    def clean_when(self) -> dt.datetime:
-        when = self.cleaned_data["when"]
-        if scheduling.is_in_the_past(when):
-            raise forms.ValidationError(_("This time has passed; choose a time to come."))
-        return when
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        release, when = data.get("release"), data.get("when")
+        data["new_release_name"] = (data.get("new_release_name") or "").strip()
+        if release is not None and data["new_release_name"]:
+            self.add_error("new_release_name", _("Choose an existing release or name a new one, not both."))
+        if release is None and "when" not in self.errors:
+            if when is None:
+                self.add_error("when", _("Choose when it goes out."))
+            elif scheduling.is_in_the_past(when):
+                self.add_error("when", _("This time has passed; choose a time to come."))
+        return data
 
     def chosen(self) -> list[tuple[Any, Any]]:
         return [self.pairs[key] for key in self.cleaned_data["targets"]]
+
+    def instant(self) -> dt.datetime:
+        """When the chosen publications go out: the release's instant if one was chosen, else the time typed."""
+        release = self.cleaned_data.get("release")
+        return release.instant if release is not None else self.cleaned_data["when"]

@@ -28,7 +28,7 @@ from campaigns.editor_forms import (
 )
 from campaigns.models import MediaAsset, Variant
 from campaigns.workflow import WorkflowError
-from publishing import scheduling
+from publishing import releases, scheduling
 from publishing.calendar_forms import MoveForm
 from publishing.models import Publication
 from publishing.platform_rules import rules_for
@@ -213,11 +213,21 @@ def item_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     form = selectors.schedule_form(item, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            when = form.cleaned_data["when"]
+            when, release, new_release = (
+                form.instant(),
+                form.cleaned_data["release"],
+                form.cleaned_data["new_release_name"],
+            )
             warnings = [
                 w for variant, account in form.chosen() for w in scheduling.duplicate_warnings(variant, account, when)
             ] + scheduling.same_text_elsewhere_warnings(form.chosen(), when)
-            scheduling.schedule(item, request.user, form.chosen(), when)
+            if release is not None:
+                releases.schedule_in_release(item, request.user, form.chosen(), release)
+            elif new_release:
+                note = form.cleaned_data["new_release_note"]
+                releases.schedule_in_new_release(item, request.user, form.chosen(), when, new_release, note)
+            else:
+                scheduling.schedule(item, request.user, form.chosen(), when)
         except WorkflowError as refusal:
             return _refused(
                 request,

@@ -25,7 +25,7 @@ from campaigns.library_selectors import LIBRARY_PURPOSE, thumbnail_url
 from campaigns.models import Campaign, ContentItem, Membership, PartnerFeedback, Rendition, Role, Transition
 from campaigns.review_diff import changes_since_last_approval
 from campaigns.scoping import organisation_ids_of
-from publishing import engagement, recurrence_selectors, scheduling
+from publishing import engagement, recurrence_selectors, releases, scheduling
 from publishing.models import Publication, SocialAccount
 from publishing.platform_rules import rules_for
 
@@ -121,7 +121,8 @@ def schedule_form(item: ContentItem, data: Any = None) -> ScheduleForm:
         initial["when"] = item.planned_at
     elif slots:
         initial["when"] = min(slots)
-    return ScheduleForm(data, item=item, accounts=accounts, initial=initial)
+    upcoming = releases.upcoming_releases(item.campaign.organisation, timezone.now())
+    return ScheduleForm(data, item=item, accounts=accounts, releases=upcoming, initial=initial)
 
 
 def publications_of(item: ContentItem) -> QuerySet[Publication]:

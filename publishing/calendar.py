@@ -36,7 +36,7 @@ PLATFORM_LABELS = dict(Platform.choices)
 COLUMNS = (
     "pk", "scheduled_at", "state", "variant__platform", "variant__language", "variant__item_id",
     "variant__item__title", "variant__item__campaign_id", "variant__item__campaign__name",
-    "variant__item__campaign__colour", "account__handle", "thumbnail", "recurrence_id",
+    "variant__item__campaign__colour", "account__handle", "thumbnail", "recurrence_id", "release__name",
 )  # fmt: skip
 # The calendar's chip shows the first attached image (a video's too, once it has one) by its square thumbnail.
 THUMBNAIL = Subquery(
@@ -216,10 +216,26 @@ def as_json(calendar: Calendar) -> dict[str, Any]:
 
 
 def _entry(row: tuple, zone: dt.tzinfo) -> dict[str, Any]:
-    pk, at, state, platform, language, item_id, title, campaign_id, campaign, colour, handle, thumbnail, rule = row
+    (
+        pk,
+        at,
+        state,
+        platform,
+        language,
+        item_id,
+        title,
+        campaign_id,
+        campaign,
+        colour,
+        handle,
+        thumbnail,
+        rule,
+        release,
+    ) = row
     return {
         "id": pk, "scheduled_at": at.astimezone(zone).isoformat(), "platform": platform, "language": language,
         "state": state, "campaign_id": campaign_id, "campaign": campaign, "colour": colour,
         "item_id": item_id, "title": title, "account": handle,
         "thumbnail": default_storage.url(thumbnail) if thumbnail else "", "repeats": rule is not None,
+        "release": release or "",  # the coordinated release it goes out with
     }  # fmt: skip

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import events
 from campaigns import workflow
 from campaigns.models import ContentItem, Organisation, Variant
-from publishing import scheduling
-from publishing.models import Publication, Release, SocialAccount
+from publishing import freezes, scheduling
+from publishing.models import Freeze, Publication, Release, SocialAccount
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,51 @@ def schedule_in_new_release(
     name: str, embargo_note: str = "",
 ) -> list[Publication]:  # fmt: skip
     """Plan a release at `when` and schedule the item's chosen variants in it, all or nothing."""
+    targets = list(targets)
+    _check_not_frozen(item, targets)
+    if scheduling.is_in_the_past(when):
+        raise workflow.WorkflowError(_("This time has passed; choose a time to come."), code="in_the_past", status=400)
     with transaction.atomic():
         release = create_release(item.campaign.organisation, actor, name, when, embargo_note)
         return scheduling.schedule(item, actor, targets, when, release)
 
 
+def schedule_in_release(
+    item: ContentItem, actor: AbstractBaseUser, targets: Iterable[tuple[Variant, SocialAccount]], release: Release
+) -> list[Publication]:
+    """Schedule the item's chosen variants in an upcoming release: they go out at its instant, with the others."""
+    targets = list(targets)
+    _check_not_frozen(item, targets)
+    if release.instant - timezone.now() < scheduling.RELEASE_CLAIM_AHEAD:
+        raise workflow.WorkflowError(
+            _("The release “%(name)s” is going out or has gone out: it can no longer be joined.")
+            % {"name": release.name},
+            code="release_closed", status=409,
+        )  # fmt: skip
+    return scheduling.schedule(item, actor, targets, release.instant, release)
+
+
+def _check_not_frozen(item: ContentItem, targets: list[tuple[Variant, SocialAccount]]) -> None:
+    # A freeze holds a release whole: one frozen item would keep every other publication of it back.
+    campaign = item.campaign
+    covering = Freeze.objects.filter(
+        Q(organisation_id=campaign.organisation_id, campaign__isnull=True, account__isnull=True)
+        | Q(campaign_id=campaign.pk)
+        | Q(account_id__in=[account.pk for _variant, account in targets]),
+        lifted_at__isnull=True,
+    ).first()
+    if covering is not None and not freezes.may_pass_freeze(item):
+        raise workflow.WorkflowError(
+            _("Publishing is paused (%(reason)s): a release with this item would be held whole. Schedule it "
+              "together once the pause is lifted.") % {"reason": covering.reason},
+            code="frozen", status=409,
+        )  # fmt: skip
+
+
 def upcoming_releases(organisation: Organisation, now: dt.datetime) -> list[Release]:
-    """The organisation's releases still to come, soonest first (an item may join one)."""
-    return list(Release.objects.filter(organisation=organisation, instant__gt=now).order_by("instant"))
+    """The organisation's releases an item may still join (not yet claimed for sending), soonest first."""
+    joinable = Release.objects.filter(organisation=organisation, instant__gt=now + scheduling.RELEASE_CLAIM_AHEAD)
+    return list(joinable.order_by("instant"))
 
 
 def release_view(release: Release) -> ReleaseView:

@@ -35,6 +35,10 @@ PENDING_STATES = (P.SCHEDULED, P.QUEUED, P.RETRYING)
 ALERT_LATE_CUTOFF = dt.timedelta(minutes=30)
 DEFAULT_LATE_CUTOFF = dt.timedelta(hours=6)
 DUPLICATE_WINDOW = dt.timedelta(hours=3)
+# A release is claimed this long before its instant: its one task prepares every publication (~20 ms each on the
+# loaded 2-CPU machine, so ~4 s for 200, media uploads aside) and then waits for the instant. Short enough that a
+# freeze started meanwhile is rare (it is checked again at the instant) and that a publish thread is not held long.
+RELEASE_CLAIM_AHEAD = dt.timedelta(seconds=15)
 SLOT_SEARCH_DAYS = 28
 
 
@@ -338,15 +342,15 @@ def _check_accounts_take(targets: list[tuple[Variant, SocialAccount]]) -> None:
 def claim_due(now: dt.datetime, limit: int) -> tuple[list[int], list[int]]:
     """Claim due publications in one short transaction: (ids now queued, ids expired past their deadline).
 
-    A due release is claimed whole, whatever `limit` says, so that its publications are handed over together;
-    the others fill what is left of `limit`."""
+    A release is claimed whole RELEASE_CLAIM_AHEAD before its instant, whatever `limit` says, so that its
+    publications are prepared together and sent at the instant (publishing/release_sending.py); the others fill
+    what is left of `limit`."""
     with transaction.atomic():
-        waiting = Publication.objects.filter(state__in=(P.SCHEDULED, P.RETRYING), scheduled_at__lte=now).exclude(
-            next_attempt_at__gt=now
-        )
+        pending = Publication.objects.filter(state__in=(P.SCHEDULED, P.RETRYING)).exclude(next_attempt_at__gt=now)
+        waiting = pending.filter(scheduled_at__lte=now)
         # Frozen rows wait; crisis items may pass, and sending checks their two approvals.
         frozen = frozen_publications() & Q(variant__item__is_crisis=False)
-        together = _claim_releases(waiting, frozen)
+        together = _claim_releases(pending.filter(scheduled_at__lte=now + RELEASE_CLAIM_AHEAD), frozen)
         due = together + list(
             waiting.select_for_update(skip_locked=True)
             .filter(release__isnull=True)

@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import queue
 import random
 import socket
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from api import webhooks
@@ -46,21 +45,17 @@ A = PublicationAttempt.Outcome
 MAX_ATTEMPTS = 6
 BACKOFF_BASE_S = 2.0
 BACKOFF_MAX_S = 15 * 60.0
-# A release's platform calls are made by this many threads at once: enough that 200 posts leave within a
-# second (each call waits on the platform far more than it computes), few enough for the database's connections.
-RELEASE_CALLS_AT_ONCE = 32
-# The first of a release's publications is prepared before the others: its lease allows for theirs (a send
-# prepares in well under 100 ms, even on a loaded machine).
-RELEASE_PREPARE_ALLOWANCE = dt.timedelta(milliseconds=100)
 
 
 @dataclass
 class Prepared:
-    """A publication claimed for sending, its attempt recorded: all that is left is to call the platform."""
+    """A publication claimed for sending, its attempt recorded and its post made ready: all that is left is the
+    platform call (`post`)."""
 
     publication: Publication
     attempt: PublicationAttempt
     adapter: Adapter
+    post: Callable[[], Published]
 
 
 @dataclass
@@ -80,56 +75,6 @@ def send(publication_id: int) -> str | None:
     return record(prepared, call(prepared))
 
 
-def send_together(publication_ids: list[int]) -> dict[int, str | None]:
-    """Send a release's queued publications so that they reach their platforms together: every check and record
-    made before a call is made for all of them first, then the calls go out at once; returns each one's state."""
-    lease = send_lease() + RELEASE_PREPARE_ALLOWANCE * len(publication_ids)
-    states: dict[int, str | None] = {}
-    ready = []
-    for publication_id in publication_ids:
-        prepared = prepare(publication_id, timezone.now(), lease)
-        if isinstance(prepared, Prepared):
-            ready.append(prepared)
-        else:
-            states[publication_id] = prepared
-    answers = call_at_once(ready)
-    for prepared, answer in zip(ready, answers, strict=True):
-        try:
-            states[prepared.publication.pk] = record(prepared, answer)
-        except Exception:
-            # Left publishing: its lease runs out and it is reconciled with the platform, as a dead worker's is.
-            logger.exception("recording the outcome of %s failed", prepared.publication.pk)
-    return states
-
-
-def call_at_once(ready: list[Prepared]) -> list[Answer]:
-    """Call the platforms for all of `ready` from a few threads at once; the answers in the same order."""
-    if len(ready) <= 1:
-        return [call(prepared) for prepared in ready]
-    answers: list[Answer | None] = [None] * len(ready)
-    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for index in range(len(ready)):
-        todo.put(index)
-
-    def work() -> None:
-        try:
-            while True:
-                try:
-                    index = todo.get_nowait()
-                except queue.Empty:
-                    return
-                answers[index] = call(ready[index])
-        finally:
-            connection.close()  # each thread's own database connection (an adapter may read the media)
-
-    threads = [threading.Thread(target=work) for _ in range(min(len(ready), RELEASE_CALLS_AT_ONCE))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return [answer or Answer(None, RuntimeError("the call was not made"), timezone.now()) for answer in answers]
-
-
 def prepare(publication_id: int, now: dt.datetime, lease: dt.timedelta | None = None) -> Prepared | str | None:
     """Claim a queued publication and record its attempt: Prepared, or the state it was left in (None: it was
     not queued, a duplicate message)."""
@@ -141,7 +86,8 @@ def prepare(publication_id: int, now: dt.datetime, lease: dt.timedelta | None = 
     if publication is None:
         return None  # not queued any more: a duplicate message, or already handled
     account_id, platform = publication.account_id, publication.account.platform
-    if (held := _quiet_hours_hold(publication, now)) is not None:
+    # A release is prepared a little before its instant: its quiet hours are those of the instant.
+    if (held := _quiet_hours_hold(publication, max(now, publication.scheduled_at))) is not None:
         return held
     wait_s = rate_limits.acquire(platform, account_id)
     if wait_s > 0:
@@ -165,13 +111,22 @@ def prepare(publication_id: int, now: dt.datetime, lease: dt.timedelta | None = 
         # Held rows go back to waiting (a freeze's lift decides about them); the others are settled.
         _settle(publication, attempt, state, A.TRANSIENT_ERROR if state == P.SCHEDULED else A.PERMANENT_ERROR, refusal)
         return state
-    return Prepared(publication, attempt, adapter_for(publication.account.platform))
+    adapter = adapter_for(publication.account.platform)
+    try:
+        post = adapter.ready(publication)
+    except Exception as error:  # what the platform answered a media upload: settled as the post's answer would be
+        return record(Prepared(publication, attempt, adapter, _not_ready), Answer(None, error, timezone.now()))
+    return Prepared(publication, attempt, adapter, post)
+
+
+def _not_ready() -> Published:
+    raise RuntimeError("the post was not made ready")
 
 
 def call(prepared: Prepared) -> Answer:
     """The platform call alone: what it answered, and when (an unexpected error is kept for `record` to raise)."""
     try:
-        published = prepared.adapter.publish(prepared.publication)
+        published = prepared.post()
     except Exception as error:
         return Answer(None, error, timezone.now())
     return Answer(published, None, timezone.now())
@@ -193,6 +148,12 @@ def record(prepared: Prepared, answer: Answer) -> str:
     result = answer.published
     _published(publication, attempt, result.remote_id, result.url, notes=result.notes, at=answer.at)
     return P.PUBLISHED
+
+
+def hold(prepared: Prepared, reason: str) -> str:
+    """Put a prepared publication back to waiting, its attempt closed: nothing was posted (a freeze's lift decides)."""
+    _settle(prepared.publication, prepared.attempt, P.SCHEDULED, A.TRANSIENT_ERROR, reason)
+    return P.SCHEDULED
 
 
 def _quiet_hours_hold(publication: Publication, now: dt.datetime) -> str | None:

@@ -39,7 +39,7 @@ def publish(publication_id: int) -> str | None:
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def publish_together(publication_ids: list[int]) -> dict[int, str | None]:
     """Send a release's publications together (each already sent does nothing)."""
-    from publishing.sending import send_together
+    from publishing.release_sending import send_together
 
     states = send_together(publication_ids)
     logger.info("publish together: %d of %d sent", sum(s == "published" for s in states.values()), len(states))

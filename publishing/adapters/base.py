@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -99,7 +100,8 @@ def platform_timeout() -> httpx.Timeout:
 
 # Keep-alive connections for every thread of a worker: a new client per send costs an SSL context
 # (~20 ms of CPU) and a TCP handshake. Sized above the publish pool's threads (64 in the benchmarks).
-CLIENT_LIMITS = httpx.Limits(max_connections=256, max_keepalive_connections=128)
+# A release keeps one open connection per post until its instant (publishing/release_sending.py): all are kept alive.
+CLIENT_LIMITS = httpx.Limits(max_connections=256, max_keepalive_connections=256)
 _clients: dict[int, httpx.Client] = {}
 
 
@@ -190,8 +192,22 @@ class Adapter:
         where the platform has them and they were read)."""
         return []
 
+    # Whether the calls `ready` leaves for the instant read or write nothing in the database (a token refused at
+    # the instant is still refreshed and saved): a release fires many of them at once without a connection each.
+    ready_calls_skip_database: ClassVar[bool] = False
+
     def publish(self, publication: Publication) -> Published:
         raise NotImplementedError
+
+    def warm_up_url(self, account: SocialAccount) -> str | None:
+        """A cheap public address of the account's platform, asked just before a release's instant so that the
+        post then goes out on a connection already open (TCP and TLS handshakes done); None: nothing to ask."""
+        return None
+
+    def ready(self, publication: Publication) -> Callable[[], Published]:
+        """Do now what can be done before the post's instant (read the database, upload media, build the request)
+        and return the call that makes the post. Its attempt is already recorded. The default does it all later."""
+        return lambda: self.publish(publication)
 
     def find_existing(self, publication: Publication) -> Published | None:
         """The post this publication already made, if the platform has it (for unknown outcomes)."""

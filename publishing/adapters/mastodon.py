@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
@@ -27,6 +28,7 @@ from publishing.adapters.base import (
     has_rival_in_doubt,
     oauth_error,
     retry_after,
+    should_refresh,
     sole_unclaimed,
 )
 from publishing.adapters.mastodon_answers import (
@@ -70,7 +72,13 @@ class MastodonAdapter(Adapter):
     # DELETE /api/v1/statuses/:id: https://docs.joinmastodon.org/methods/statuses/#delete
     supports_delete = True
 
+    # The status's body is built and its media uploaded before the instant: at the instant, only the POST is left.
+    ready_calls_skip_database = True
+
     def publish(self, publication: Publication) -> Published:
+        return self.ready(publication)()
+
+    def ready(self, publication: Publication) -> Callable[[], Published]:
         variant, account = publication.variant, publication.account
         attachments = variant.attachments.select_related("asset").order_by("position")
         body: dict[str, Any] = {"status": status_text(variant), "language": variant.language, "visibility": "public"}
@@ -78,12 +86,21 @@ class MastodonAdapter(Adapter):
             body["media_ids"] = media_ids
         if answered := self.answered_post(publication):
             body["in_reply_to_id"] = answered.remote_id  # a correction answers the original's status
+        if should_refresh(account):
+            self.refresh_access_token(account, f"{account.api_base_url.rstrip('/')}/oauth/token")
         headers = {"Idempotency-Key": str(publication.idempotency_key)}
-        status = self.call(account, "POST", "api/v1/statuses", json=body, headers=headers).json()
-        published = Published(remote_id=str(status["id"]), url=status.get("url") or status.get("uri", ""))
-        if variant.first_comment.strip():
-            return self._reply(publication, published)
-        return published
+        with_reply = bool(variant.first_comment.strip())
+
+        def post() -> Published:
+            status = self.call(account, "POST", "api/v1/statuses", json=body, headers=headers).json()
+            published = Published(remote_id=str(status["id"]), url=status.get("url") or status.get("uri", ""))
+            return self._reply(publication, published) if with_reply else published
+
+        return post
+
+    def warm_up_url(self, account: SocialAccount) -> str | None:
+        # Public, without a token: https://docs.joinmastodon.org/methods/instance/#v2
+        return f"{account.api_base_url.rstrip('/')}/api/v2/instance"
 
     def find_existing(self, publication: Publication) -> Published | None:
         if has_rival_in_doubt(publication):

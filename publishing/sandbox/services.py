@@ -11,6 +11,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Collection
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,11 @@ KIND_SCOPES = {
     FaultKind.REJECT: {FaultScope.CREATE, FaultScope.MEDIA},
 }
 ACTIVE = Q(remaining__isnull=True) | Q(remaining__gt=0)
+
+# When the request being answered reached the sandbox (publishing/sandbox/middleware.py): a post's `received_at`.
+# The time the sandbox then takes to store it (Django and the database, in one process, on a loaded machine) is
+# the sandbox's own, not the sender's; a platform's fleet of servers takes a burst in parallel.
+request_arrived_at: ContextVar[dt.datetime | None] = ContextVar("sandbox_request_arrived_at", default=None)
 
 
 class Refusal(Exception):
@@ -140,6 +146,7 @@ def store_post(account: SandboxAccount, new: NewPost, idempotency_key: str | Non
             post = SandboxPost.objects.create(
                 account=account, remote_id=new_remote_id(), idempotency_key=idempotency_key,
                 text=new.text, link=new.link, media=new.media, reply_to=new.reply_to, payload=new.payload,
+                received_at=request_arrived_at.get() or timezone.now(),
             )  # fmt: skip
             # Conditional: of two posts racing for the same upload, one attaches it, the other is refused.
             attached = _attachable(account, media_ids).update(post=post)

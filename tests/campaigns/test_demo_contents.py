@@ -385,3 +385,72 @@ def test_the_sample_plan_of_the_import_page_imports_into_the_ministry_without_a_
     assert list(plan.problems.values_list("row_number", "rule", "message")) == []
     assert (plan.valid_rows, plan.imported_rows) == (rows, rows)
     assert set(ContentItem.objects.filter(import_key__isnull=False).values_list("state", flat=True)) == {"draft"}
+
+
+def _ministry_manager_client() -> Any:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="manager"))
+    return client
+
+
+def test_the_embargoed_announcement_goes_out_together_on_three_accounts_in_three_languages(
+    seeded_demo: SeededDemo,
+) -> None:
+    from django.urls import reverse
+
+    from campaigns.demo_release import PLATFORMS, RELEASE_NAME
+    from publishing.models import Release
+
+    release = Release.objects.get(organisation__slug=MINISTRY, name=RELEASE_NAME)
+    publications = list(release.publications.select_related("variant", "account"))
+    assert release.embargo_note and release.instant > dt.datetime.now(dt.UTC)
+    assert {p.account.platform for p in publications} == set(PLATFORMS)
+    assert {p.variant.language for p in publications} == {"en", "fr", "ar"} and len(publications) == 9
+    assert {(p.scheduled_at, p.state) for p in publications} == {(release.instant, Publication.State.SCHEDULED)}
+    client = _ministry_manager_client()
+    page = client.get(reverse("release_detail", args=[release.pk])).content.decode()
+    assert RELEASE_NAME in page and "scheduled: 9" in page
+    day = release.instant.astimezone(release.organisation.zone).date().isoformat()
+    week = client.get(reverse("calendar"), {"view": "week", "date": day, "org": MINISTRY}).content.decode()
+    assert week.count(f"released together: {RELEASE_NAME}") >= 9
+
+
+def test_the_flu_campaign_has_the_outbreak_cadence_set_up_and_its_plan_places_an_approved_item(
+    seeded_demo: SeededDemo,
+) -> None:
+    from django.urls import reverse
+
+    from campaigns.demo_release import OUTBREAK_TITLE
+    from publishing import cadence as cadences
+    from publishing.models import Cadence
+
+    cadence = Cadence.objects.get(campaign__organisation__slug=MINISTRY, name=cadences.PRESETS["outbreak"][0])
+    assert cadence.local_times == [dt.time(8, 0), dt.time(13, 0), dt.time(19, 0)]
+    assert cadence.weekdays == list(range(7)) and cadence.accounts.count() == 3
+    plan = cadences.plan(cadence)
+    assert [placement.item.title for placement in plan.placements] == [OUTBREAK_TITLE]
+    assert not Publication.objects.filter(variant__item__title=OUTBREAK_TITLE).exists()  # shown, not applied
+    page = _ministry_manager_client().get(reverse("cadence_preview", args=[cadence.pk]))
+    assert page.status_code == 200 and OUTBREAK_TITLE in page.content.decode()
+
+
+def test_the_demo_calendar_shows_an_observance_in_every_month(seeded_demo: SeededDemo) -> None:
+    from django.urls import reverse
+
+    from campaigns import observances
+
+    ministry = Organisation.objects.get(slug=MINISTRY)
+    this_year = ministry.today().year
+    for month in range(1, 13):
+        first = dt.date(this_year, month, 1)
+        last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+        assert observances.on_days(ministry, first, last), f"no observance in {first:%B}"
+    today = ministry.today()
+    first = today.replace(day=1)
+    last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    page = _ministry_manager_client().get(reverse("calendar"), {"org": MINISTRY, "date": today.isoformat()})
+    shown = [o.name for days in observances.on_days(ministry, first, last).values() for o in days]
+    assert page.status_code == 200 and any(name in page.content.decode() for name in shown)
