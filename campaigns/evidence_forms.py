@@ -23,7 +23,7 @@ class ClaimSourceForm(VersionForm):
 
 
 class ClaimForm(ClaimSourceForm):
-    """A new claim with its first source."""
+    """A new claim with its first source (prefixed "claim" on the page, beside the item's own form)."""
 
     text = forms.CharField(label=_("Claim"), max_length=CLAIM_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
     field_order = ["version", "text", "url", "title", "kind"]

@@ -50,13 +50,15 @@ def panel(item: ContentItem, user: AbstractBaseUser, failed: dict[str, Any] | No
     return {
         "claims": rows,
         "can_edit": can_edit,
-        "claim_form": failed.get("claim") or ClaimForm(initial={"version": item.version}),
+        "claim_form": failed.get("claim") or ClaimForm(prefix="claim", initial={"version": item.version}),
         "removal": failed.get("remove"),
         "review": latest,
         "review_stands": standing is not None and standing.covers(today),
         "review_expired": standing is not None and not standing.covers(today),
         "review_voided": latest is not None and standing is None,
-        "sign_off_form": (failed.get("sign_off") or SignOffForm()) if may_sign and item.state != "archived" else None,
+        "sign_off_form": (failed.get("sign_off") or SignOffForm(prefix="review"))
+        if may_sign and item.state != "archived"
+        else None,
     }
 
 

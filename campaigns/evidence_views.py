@@ -28,7 +28,7 @@ REVIEWS_PER_PAGE = 25
 @require_POST
 def claim_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_for_user(request.user, pk)
-    form = ClaimForm(request.POST)
+    form = ClaimForm(request.POST, prefix="claim")
     return _run(request, item, form, "claim", lambda data: editing.add_claim(
         item, request.user, data["version"], data["text"], (data["url"], data["title"], data["kind"])
     ), _("Claim added."))  # fmt: skip
@@ -82,7 +82,7 @@ def claim_source_remove(request: HttpRequest, pk: int, claim_pk: int, source_pk:
 @require_POST
 def clinical_review_sign(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_for_user(request.user, pk)
-    form = SignOffForm(request.POST)
+    form = SignOffForm(request.POST, prefix="review")
     if form.is_valid():
         try:
             evidence.sign_off(item, request.user, form.cleaned_data["expires_on"], form.cleaned_data["note"])

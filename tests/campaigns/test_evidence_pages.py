@@ -4,6 +4,7 @@ page: what they show, to whom, and the field-named errors of their forms."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -42,7 +43,7 @@ def version_of(item: ContentItem) -> int:
 
 def new_claim(item: ContentItem, **fields: str) -> dict[str, object]:
     defaults = {"text": "The flu vaccine is safe in pregnancy.", "url": WHO, "title": "WHO fact sheet", "kind": "who"}
-    return {"version": version_of(item), **defaults, **fields}
+    return {f"claim-{name}": value for name, value in {"version": version_of(item), **defaults, **fields}.items()}
 
 
 # Claims and their sources
@@ -132,7 +133,7 @@ def test_the_same_source_twice_on_a_claim_is_refused_on_its_address_not_with_a_5
 
 def test_a_stale_page_cannot_add_a_claim(world, advice):
     response = logged_in(world.editor).post(
-        reverse("claim_add", args=[advice.pk]), new_claim(advice) | {"version": advice.version - 1}
+        reverse("claim_add", args=[advice.pk]), new_claim(advice) | {"claim-version": advice.version - 1}
     )
 
     assert response.status_code == 409
@@ -157,7 +158,9 @@ def test_a_clinical_reviewer_signs_off_and_the_page_shows_who_and_until_when(wor
     expiry = days_from_today(world, 90)
 
     assert client.get(reverse("item_detail", args=[advice.pk])).context["evidence"]["sign_off_form"] is not None
-    response = client.post(reverse("clinical_review_sign", args=[advice.pk]), {"expires_on": expiry}, follow=True)
+    response = client.post(
+        reverse("clinical_review_sign", args=[advice.pk]), {"review-expires_on": expiry}, follow=True
+    )
 
     review = ClinicalReview.objects.get(item=advice)
     assert (review.reviewer, review.reviewer_name, review.credentials, review.expires_on) == (
@@ -172,7 +175,9 @@ def test_who_is_no_clinical_reviewer_sees_no_sign_off_form_and_is_refused(world,
     client = logged_in(world.manager)
 
     assert client.get(reverse("item_detail", args=[advice.pk])).context["evidence"]["sign_off_form"] is None
-    response = client.post(reverse("clinical_review_sign", args=[advice.pk]), {"expires_on": days_from_today(world, 9)})
+    response = client.post(
+        reverse("clinical_review_sign", args=[advice.pk]), {"review-expires_on": days_from_today(world, 9)}
+    )
 
     assert response.status_code == 403
     assert ClinicalReview.objects.filter(item=advice).count() == 1
@@ -182,7 +187,9 @@ def test_who_is_no_clinical_reviewer_sees_no_sign_off_form_and_is_refused(world,
 def test_a_sign_off_without_a_valid_expiry_is_refused_naming_the_field(world, advice, value, message):
     builders.make_evidence(advice, world.clinician)
 
-    response = logged_in(world.clinician).post(reverse("clinical_review_sign", args=[advice.pk]), {"expires_on": value})
+    response = logged_in(world.clinician).post(
+        reverse("clinical_review_sign", args=[advice.pk]), {"review-expires_on": value}
+    )
 
     assert response.status_code == 400
     assert response.context["evidence"]["sign_off_form"].errors["expires_on"] == [message]
@@ -192,7 +199,7 @@ def test_a_sign_off_expiring_today_is_refused_on_its_expiry_field(world, advice)
     builders.make_evidence(advice, world.clinician)
 
     response = logged_in(world.clinician).post(
-        reverse("clinical_review_sign", args=[advice.pk]), {"expires_on": days_from_today(world, 0)}
+        reverse("clinical_review_sign", args=[advice.pk]), {"review-expires_on": days_from_today(world, 0)}
     )
 
     assert response.status_code == 400
@@ -218,6 +225,16 @@ def test_the_editor_page_shows_the_evidence_too(world, advice):
     response = logged_in(world.editor).get(reverse("item_edit", args=[advice.pk]))
 
     assert 'id="evidence"' in response.text and "The flu vaccine is safe" in response.text
+
+
+def test_the_evidence_forms_share_no_element_id_with_the_rest_of_the_editor(world, advice):
+    builders.make_evidence(advice, world.clinician)
+
+    html = logged_in(world.clinician).get(reverse("item_edit", args=[advice.pk])).text
+
+    panel = html[html.index('id="evidence"') : html.index("</section>", html.index('id="evidence"'))]
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert [i for i in re.findall(r'\sid="([^"]+)"', panel) if ids.count(i) > 1] == []
 
 
 def test_an_item_that_is_not_health_advice_has_no_evidence_panel(world):
@@ -330,5 +347,5 @@ def test_removing_a_claim_from_a_stale_page_is_refused_with_the_reason_shown(wor
 
     assert response.status_code == 409
     assert "newer version" in response.text
-    assert 'name="text"' in response.text  # the form to add a claim is still whole
+    assert 'name="claim-text"' in response.text  # the form to add a claim is still whole
     assert Claim.objects.filter(pk=claim.pk).exists()
