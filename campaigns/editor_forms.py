@@ -159,6 +159,8 @@ class ScheduleForm(forms.Form):
     """When, and on which accounts: a variant goes to the accounts of its platform; or together with others, in a
     coordinated release (an existing one, or a new one at that time)."""
 
+    RELEASE_FIELDS = ("release", "new_release_name", "new_release_note")
+
     when = forms.DateTimeField(label=_("Publish at"))
     targets = forms.MultipleChoiceField(label=_("Variants and accounts"), widget=forms.CheckboxSelectMultiple)
     release = forms.ModelChoiceField(
@@ -200,6 +202,8 @@ class ScheduleForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if "when" not in self.fields:  # a repeat (publishing/recurrence_forms.py): days and a time instead
+            return data
         release, when = data.get("release"), data.get("when")
         data["new_release_name"] = (data.get("new_release_name") or "").strip()
         if release is not None and data["new_release_name"]:

@@ -40,7 +40,8 @@ class RepeatForm(ScheduleForm):
 
     def __init__(self, *args: Any, item: Any, accounts: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, item=item, accounts=accounts, **kwargs)
-        del self.fields["when"]  # a rule has days and a time instead
+        for name in ("when", *self.RELEASE_FIELDS):  # a rule has days and a time instead; a release has one instant
+            del self.fields[name]
         self.zone_name = item.campaign.organisation.timezone
         self.fields["local_time"].help_text = _("In %(zone)s time.") % {"zone": self.zone_name}
 

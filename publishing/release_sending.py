@@ -51,7 +51,7 @@ def send_together(publication_ids: list[int]) -> dict[int, str | None]:
     now = timezone.now()
     wait = max(instant - now, dt.timedelta(0)) if instant else dt.timedelta(0)
     lease = send_lease() + RELEASE_PREPARE_ALLOWANCE * len(publication_ids) + wait
-    warming = warm_up(publication_ids)
+    warming = warm_up(publication_ids, instant or now)
     states: dict[int, str | None] = {}
     ready: list[Prepared] = []
     for publication_id in publication_ids:
@@ -127,23 +127,30 @@ class Volley:
             connection.close()  # this thread's own database connection, if its call opened one
 
 
-def warm_up(publication_ids: list[int]) -> list[threading.Thread]:
-    """Open one connection per publication to its platform, all at once, while the release is being prepared:
-    the shared HTTP client keeps them for the instant. Returns the threads doing it."""
+def warm_up(publication_ids: list[int], until: dt.datetime) -> list[threading.Thread]:
+    """Open one connection per publication to its platform while the release is being prepared: all are held open
+    together (else a quick answer would hand its connection to the next one), then left to the shared HTTP client
+    for the instant. Returns the threads doing it."""
     accounts = SocialAccount.objects.filter(publications__pk__in=publication_ids).annotate(posts=Count("publications"))
     urls = [url for account in accounts if (url := adapter_for(account.platform).warm_up_url(account))
-            for _ in range(account.posts)]  # fmt: skip
-    threads = [threading.Thread(target=_open_connection, args=(url,)) for url in urls[:RELEASE_CALLS_AT_ONCE]]
+            for _ in range(account.posts)][:RELEASE_CALLS_AT_ONCE]  # fmt: skip
+    together = threading.Barrier(len(urls)) if urls else None
+    threads = [threading.Thread(target=_open_connection, args=(url, together, until)) for url in urls]
     for thread in threads:
         thread.start()
     return threads
 
 
-def _open_connection(url: str) -> None:
+def _open_connection(url: str, together: threading.Barrier, until: dt.datetime) -> None:
     # Its answer does not matter: a platform that fails it is called at the instant all the same.
     try:
-        shared_client().get(url)
+        with shared_client().stream("GET", url) as response:
+            response.read()
+            together.wait(timeout=max((until - timezone.now()).total_seconds(), 0))
+    except threading.BrokenBarrierError:
+        pass  # one failed, or the instant came: the connections open so far are kept all the same
     except (httpx.HTTPError, PublishError) as error:
+        together.abort()
         logger.info("opening a connection to %s failed: %s", url, error)
 
 

@@ -107,6 +107,26 @@ def test_a_freeze_on_one_account_after_the_claim_holds_the_whole_release_and_not
     processes.wait_for_other_sessions()
 
 
+def test_a_release_prepared_before_its_instant_keeps_the_quiet_hours_of_its_instant(world):
+    from publishing.sending import Prepared, prepare
+
+    tomorrow = timezone.localdate(timezone=world.ministry.zone) + dt.timedelta(days=1)
+    instant = dt.datetime.combine(tomorrow, dt.time(10, 0, 5), tzinfo=world.ministry.zone)
+    release = release_of(world, 4, instant)
+    quiet = release.publications.first()
+    quiet.account.quiet_from, quiet.account.quiet_until = dt.time(10, 0), dt.time(11, 0)  # set after scheduling
+    quiet.account.save()
+    before = instant - dt.timedelta(seconds=10)  # not quiet yet
+    queued, _ = scheduling.claim_due(before, limit=10)
+
+    outcomes = {pk: prepare(pk, before) for pk in queued}
+
+    held = set(quiet.account.publications.values_list("pk", flat=True))
+    assert {pk: outcomes.pop(pk) for pk in held} == {pk: P.RETRYING for pk in held}
+    assert Publication.objects.get(pk=quiet.pk).next_attempt_at.astimezone(world.ministry.zone).time() == dt.time(11, 0)
+    assert len(outcomes) == 2 and all(isinstance(outcome, Prepared) for outcome in outcomes.values())
+
+
 def test_moving_the_release_moves_all_its_publications(world):
     when = timezone.now() + dt.timedelta(hours=2)
     release = release_of(world, 8, when)
