@@ -86,8 +86,9 @@ class RowReader:
     def read(
         self, number: int, row: Mapping[str, str], *, check: bool = True
     ) -> tuple[PlannedRow | None, list[RowProblem]]:
-        """The row numbered `number` (the file's line; the header is 1) as an item, and what is wrong with it:
-        in its cells, and unless `check` is false, what the editor's checks find in the item it describes."""
+        """The row numbered `number` (the file's line; the header is 1) as an item, and what is wrong with it: what
+        its cells refer to (campaign, platforms, languages, media), and unless `check` is false (a row its preview
+        passed) the rules of its cells alone and what the editor's checks find in the item it describes."""
         cells = {name: plan_columns.plain(row.get(name) or "").strip() for name in plan_columns.NAMES}
         problems: list[RowProblem] = []
         for name in sorted(plan_columns.REQUIRED, key=plan_columns.NAMES.index):
@@ -100,7 +101,7 @@ class RowReader:
         languages = self._languages(cells["languages"], campaign, problems)
         hashtags = self._hashtags(cells["hashtags"], problems)
         assets = self._assets(cells["media"], problems)
-        links = self._sources(cells["sources"], problems)
+        links = self._sources(cells["sources"], problems, validate=check)
         health_advice = self._health_advice(cells["health_advice"], problems)
         if problems or campaign is None:
             return None, problems
@@ -109,7 +110,8 @@ class RowReader:
             campaign=campaign, kind=kind, planned_at=planned_at, title=cells["title"] or title_from(text),
             master_text=text, is_health_advice=health_advice, author=self.author,
         )  # fmt: skip
-        problems += _field_problems(item, {"title": "title", "master_text": "text"}, exclude=["campaign", "author"])
+        if check:  # rules of the cells alone: a file read again (the import after its preview) keeps to them
+            problems += _field_problems(item, {"title": "title", "master_text": "text"}, exclude=["campaign", "author"])
         variants, attachments = [], []
         for platform in platforms:
             for language in languages:
@@ -221,10 +223,13 @@ class RowReader:
                 found.append(matches[0])
         return found
 
-    def _sources(self, cell: str, problems: list[RowProblem]) -> list[str]:
+    def _sources(self, cell: str, problems: list[RowProblem], *, validate: bool = True) -> list[str]:
         links = []
         max_chars = Source._meta.get_field("url").max_length
         for link in plan_columns.list_items(cell, plan_columns.LINKS):
+            if not validate:
+                links.append(link)
+                continue
             try:
                 URLS(link)
                 if len(link) > max_chars:
