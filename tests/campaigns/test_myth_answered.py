@@ -91,6 +91,7 @@ def test_a_response_sent_by_the_engine_shows_its_myth_answered_in_the_register(w
         {"en": DEBUNK}, [("https://www.who.int/", "WHO")],
     )  # fmt: skip
     item = myths.respond(myth, world.campaign, ["x"], world.editor)
+    builders.make_evidence(item)  # a response is health advice: a clinician signs it off
     perform(item, "submit", world.editor)
     perform(item, "approve", world.manager)
     [variant] = item.variants.all()
