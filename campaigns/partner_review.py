@@ -85,9 +85,20 @@ def create_link(
     return link, token_for(link)
 
 
+class _LinkSigner(signing.TimestampSigner):
+    """Stamps the token with the link's creation, not the moment it is asked for: the same link, the same token."""
+
+    def __init__(self, link: PartnerLink) -> None:
+        super().__init__(salt=SALT)
+        self.created_at = link.created_at
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(self.created_at.timestamp()))
+
+
 def token_for(link: PartnerLink) -> str:
     """The signed token of a link (the same every time it is asked for)."""
-    return signing.dumps({"l": link.pk, "n": link.nonce, "i": link.item_id}, salt=SALT)
+    return _LinkSigner(link).sign_object({"l": link.pk, "n": link.nonce, "i": link.item_id})
 
 
 def send_invitation(link: PartnerLink, url: str) -> None:
