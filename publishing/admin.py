@@ -89,7 +89,7 @@ class CadenceAdmin(ScopedAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ScopedAdmin):
+class PublicationAdmin(ScopedRecordAdmin):
     """Publications change state only through the engine; here they can be looked at."""
 
     list_display = ["variant", "account", "scheduled_at", "state", "attempts", "remote_url"]
@@ -98,33 +98,15 @@ class PublicationAdmin(ScopedAdmin):
     date_hierarchy = "scheduled_at"
     list_select_related_always = ["variant__item", "account"]
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Recurrence)
-class RecurrenceAdmin(ScopedAdmin):
+class RecurrenceAdmin(ScopedRecordAdmin):
     """Rules are made and applied from the item page (publishing/recurrence.py); here they can be looked at."""
 
     list_display = ["item", "frequency", "interval", "local_time", "timezone", "starts_on", "until", "count"]
     list_filter = ["frequency"]
     search_fields = ["item__title"]
     list_select_related_always = ["item"]
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Release)
