@@ -41,6 +41,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = reports.campaign_report(campaign, request.user)
     context["generated_at"] = timezone.localtime(timezone=campaign.organisation.zone)
     context["chart_css"] = mark_safe(charts.stylesheet())  # noqa: S308 (pygal's own CSS, no input in it)
+    context["citations"] = exports.cited_items(campaign)
     html = render_to_string("analytics/campaign_report_print.html", context, request=request)
     try:
         pdf = render_pdf(html, f"the report of campaign {campaign.pk}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from analytics import figures
@@ -89,20 +90,40 @@ def publication_rows(campaign: Campaign) -> Iterator[list[Any]]:
         ]  # fmt: skip
 
 
-def citations(campaign: Campaign) -> dict[int, str]:
-    """Each item's claims with their sources, as one cell: “claim” — type: URL; type: URL | “next claim” — ...
-    One query for the whole campaign."""
+@dataclass(frozen=True)
+class CitedClaim:
+    text: str
+    sources: list[tuple[str, str]]  # (the source's type, its address)
+
+
+def cited_claims(campaign: Campaign) -> dict[int, list[CitedClaim]]:
+    """Each item's claims in order, with their sources' type and address. One query for the whole campaign."""
     rows = (
         Source.objects.filter(item__campaign=campaign, claim__isnull=False)
         .order_by("item_id", "claim__position", "claim_id", "pk")
         .values_list("item_id", "claim_id", "claim__text", "kind", "url")
     )
-    claims: dict[int, dict[int, tuple[str, list[str]]]] = {}
+    claims: dict[int, dict[int, CitedClaim]] = {}
     for item_id, claim_id, text, kind, url in rows:
-        claims.setdefault(item_id, {}).setdefault(claim_id, (text, []))[1].append(f"{Source.Kind(kind).label}: {url}")
+        claim = claims.setdefault(item_id, {}).setdefault(claim_id, CitedClaim(text, []))
+        claim.sources.append((str(Source.Kind(kind).label), url))
+    return {item_id: list(by_claim.values()) for item_id, by_claim in claims.items()}
+
+
+def cited_items(campaign: Campaign) -> list[tuple[str, list[CitedClaim]]]:
+    """The titles of the campaign's items that make claims, in order, each with its claims: the report's sources."""
+    claims = cited_claims(campaign)
+    titles = dict(campaign.items.filter(pk__in=claims).values_list("pk", "title"))
+    return sorted(((titles[pk], item_claims) for pk, item_claims in claims.items()), key=lambda row: row[0])
+
+
+def citations(campaign: Campaign) -> dict[int, str]:
+    """Each item's claims with their sources, as one cell: “claim” — type: URL; type: URL | “next claim” — ..."""
     return {
-        item_id: " | ".join(f"“{text}” — {'; '.join(sources)}" for text, sources in by_claim.values())
-        for item_id, by_claim in claims.items()
+        item_id: " | ".join(
+            f"“{claim.text}” — {'; '.join(f'{kind}: {url}' for kind, url in claim.sources)}" for claim in claims
+        )
+        for item_id, claims in cited_claims(campaign).items()
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import subprocess
 
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +16,7 @@ from campaigns.corrections import draft_correction
 from campaigns.models import Claim, ClinicalReview, ContentItem, Source
 from tests import builders
 from tests.analytics.history import published_post
+from tests.analytics.test_report_exports import needs_pdf_tools
 
 WHO = "https://www.who.int/news-room/fact-sheets/detail/influenza-(seasonal)"
 ECDC = "https://www.ecdc.europa.eu/en/seasonal-influenza"
@@ -55,6 +57,23 @@ def test_the_publications_csv_lists_each_posts_claims_with_their_sources(world):
         " | “It is free after 65.” — Ministry guidance: https://health.example.org/flu"
     )
     assert uncited["citations"] == ""
+
+
+@needs_pdf_tools
+def test_the_pdf_report_lists_the_sources_cited_by_each_item(world, tmp_path):
+    cited_item(world)
+    published_post(world.variant, world.account, dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC))
+    client = Client()
+    client.force_login(world.editor)
+
+    response = client.get(reverse("report_pdf", args=[world.campaign.pk]))
+
+    assert response.status_code == 200
+    path = tmp_path / "report.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert "Sources cited" in text and "The vaccine is safe." in text and "It is free after 65." in text
+    assert "health.example.org/flu" in text and "National public-health agency" in text
 
 
 def test_a_correction_copies_the_originals_claims_and_sources_but_not_its_review(world):
