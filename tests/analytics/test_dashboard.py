@@ -158,7 +158,8 @@ def test_the_home_page_reads_as_many_queries_with_more_data(desk):
         item = builders.make_item(desk.campaign, f"Extra {n}", author=desk.editor)
         variant = builders.make_variant(item, "x")
         builders.make_publication(variant, x, scheduled_at=now + dt.timedelta(minutes=n + 1))
-        builders.make_publication(variant, x, scheduled_at=now - dt.timedelta(hours=n + 1), state=P.FAILED)
+        # Minutes, not hours, before now: hours back reach into last week early on a Monday, off the week shown.
+        builders.make_publication(variant, x, scheduled_at=now - dt.timedelta(minutes=n + 1), state=P.FAILED)
         published_post(variant, x, now - dt.timedelta(days=n + 1), [{"impressions": 10, "likes": 1}])
         builders.make_variant(item)
         workflow.perform(item, "submit", desk.editor)
